@@ -27,16 +27,16 @@ var ServiceNames = []string{"workmail", "iam", "sts"}
 
 // Service is one API model.
 type Service struct {
-	Name         string // "workmail", "iam", "sts"
-	APIVersion   string
-	Protocol     string // "json" or "query"
-	TargetPrefix string // awsJson: X-Amz-Target prefix
-	JSONVersion  string
-	XMLNamespace string
+	Name           string // "workmail", "iam", "sts"
+	APIVersion     string
+	Protocol       string // "json" or "query"
+	TargetPrefix   string // awsJson: X-Amz-Target prefix
+	JSONVersion    string
+	XMLNamespace   string
 	EndpointPrefix string
-	SigningName  string
-	FullName     string
-	ServiceID    string
+	SigningName    string
+	FullName       string
+	ServiceID      string
 
 	Operations map[string]*Operation
 	Shapes     map[string]*Shape
@@ -335,10 +335,10 @@ type rawService struct {
 		ServiceID       string `json:"serviceId"`
 	} `json:"metadata"`
 	Operations map[string]struct {
-		Input      *rawRef   `json:"input"`
-		Output     *rawRef   `json:"output"`
-		Errors     []rawRef  `json:"errors"`
-		Idempotent bool      `json:"idempotent"`
+		Input      *rawRef  `json:"input"`
+		Output     *rawRef  `json:"output"`
+		Errors     []rawRef `json:"errors"`
+		Idempotent bool     `json:"idempotent"`
 	} `json:"operations"`
 	Shapes map[string]*rawShape `json:"shapes"`
 }
