@@ -1,0 +1,273 @@
+// Package sqlstore implements store.Store on database/sql for both
+// embedded SQLite (modernc.org/sqlite, pure Go) and PostgreSQL (pgx).
+//
+// One implementation serves both dialects rather than a package per
+// backend: the queries are plain SQL written with '?' placeholders, which
+// are rebound to $n for PostgreSQL, so every domain is written and tested
+// once and a backend cannot silently lag behind the other. Dialect
+// differences (error codes, locking) stay in this file.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/mailgate/mailgate/internal/secretbox"
+	"github.com/mailgate/mailgate/internal/store"
+)
+
+// Dialect names the SQL backend.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Config opens a store.
+type Config struct {
+	// URL is "postgres://..." for PostgreSQL; otherwise the path of the
+	// SQLite database file (":memory:" is not supported: use a temp dir).
+	URL string
+	// Box seals secrets at rest.
+	Box *secretbox.Box
+}
+
+// DB is the SQL store.
+type DB struct {
+	dialect Dialect
+	w       *sql.DB // writes: one connection on SQLite, which has one writer anyway
+	r       *sql.DB // reads
+	box     *secretbox.Box
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open connects, applies the embedded migrations, and returns the store.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.Box == nil {
+		return nil, errors.New("sqlstore: a secretbox is required")
+	}
+	db := &DB{box: cfg.Box}
+	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {
+		db.dialect = Postgres
+		p, err := sql.Open("pgx", cfg.URL)
+		if err != nil {
+			return nil, err
+		}
+		p.SetMaxOpenConns(16)
+		p.SetConnMaxIdleTime(5 * time.Minute)
+		db.w, db.r = p, p
+	} else {
+		db.dialect = SQLite
+		if err := os.MkdirAll(filepath.Dir(cfg.URL), 0o700); err != nil {
+			return nil, err
+		}
+		// WAL lets readers run beside the writer; synchronous=FULL makes a
+		// commit durable before it is acknowledged; immediate transactions
+		// take the write lock up front so two writers queue instead of
+		// failing on lock upgrade.
+		dsn := "file:" + cfg.URL + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+		w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		r.SetMaxOpenConns(8)
+		db.w, db.r = w, r
+	}
+	if err := db.w.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlstore: connect: %w", err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Dialect reports the backend.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		if e := db.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn wraps a querier and rebinds '?' placeholders for the dialect.
+type conn struct {
+	q       querier
+	dialect Dialect
+}
+
+func (c conn) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.q.ExecContext(ctx, rebind(c.dialect, query), args...)
+}
+
+func (c conn) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.q.QueryContext(ctx, rebind(c.dialect, query), args...)
+}
+
+func (c conn) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.q.QueryRowContext(ctx, rebind(c.dialect, query), args...)
+}
+
+type txKey struct{}
+
+// reader returns the transaction in ctx, or the read pool.
+func (db *DB) reader(ctx context.Context) conn {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return conn{tx, db.dialect}
+	}
+	return conn{db.r, db.dialect}
+}
+
+// InTx runs fn in one write transaction; domain calls made with the ctx it
+// passes join that transaction. Nested calls join the outer one.
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return fn(ctx)
+	}
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = db.tryTx(ctx, fn)
+		if err == nil || !db.retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+	}
+	return err
+}
+
+func (db *DB) tryTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	var opts *sql.TxOptions
+	if db.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	tx, err := db.w.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// write runs fn with a connection inside a write transaction.
+func (db *DB) write(ctx context.Context, fn func(c conn) error) error {
+	return db.InTx(ctx, func(ctx context.Context) error {
+		return fn(conn{ctx.Value(txKey{}).(*sql.Tx), db.dialect})
+	})
+}
+
+// retryable reports transient failures worth another attempt: SQLite busy
+// and PostgreSQL serialization or deadlock failures.
+func (db *DB) retryable(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	}
+	var pc interface{ SQLState() string }
+	if errors.As(err, &pc) {
+		s := pc.SQLState()
+		return s == "40001" || s == "40P01"
+	}
+	return false
+}
+
+// isUnique reports a unique-constraint violation.
+func (db *DB) isUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pc interface{ SQLState() string }
+	if errors.As(err, &pc) {
+		return pc.SQLState() == "23505"
+	}
+	return false
+}
+
+// rebind turns '?' placeholders into $1..$n for PostgreSQL. Queries in this
+// package never contain a literal '?' inside a string.
+func rebind(d Dialect, q string) string {
+	if d != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Times are stored as Unix nanoseconds (BIGINT): portable and exact.
+func toNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,80 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mailgate/mailgate/internal/store"
+)
+
+func testAccounts(t *testing.T, s store.Store) {
+	defer s.Close()
+	ctx := context.Background()
+	acct := "9" + randHex(6)[:11]
+
+	t.Run("method=CreateAccount/case=duplicate", func(t *testing.T) {
+		if err := s.CreateAccount(ctx, store.Account{ID: acct, CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateAccount(ctx, store.Account{ID: acct, CreatedAt: time.Now()}); !errors.Is(err, store.ErrAlreadyExists) {
+			t.Fatalf("want ErrAlreadyExists, got %v", err)
+		}
+		a, err := s.GetAccount(ctx, acct)
+		if err != nil || a.ID != acct {
+			t.Fatalf("GetAccount: %v %v", a, err)
+		}
+		if _, err := s.GetAccount(ctx, "000000000000x"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("want ErrNotFound, got %v", err)
+		}
+	})
+
+	t.Run("method=AccessKey/case=roundtrip", func(t *testing.T) {
+		id := "AKIA" + randHex(8)
+		k := store.AccessKey{AccessKeyID: id, SecretAccessKey: "s3cr3t/" + randHex(8), AccountID: acct, Status: "Active", CreatedAt: time.Now()}
+		if err := s.PutAccessKey(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutAccessKey(ctx, k); !errors.Is(err, store.ErrAlreadyExists) {
+			t.Fatalf("want ErrAlreadyExists, got %v", err)
+		}
+		got, err := s.GetAccessKey(ctx, id)
+		if err != nil || got.SecretAccessKey != k.SecretAccessKey || got.AccountID != acct || got.Status != "Active" {
+			t.Fatalf("GetAccessKey: %+v %v", got, err)
+		}
+		if err := s.DeleteAccessKey(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.GetAccessKey(ctx, id); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("after delete: %v", err)
+		}
+		if err := s.DeleteAccessKey(ctx, id); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("delete twice: %v", err)
+		}
+	})
+
+	t.Run("method=PutSettingIfAbsent/case=race", func(t *testing.T) {
+		key := "k-" + randHex(4)
+		var wg sync.WaitGroup
+		got := make([]string, 8)
+		for i := range got {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				v, err := s.PutSettingIfAbsent(ctx, key, randHex(4))
+				if err != nil {
+					t.Error(err)
+				}
+				got[i] = v
+			}(i)
+		}
+		wg.Wait()
+		for _, v := range got[1:] {
+			if v != got[0] {
+				t.Fatalf("racing writers saw different winners: %v", got)
+			}
+		}
+	})
+}
