@@ -125,7 +125,7 @@ func validateValue(sh *Shape, v any, path string, vs *[]Violation) {
 			if e == nil {
 				continue
 			}
-			validateValue(sh.Member.Shape, e, path+".member."+strconv.Itoa(i+1), vs)
+			validateValue(sh.Member.Shape, e, path+"."+strconv.Itoa(i+1)+".member", vs)
 		}
 	case TypeMap:
 		m, _ := v.(map[string]any)

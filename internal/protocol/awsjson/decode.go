@@ -1,0 +1,458 @@
+// Package awsjson is the awsJson1_1 codec (WorkMail), written once for every
+// operation and driven only by the model. It works in both directions: the
+// server decodes requests and encodes responses and errors; the project's
+// CLI encodes requests and decodes responses and errors.
+//
+// Requests and responses are documents (see package model): map[string]any
+// for structures and maps, []any for lists, and string, int64, float64,
+// bool, time.Time and []byte for scalars.
+package awsjson
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/model"
+)
+
+// ContentType is the media type of awsJson1_1 requests and responses.
+const ContentType = "application/x-amz-json-1.1"
+
+// maxDepth bounds the nesting of JSON containers in a body. The deepest
+// WorkMail shape is far shallower; the bound keeps hostile input cheap.
+const maxDepth = 64
+
+// DecodeRequest turns a request body into a document of shape (nil when the
+// operation takes no input). An empty body or {} is an empty document;
+// members the model does not know are ignored and JSON null means absent,
+// as AWS does. Anything that is not JSON of the modeled types is a
+// SerializationException (400, sender fault) naming the member.
+func DecodeRequest(shape *model.Shape, body []byte) (map[string]any, error) {
+	doc, err := decodeBody(shape, body)
+	if err != nil {
+		return nil, &apierror.Error{Code: "SerializationException", Message: err.Error(), Status: 400, Sender: true}
+	}
+	return doc, nil
+}
+
+// DecodeResponse is the client-side twin of DecodeRequest: a response body
+// into a document of shape.
+func DecodeResponse(shape *model.Shape, body []byte) (map[string]any, error) {
+	doc, err := decodeBody(shape, body)
+	if err != nil {
+		return nil, fmt.Errorf("awsjson: decode response: %w", err)
+	}
+	return doc, nil
+}
+
+func decodeBody(shape *model.Shape, body []byte) (map[string]any, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return map[string]any{}, nil
+	}
+	if err := checkDepth(body); err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, syntaxError(err)
+	}
+	// Decode stops after one value; anything after it is garbage.
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("malformed JSON: unexpected data after the top-level object")
+	}
+	top, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("the body must be a JSON object, found %s", kindOf(v))
+	}
+	if shape == nil {
+		return map[string]any{}, nil
+	}
+	return decodeStruct(shape, top)
+}
+
+func syntaxError(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("malformed JSON at offset %d: %s", se.Offset, se.Error())
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("malformed JSON: unexpected end of input")
+	}
+	return fmt.Errorf("malformed JSON: %s", err.Error())
+}
+
+// checkDepth rejects bodies nested deeper than maxDepth before the decoder
+// builds anything; it only has to track strings to tell brackets apart.
+func checkDepth(b []byte) error {
+	depth := 0
+	inString, escaped := false, false
+	for _, c := range b {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+			if depth > maxDepth {
+				return fmt.Errorf("the body nests deeper than %d levels", maxDepth)
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return nil
+}
+
+// fieldError names the member a value belongs to, in the path style of
+// model.Validate ("rules.member.1.targetUsers"). The path is built while
+// the error travels up (see within), so success costs no path strings.
+type fieldError struct {
+	path string
+	msg  string
+}
+
+func (e *fieldError) Error() string {
+	return fmt.Sprintf("Invalid value at '%s': %s", e.path, e.msg)
+}
+
+func typeError(want string, v any) error {
+	return &fieldError{msg: fmt.Sprintf("expected %s, found %s", want, kindOf(v))}
+}
+
+// within prefixes the path of a fieldError with the segment of its parent.
+func within(err error, seg string) error {
+	if fe, ok := err.(*fieldError); ok {
+		fe.path = join(seg, fe.path)
+	}
+	return err
+}
+
+func memberSeg(name string) string { return lowerFirst(name) }
+func indexSeg(i int) string        { return "member." + strconv.Itoa(i+1) }
+func mapSeg(k string) string       { return truncate(k) + ".value" }
+
+// truncate keeps hostile values from bloating error messages.
+func truncate(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if r >= 'A' && r <= 'Z' {
+		return string(r+'a'-'A') + s[n:]
+	}
+	return s
+}
+
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	if name == "" {
+		return prefix
+	}
+	return prefix + "." + name
+}
+
+// wireName is the JSON key of a member: its locationName when the model
+// sets one (botocore and the SDKs honour it), else the member name.
+func wireName(m *model.Member) string {
+	if m.LocationName != "" {
+		return m.LocationName
+	}
+	return m.Name
+}
+
+func decodeStruct(sh *model.Shape, m map[string]any) (map[string]any, error) {
+	out := make(map[string]any, len(m))
+	for _, name := range sh.Order {
+		mem := sh.Members[name]
+		x, ok := m[wireName(mem)]
+		if !ok || x == nil {
+			continue
+		}
+		v, err := decodeValue(mem.Shape, x)
+		if err != nil {
+			return nil, within(err, memberSeg(name))
+		}
+		out[name] = v
+	}
+	return out, nil
+}
+
+func decodeValue(sh *model.Shape, x any) (any, error) {
+	switch sh.Type {
+	case model.TypeStructure:
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil, typeError("an object", x)
+		}
+		return decodeStruct(sh, m)
+	case model.TypeList:
+		l, ok := x.([]any)
+		if !ok {
+			return nil, typeError("an array", x)
+		}
+		out := make([]any, 0, len(l))
+		for i, e := range l {
+			if e == nil { // the models have no sparse lists
+				continue
+			}
+			v, err := decodeValue(sh.Member.Shape, e)
+			if err != nil {
+				return nil, within(err, indexSeg(i))
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case model.TypeMap:
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil, typeError("an object", x)
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // deterministic first error
+		out := make(map[string]any, len(m))
+		for _, k := range keys {
+			e := m[k]
+			if e == nil {
+				continue
+			}
+			v, err := decodeValue(sh.Value.Shape, e)
+			if err != nil {
+				return nil, within(err, mapSeg(k))
+			}
+			out[k] = v
+		}
+		return out, nil
+	case model.TypeString:
+		s, ok := x.(string)
+		if !ok {
+			return nil, typeError("a string", x)
+		}
+		return s, nil
+	case model.TypeBoolean:
+		b, ok := x.(bool)
+		if !ok {
+			return nil, typeError("a boolean", x)
+		}
+		return b, nil
+	case model.TypeInteger, model.TypeLong:
+		n, ok := x.(json.Number)
+		if !ok {
+			return nil, typeError("an integer", x)
+		}
+		bits := 64
+		if sh.Type == model.TypeInteger {
+			bits = 32
+		}
+		i, err := parseInteger(string(n), bits)
+		if err != nil {
+			return nil, &fieldError{msg: err.Error()}
+		}
+		return i, nil
+	case model.TypeDouble, model.TypeFloat:
+		switch n := x.(type) {
+		case json.Number:
+			f, err := strconv.ParseFloat(string(n), 64)
+			if err != nil {
+				return nil, &fieldError{msg: fmt.Sprintf("%s is out of range for a %s", truncate(string(n)), sh.Type)}
+			}
+			return f, nil
+		case string:
+			// JSON has no NaN or infinities; AWS spells them as strings.
+			switch n {
+			case "NaN":
+				return math.NaN(), nil
+			case "Infinity":
+				return math.Inf(1), nil
+			case "-Infinity":
+				return math.Inf(-1), nil
+			}
+		}
+		return nil, typeError("a number", x)
+	case model.TypeTimestamp:
+		switch t := x.(type) {
+		case json.Number:
+			ts, ok := parseEpoch(string(t))
+			if !ok {
+				return nil, &fieldError{msg: fmt.Sprintf("%s is not a valid epoch-seconds timestamp", truncate(string(t)))}
+			}
+			return ts, nil
+		case string:
+			ts, ok := parseTimestampString(t)
+			if !ok {
+				return nil, &fieldError{msg: fmt.Sprintf("%q is not an ISO 8601 timestamp", truncate(t))}
+			}
+			return ts, nil
+		}
+		return nil, typeError("a timestamp (epoch seconds)", x)
+	case model.TypeBlob:
+		s, ok := x.(string)
+		if !ok {
+			return nil, typeError("a base64 string", x)
+		}
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			// Some clients drop the padding.
+			if b, err = base64.RawStdEncoding.DecodeString(s); err != nil {
+				return nil, &fieldError{msg: "the value is not valid base64"}
+			}
+		}
+		return b, nil
+	}
+	return nil, &fieldError{msg: "unsupported shape type " + sh.Type}
+}
+
+// parseInteger accepts a JSON number that is exactly an integer of the
+// given width ("3", "-3", also "3.0" or "3e2"), and nothing else.
+func parseInteger(s string, bits int) (int64, error) {
+	i, err := strconv.ParseInt(s, 10, bits)
+	if err == nil {
+		return i, nil
+	}
+	var ne *strconv.NumError
+	if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
+		return 0, fmt.Errorf("%s is out of range for a %d-bit integer", truncate(s), bits)
+	}
+	f, ferr := strconv.ParseFloat(s, 64)
+	if ferr != nil || f != math.Trunc(f) {
+		return 0, fmt.Errorf("%s is not an integer", truncate(s))
+	}
+	lim := math.Ldexp(1, bits-1)
+	if f < -lim || f >= lim {
+		return 0, fmt.Errorf("%s is out of range for a %d-bit integer", truncate(s), bits)
+	}
+	return int64(f), nil
+}
+
+// Timestamps are kept between the years 0001 and 9999, the range ISO 8601
+// can spell and every SDK can parse.
+const (
+	minEpoch = -62135596800
+	maxEpoch = 253402300799
+)
+
+// parseEpoch reads epoch seconds exactly from their decimal text, so that
+// fractional seconds survive without float rounding.
+func parseEpoch(s string) (time.Time, bool) {
+	if strings.ContainsAny(s, "eE") {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(f) || f < minEpoch || f > maxEpoch+1 {
+			return time.Time{}, false
+		}
+		sec := math.Floor(f)
+		ns := math.Round((f - sec) * 1e9)
+		return time.Unix(int64(sec), int64(ns)).UTC(), true
+	}
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	ip, fp, _ := strings.Cut(s, ".")
+	if ip == "" || len(ip) > 12 || !allDigits(ip) || !allDigits(fp) {
+		return time.Time{}, false
+	}
+	sec, _ := strconv.ParseInt(ip, 10, 64)
+	var ns int64
+	for i := 0; i < 9; i++ {
+		ns *= 10
+		if i < len(fp) {
+			ns += int64(fp[i] - '0')
+		}
+	}
+	if neg {
+		sec = -sec
+		if ns > 0 {
+			sec--
+			ns = 1e9 - ns
+		}
+	}
+	if sec < minEpoch || sec > maxEpoch {
+		return time.Time{}, false
+	}
+	return time.Unix(sec, ns).UTC(), true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseTimestampString accepts ISO 8601 date-times (RFC 3339, with or
+// without fractional seconds; a missing zone means UTC) and, leniently,
+// epoch seconds written as a string.
+func parseTimestampString(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05.999999999Z0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			if u := t.Unix(); u < minEpoch || u > maxEpoch {
+				return time.Time{}, false
+			}
+			return t.UTC(), true
+		}
+	}
+	if s != "" && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) {
+		return parseEpoch(s)
+	}
+	return time.Time{}, false
+}

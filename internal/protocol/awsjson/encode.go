@@ -1,0 +1,456 @@
+package awsjson
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/model"
+)
+
+// EncodeResponse renders a document as the JSON body of shape: members in
+// model order, absent (or nil) members omitted, timestamps as epoch seconds,
+// blobs as base64. A nil shape is {}. A value whose Go type does not fit its
+// member is a programming error and is reported, never guessed at.
+func EncodeResponse(shape *model.Shape, doc map[string]any) ([]byte, error) {
+	if shape == nil {
+		return []byte("{}"), nil
+	}
+	b, err := appendStruct(make([]byte, 0, 256), shape, doc)
+	if err != nil {
+		return nil, fmt.Errorf("awsjson: encode: %w", err)
+	}
+	return b, nil
+}
+
+// EncodeRequest is the client-side twin of EncodeResponse: the same rules
+// produce a request body.
+func EncodeRequest(shape *model.Shape, doc map[string]any) ([]byte, error) {
+	return EncodeResponse(shape, doc)
+}
+
+// EncodeError renders the awsJson error body the SDKs read: the code in
+// __type and the text in message.
+func EncodeError(e *apierror.Error) []byte {
+	if e == nil {
+		e = apierror.Internal()
+	}
+	b := make([]byte, 0, 64+len(e.Code)+len(e.Message))
+	b = append(b, `{"__type":`...)
+	b = appendString(b, e.Code)
+	b = append(b, `,"message":`...)
+	b = appendString(b, e.Message)
+	return append(b, '}')
+}
+
+// DecodeError reads an awsJson error response the way the SDKs do: the code
+// from the X-Amzn-ErrorType header, else __type (or code) in the body, with
+// any "prefix#" and ":suffix" stripped; the message from message or Message.
+func DecodeError(status int, header http.Header, body []byte) *apierror.Error {
+	var info struct {
+		Type         string `json:"__type"`
+		Code         any    `json:"code"`
+		Message      string `json:"message"`
+		MessageUpper string `json:"Message"`
+	}
+	_ = json.Unmarshal(body, &info) // a broken body still leaves the status and header
+	code := header.Get("X-Amzn-ErrorType")
+	if code == "" {
+		code = info.Type
+	}
+	if code == "" {
+		code, _ = info.Code.(string)
+	}
+	code = sanitizeCode(code)
+	if code == "" {
+		code = "UnknownError"
+	}
+	msg := info.Message
+	if msg == "" {
+		msg = info.MessageUpper
+	}
+	return &apierror.Error{Code: code, Message: msg, Status: status, Sender: status >= 400 && status < 500}
+}
+
+// sanitizeCode strips what some services add around the code:
+// "aws.protocoltests#FooError:http://..." is FooError.
+func sanitizeCode(c string) string {
+	if i := strings.IndexByte(c, ':'); i >= 0 {
+		c = c[:i]
+	}
+	if i := strings.IndexByte(c, '#'); i >= 0 {
+		c = c[i+1:]
+	}
+	return c
+}
+
+func mismatch(want string, v any) error {
+	return &fieldError{msg: fmt.Sprintf("want %s, got %T", want, v)}
+}
+
+// absent reports whether v stands for a missing member: untyped nil or a nil
+// pointer. Nil slices and maps are present and empty, so a handler that
+// builds a list by appending to nothing still answers [].
+func absent(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch t := v.(type) {
+	case string, int64, bool, float64, []any, map[string]any, time.Time, []byte:
+		return false
+	case *time.Time:
+		return t == nil
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+func appendStruct(b []byte, sh *model.Shape, x any) ([]byte, error) {
+	m, ok := asMap(x)
+	if !ok {
+		return nil, mismatch("structure (map[string]any)", x)
+	}
+	b = append(b, '{')
+	first := true
+	for _, name := range sh.Order {
+		v, ok := m[name]
+		if !ok || absent(v) {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		mem := sh.Members[name]
+		b = appendString(b, wireName(mem))
+		b = append(b, ':')
+		var err error
+		if b, err = appendValue(b, mem.Shape, v); err != nil {
+			return nil, within(err, memberSeg(name))
+		}
+	}
+	return append(b, '}'), nil
+}
+
+func appendValue(b []byte, sh *model.Shape, v any) ([]byte, error) {
+	v = deref(v)
+	switch sh.Type {
+	case model.TypeStructure:
+		return appendStruct(b, sh, v)
+	case model.TypeList:
+		l, ok := asList(v)
+		if !ok {
+			return nil, mismatch("list ([]any)", v)
+		}
+		b = append(b, '[')
+		n := 0
+		for i, e := range l {
+			if absent(e) {
+				continue
+			}
+			if n > 0 {
+				b = append(b, ',')
+			}
+			n++
+			var err error
+			if b, err = appendValue(b, sh.Member.Shape, e); err != nil {
+				return nil, within(err, indexSeg(i))
+			}
+		}
+		return append(b, ']'), nil
+	case model.TypeMap:
+		m, ok := asMap(v)
+		if !ok {
+			return nil, mismatch("map (map[string]any)", v)
+		}
+		keys := make([]string, 0, len(m))
+		for k, e := range m {
+			if !absent(e) {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys) // stable output
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k)
+			b = append(b, ':')
+			var err error
+			if b, err = appendValue(b, sh.Value.Shape, m[k]); err != nil {
+				return nil, within(err, mapSeg(k))
+			}
+		}
+		return append(b, '}'), nil
+	case model.TypeString:
+		s, ok := asString(v)
+		if !ok {
+			return nil, mismatch("string", v)
+		}
+		return appendString(b, s), nil
+	case model.TypeBoolean:
+		t, ok := asBool(v)
+		if !ok {
+			return nil, mismatch("bool", v)
+		}
+		return strconv.AppendBool(b, t), nil
+	case model.TypeInteger, model.TypeLong:
+		i, ok := asInt(v)
+		if !ok {
+			return nil, mismatch("int64", v)
+		}
+		return strconv.AppendInt(b, i, 10), nil
+	case model.TypeDouble, model.TypeFloat:
+		f, ok := asFloat(v)
+		if !ok {
+			return nil, mismatch("float64", v)
+		}
+		return appendFloat(b, f), nil
+	case model.TypeTimestamp:
+		t, ok := asTime(v)
+		if !ok {
+			return nil, mismatch("time.Time", v)
+		}
+		return appendEpoch(b, t), nil
+	case model.TypeBlob:
+		p, ok := v.([]byte)
+		if !ok {
+			return nil, mismatch("[]byte", v)
+		}
+		b = append(b, '"')
+		b = base64.StdEncoding.AppendEncode(b, p)
+		return append(b, '"'), nil
+	}
+	return nil, &fieldError{msg: "unsupported shape type " + sh.Type}
+}
+
+// appendFloat writes a double as encoding/json would; NaN and the
+// infinities, which JSON cannot spell, as the strings AWS uses.
+func appendFloat(b []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, `"NaN"`...)
+	case math.IsInf(f, 1):
+		return append(b, `"Infinity"`...)
+	case math.IsInf(f, -1):
+		return append(b, `"-Infinity"`...)
+	}
+	format := byte('f')
+	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
+		format = 'e'
+	}
+	return strconv.AppendFloat(b, f, format, -1, 64)
+}
+
+// appendEpoch writes epoch seconds: an integer when whole, else with the
+// fraction (trailing zeros trimmed), computed from integers to stay exact.
+func appendEpoch(b []byte, t time.Time) []byte {
+	sec, ns := t.Unix(), int64(t.Nanosecond())
+	if ns == 0 {
+		return strconv.AppendInt(b, sec, 10)
+	}
+	if sec < 0 {
+		b = append(b, '-')
+		sec, ns = -sec-1, 1e9-ns
+	}
+	b = strconv.AppendInt(b, sec, 10)
+	frac := strconv.AppendInt(make([]byte, 0, 10), 1e9+ns, 10)[1:] // zero-padded to 9 digits
+	for frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
+	}
+	b = append(b, '.')
+	return append(b, frac...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
+// in encoding/json; U+2028 and U+2029 are escaped so the output is also
+// safe to embed in JavaScript.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// The as* helpers take the canonical document types first and fall back to
+// reflection for what hand-built documents carry (named string enums, int,
+// []string, map[string]string, ...).
+
+// deref follows non-nil pointers (*string, *int32, ... as in the generated
+// structs); the canonical document types never need it.
+func deref(v any) any {
+	switch v.(type) {
+	case string, int64, bool, float64, []any, map[string]any, time.Time, []byte:
+		return v
+	}
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Type() != reflect.TypeOf((*time.Time)(nil)) {
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() {
+		return v
+	}
+	return rv.Interface()
+}
+
+func asString(v any) (string, bool) {
+	if s, ok := v.(string); ok {
+		return s, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.String {
+		return rv.String(), true
+	}
+	return "", false
+}
+
+func asBool(v any) (bool, bool) {
+	if t, ok := v.(bool); ok {
+		return t, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Bool {
+		return rv.Bool(), true
+	}
+	return false, false
+}
+
+func asInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case int32:
+		return int64(n), true
+	case float64:
+		if n == math.Trunc(n) && math.Abs(n) < 1<<63 {
+			return int64(n), true
+		}
+		return 0, false
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int(), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if u := rv.Uint(); u <= math.MaxInt64 {
+			return int64(u), true
+		}
+	}
+	return 0, false
+}
+
+func asFloat(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case int64:
+		return float64(n), true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return rv.Float(), true
+	}
+	if i, ok := asInt(v); ok {
+		return float64(i), true
+	}
+	return 0, false
+}
+
+func asTime(v any) (time.Time, bool) {
+	switch t := v.(type) {
+	case time.Time:
+		return t, true
+	case *time.Time:
+		if t != nil {
+			return *t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func asList(v any) ([]any, bool) {
+	if l, ok := v.([]any); ok {
+		return l, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice || rv.Type().Elem().Kind() == reflect.Uint8 {
+		return nil, false
+	}
+	out := make([]any, rv.Len())
+	for i := range out {
+		out[i] = rv.Index(i).Interface()
+	}
+	return out, true
+}
+
+func asMap(v any) (map[string]any, bool) {
+	if m, ok := v.(map[string]any); ok {
+		return m, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Map || rv.Type().Key().Kind() != reflect.String {
+		return nil, false
+	}
+	out := make(map[string]any, rv.Len())
+	it := rv.MapRange()
+	for it.Next() {
+		out[it.Key().String()] = it.Value().Interface()
+	}
+	return out, true
+}

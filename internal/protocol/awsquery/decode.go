@@ -1,0 +1,425 @@
+// Package awsquery is the awsQuery codec (IAM, STS), written once for every
+// operation and driven only by the model. Requests are form parameters
+// (Action=GetRole&RoleName=x&Tags.member.1.Key=k...), responses XML. It
+// works in both directions: the server decodes requests and encodes
+// responses and errors; the project's CLI encodes requests and decodes
+// responses and errors.
+//
+// Requests and responses are documents (see package model): map[string]any
+// for structures and maps, []any for lists, and string, int64, float64,
+// bool, time.Time and []byte for scalars.
+package awsquery
+
+import (
+	"encoding/base64"
+	"math"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/model"
+)
+
+// ContentType is the media type of awsQuery responses.
+const ContentType = "text/xml"
+
+const (
+	// maxListIndex bounds list and map indexes (Tags.member.N): the largest
+	// IAM/STS list is far smaller, and the bound keeps a hostile index from
+	// costing anything.
+	maxListIndex = 10000
+	// maxKeyDepth bounds the dot-separated segments of any key, known or
+	// not; the deepest IAM/STS input key has fewer than ten.
+	maxKeyDepth = 64
+)
+
+// node is one dot-separated level of the form keys: "Tags.member.1.Key"
+// is root → Tags → member → 1 → Key.
+type node struct {
+	value    string
+	hasValue bool
+	children map[string]*node
+}
+
+func (n *node) child(name string) *node {
+	if n.children == nil {
+		n.children = make(map[string]*node, 2)
+	}
+	c := n.children[name]
+	if c == nil {
+		c = &node{}
+		n.children[name] = c
+	}
+	return c
+}
+
+// DecodeRequest turns awsQuery form parameters into a document of shape (nil
+// when the operation takes no input). Action, Version and keys the model does
+// not know are ignored; of a repeated key the first value counts. A value that does not parse as its member's type is a
+// ValidationError (400, sender fault) in IAM's words, naming the member:
+// "1 validation error detected: Value 'abc' at 'maxSessionDuration' failed to
+// satisfy constraint: Member must be a number".
+func DecodeRequest(shape *model.Shape, form url.Values) (map[string]any, error) {
+	if shape == nil {
+		return map[string]any{}, nil
+	}
+	root := &node{}
+	for key, vals := range form {
+		if key == "Action" || key == "Version" || len(vals) == 0 {
+			continue
+		}
+		if strings.Count(key, ".") >= maxKeyDepth {
+			first, _, _ := strings.Cut(key, ".")
+			return nil, validationError([]model.Violation{{
+				Path: truncate(lowerFirst(first)), Value: truncate(key), Constraint: "Parameter names must not nest deeper than " + strconv.Itoa(maxKeyDepth) + " levels",
+			}})
+		}
+		n := root
+		for rest := key; ; {
+			seg, tail, more := strings.Cut(rest, ".")
+			n = n.child(seg)
+			if !more {
+				break
+			}
+			rest = tail
+		}
+		n.value, n.hasValue = vals[0], true
+	}
+	d := &decoder{}
+	doc := d.structure(shape, root, nil)
+	if len(d.violations) > 0 {
+		return nil, validationError(d.violations)
+	}
+	return doc, nil
+}
+
+func validationError(vs []model.Violation) *apierror.Error {
+	msg := (&model.ValidationError{Violations: vs}).Error()
+	return &apierror.Error{Code: "ValidationError", Message: msg, Status: 400, Sender: true}
+}
+
+// truncate keeps hostile keys and values from bloating error messages.
+func truncate(s string) string {
+	const max = 256
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
+type decoder struct {
+	violations []model.Violation
+}
+
+// path is the AWS-style location of a value ("tags.member.2.key"), linked
+// from leaf to root and rendered only when a violation needs it.
+type path struct {
+	parent *path
+	name   string // a member name (rendered lowerCamel) or a literal segment
+	member bool
+	index  int // > 0: a list or map index
+}
+
+func (p *path) String() string {
+	var segs []string
+	for q := p; q != nil; q = q.parent {
+		switch {
+		case q.index > 0:
+			segs = append(segs, strconv.Itoa(q.index))
+		case q.member:
+			segs = append(segs, lowerFirst(q.name))
+		case q.name != "":
+			segs = append(segs, q.name)
+		}
+	}
+	for i, j := 0, len(segs)-1; i < j; i, j = i+1, j-1 {
+		segs[i], segs[j] = segs[j], segs[i]
+	}
+	return strings.Join(segs, ".")
+}
+
+// maxViolations caps what one hostile request can put in an error message.
+const maxViolations = 100
+
+func (d *decoder) fail(sh *model.Shape, p *path, value, constraint string) {
+	if len(d.violations) < maxViolations {
+		d.violations = append(d.violations, model.Violation{Path: p.String(), Value: truncate(value), Sensitive: sh.Sensitive, Constraint: constraint})
+	}
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	if c := s[0]; c >= 'A' && c <= 'Z' {
+		return string(c+'a'-'A') + s[1:]
+	}
+	return s
+}
+
+// wireName is a member's name on the wire: its locationName when the model
+// sets one, else the member name.
+func wireName(m *model.Member) string {
+	if m.LocationName != "" {
+		return m.LocationName
+	}
+	return m.Name
+}
+
+func elemName(m *model.Member, def string) string {
+	if m != nil && m.LocationName != "" {
+		return m.LocationName
+	}
+	return def
+}
+
+func (d *decoder) structure(sh *model.Shape, n *node, p *path) map[string]any {
+	out := make(map[string]any, len(n.children))
+	for _, name := range sh.Order {
+		mem := sh.Members[name]
+		c := n.children[wireName(mem)]
+		if c == nil {
+			continue
+		}
+		if v, ok := d.value(mem.Shape, c, &path{parent: p, name: name, member: true}); ok {
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// indexed returns the numbered children of n (Tags.member.N) in index order,
+// which compacts gaps; bad indexes are violations.
+func (d *decoder) indexed(sh *model.Shape, n *node, p *path) []int {
+	idx := make([]int, 0, len(n.children))
+	var bad []string
+	for k := range n.children {
+		i, err := strconv.Atoi(k)
+		if err != nil || i < 1 || i > maxListIndex || k[0] == '0' || k[0] == '+' {
+			bad = append(bad, k)
+			continue
+		}
+		idx = append(idx, i)
+	}
+	sort.Strings(bad)
+	for _, k := range bad {
+		d.fail(sh, p, k, "Member index must be an integer between 1 and "+strconv.Itoa(maxListIndex))
+	}
+	sort.Ints(idx)
+	return idx
+}
+
+func (d *decoder) value(sh *model.Shape, n *node, p *path) (any, bool) {
+	switch sh.Type {
+	case model.TypeStructure:
+		// The SDKs send nothing for an empty structure, so a structure
+		// with no known member is absent rather than {}.
+		m := d.structure(sh, n, p)
+		return m, len(m) > 0
+	case model.TypeList:
+		name := elemName(sh.Member, "member")
+		items := n.children[name]
+		if items == nil {
+			// "Tags=" is how the SDKs send an empty list.
+			if n.hasValue && n.value == "" {
+				return []any{}, true
+			}
+			if n.hasValue {
+				d.fail(sh, p, n.value, "Member must be a list")
+			}
+			return nil, false
+		}
+		ip := &path{parent: p, name: name}
+		idx := d.indexed(sh, items, ip)
+		out := make([]any, 0, len(idx))
+		for _, i := range idx {
+			if v, ok := d.value(sh.Member.Shape, items.children[strconv.Itoa(i)], &path{parent: ip, index: i}); ok {
+				out = append(out, v)
+			}
+		}
+		return out, true
+	case model.TypeMap:
+		entries := n.children["entry"]
+		if entries == nil {
+			if n.hasValue && n.value == "" {
+				return map[string]any{}, true
+			}
+			if n.hasValue {
+				d.fail(sh, p, n.value, "Member must be a map")
+			}
+			return nil, false
+		}
+		ep := &path{parent: p, name: "entry"}
+		keyName, valueName := elemName(sh.Key, "key"), elemName(sh.Value, "value")
+		idx := d.indexed(sh, entries, ep)
+		out := make(map[string]any, len(idx))
+		for _, i := range idx {
+			e := entries.children[strconv.Itoa(i)]
+			np := &path{parent: ep, index: i}
+			k := e.children[keyName]
+			if k == nil || !k.hasValue {
+				if len(d.violations) < maxViolations {
+					d.violations = append(d.violations, model.Violation{Path: (&path{parent: np, name: keyName}).String(), Constraint: "Member must not be null"})
+				}
+				continue
+			}
+			vn := e.children[valueName]
+			if vn == nil {
+				continue
+			}
+			if v, ok := d.value(sh.Value.Shape, vn, &path{parent: np, name: valueName}); ok {
+				out[k.value] = v
+			}
+		}
+		return out, true
+	}
+	if !n.hasValue {
+		return nil, false
+	}
+	s := n.value
+	if sh.Type == model.TypeString {
+		return s, true // "" is a present, empty string; Validate judges its length
+	}
+	if s == "" && sh.Type != model.TypeBlob { // "" is the empty blob, as the SDKs send it
+		// No SDK sends an empty number, boolean or timestamp; read it as
+		// absent rather than inventing a zero, so required-member checks
+		// still apply.
+		return nil, false
+	}
+	v, constraint := parseScalar(sh, s)
+	if constraint != "" {
+		d.fail(sh, p, s, constraint)
+		return nil, false
+	}
+	return v, true
+}
+
+// parseScalar reads the text of a non-string scalar; a non-empty constraint
+// says why it failed.
+func parseScalar(sh *model.Shape, s string) (any, string) {
+	switch sh.Type {
+	case model.TypeInteger, model.TypeLong:
+		bits := 64
+		if sh.Type == model.TypeInteger {
+			bits = 32
+		}
+		i, err := strconv.ParseInt(s, 10, bits)
+		if err != nil {
+			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+				if strings.HasPrefix(s, "-") {
+					return nil, "Member must have value greater than or equal to " + strconv.FormatInt(-1<<(bits-1), 10)
+				}
+				return nil, "Member must have value less than or equal to " + strconv.FormatInt(1<<(bits-1)-1, 10)
+			}
+			return nil, "Member must be a number"
+		}
+		return i, ""
+	case model.TypeDouble, model.TypeFloat:
+		switch s {
+		case "NaN":
+			return math.NaN(), ""
+		case "Infinity":
+			return math.Inf(1), ""
+		case "-Infinity":
+			return math.Inf(-1), ""
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, "Member must be a number"
+		}
+		return f, ""
+	case model.TypeBoolean:
+		switch {
+		case strings.EqualFold(s, "true"):
+			return true, ""
+		case strings.EqualFold(s, "false"):
+			return false, ""
+		}
+		return nil, "Member must be a boolean (true or false)"
+	case model.TypeTimestamp:
+		if t, ok := parseTimestamp(s); ok {
+			return t, ""
+		}
+		return nil, "Member must be a timestamp in ISO 8601 format or epoch seconds"
+	case model.TypeBlob:
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			if b, err = base64.RawStdEncoding.DecodeString(s); err != nil {
+				return nil, "Member must be base64-encoded"
+			}
+		}
+		return b, ""
+	case model.TypeString:
+		return s, ""
+	}
+	return nil, "Member has unsupported type " + sh.Type
+}
+
+// Timestamps are kept between the years 0001 and 9999, the range ISO 8601
+// can spell and every SDK can parse.
+const (
+	minEpoch = -62135596800
+	maxEpoch = 253402300799
+)
+
+// parseTimestamp accepts ISO 8601 date-times (RFC 3339, with or without
+// fractional seconds; a missing zone means UTC) and epoch seconds.
+func parseTimestamp(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05.999999999Z0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			if u := t.Unix(); u < minEpoch || u > maxEpoch {
+				return time.Time{}, false
+			}
+			return t.UTC(), true
+		}
+	}
+	return parseEpoch(s)
+}
+
+// parseEpoch reads epoch seconds exactly from their decimal text.
+func parseEpoch(s string) (time.Time, bool) {
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	ip, fp, _ := strings.Cut(s, ".")
+	if ip == "" || len(ip) > 12 || !allDigits(ip) || !allDigits(fp) {
+		return time.Time{}, false
+	}
+	sec, _ := strconv.ParseInt(ip, 10, 64)
+	var ns int64
+	for i := 0; i < 9; i++ {
+		ns *= 10
+		if i < len(fp) {
+			ns += int64(fp[i] - '0')
+		}
+	}
+	if neg {
+		sec = -sec
+		if ns > 0 {
+			sec--
+			ns = 1e9 - ns
+		}
+	}
+	if sec < minEpoch || sec > maxEpoch {
+		return time.Time{}, false
+	}
+	return time.Unix(sec, ns).UTC(), true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
