@@ -24,6 +24,7 @@ var (
 
 // Store is the whole persistence layer.
 type Store interface {
+	Tx
 	Accounts
 	Directory
 	// Close releases the backend's connections.

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mailgate/mailgate/internal/bootstrap"
+	"github.com/mailgate/mailgate/internal/secretbox"
+	"github.com/mailgate/mailgate/internal/server"
+	"github.com/mailgate/mailgate/internal/store/sqlstore"
+	"github.com/mailgate/mailgate/internal/sts"
+	"github.com/mailgate/mailgate/internal/workmail"
+)
+
+// DefaultAddr is where `mailgate serve` listens unless told otherwise:
+// loopback only, so a fresh install exposes nothing.
+const DefaultAddr = "127.0.0.1:4599"
+
+func defaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "mailgate")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "mailgate")
+	}
+	return "mailgate-data"
+}
+
+type serveFlags struct {
+	addr, dataDir, storeURL, masterKey string
+	accountID, rootKeyID, rootSecret   string
+	logLevel, logFormat                string
+	maxBodyBytes                       int64
+	shutdownTimeout                    time.Duration
+}
+
+func serve(args []string) int {
+	var f serveFlags
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.StringVar(&f.addr, "addr", DefaultAddr, "address to listen on (host:port)")
+	fs.StringVar(&f.dataDir, "data-dir", defaultDataDir(), "directory for the embedded database and the master key")
+	fs.StringVar(&f.storeURL, "store", "", "state store: empty for embedded SQLite in the data directory, or a postgres:// URL")
+	fs.StringVar(&f.masterKey, "master-key", "", "base64 32-byte key sealing secrets at rest; empty = <data-dir>/master.key, created on first start")
+	fs.StringVar(&f.accountID, "account-id", "", "12-digit account ID of the server's account (empty = generated on first start)")
+	fs.StringVar(&f.rootKeyID, "root-access-key-id", "", "pin the root access key ID (with --root-secret-access-key)")
+	fs.StringVar(&f.rootSecret, "root-secret-access-key", "", "pin the root secret access key (with --root-access-key-id)")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
+	fs.Int64Var(&f.maxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "largest request body accepted")
+	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may finish after SIGINT/SIGTERM")
+	fs.Usage = flagUsage(fs, "Usage: mailgate serve [flags]\n\nEvery flag has an environment twin; the flag wins.\n\n")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "mailgate serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if err := applyEnv(fs); err != nil {
+		fmt.Fprintln(os.Stderr, "mailgate serve:", err)
+		return 2
+	}
+	logger, err := newLogger(f.logLevel, f.logFormat)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mailgate serve:", err)
+		return 2
+	}
+	if err := run(f, logger); err != nil {
+		logger.Error("server stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %v", err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, got %q", format)
+}
+
+func run(f serveFlags, logger *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var key []byte
+	var err error
+	if f.masterKey != "" {
+		key, err = secretbox.ParseKey(f.masterKey)
+	} else {
+		key, err = secretbox.LoadOrCreateKeyFile(filepath.Join(f.dataDir, "master.key"))
+	}
+	if err != nil {
+		return err
+	}
+	box, err := secretbox.New(key)
+	if err != nil {
+		return err
+	}
+	url := f.storeURL
+	if url == "" {
+		url = filepath.Join(f.dataDir, "mailgate.db")
+	}
+	st, err := sqlstore.Open(ctx, sqlstore.Config{URL: url, Box: box})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	boot, err := bootstrap.Run(ctx, st, bootstrap.Options{AccountID: f.accountID, RootAccessKeyID: f.rootKeyID, RootSecretAccessKey: f.rootSecret})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	endpoint := "http://" + ln.Addr().String()
+	if boot.NewRootKey != nil {
+		// Shown once, on standard output, ready to paste; never logged.
+		fmt.Printf("# mailgate created the root access key of account %s. It is shown only this once:\nexport AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_ENDPOINT_URL=%s\n",
+			boot.AccountID, boot.NewRootKey.AccessKeyID, boot.NewRootKey.SecretAccessKey, endpoint)
+	}
+
+	srv := server.New(server.Config{
+		Store:        st,
+		WorkMail:     workmail.New(st, workmail.Options{}),
+		STS:          sts.New(),
+		Logger:       logger,
+		MaxBodyBytes: f.maxBodyBytes,
+	})
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	logger.Info("mailgate ready", "endpoint", endpoint, "account", boot.AccountID, "store", storeKind(url), "version", versionString())
+	fmt.Printf("mailgate ready on %s\n", endpoint)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", f.shutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(sctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+func storeKind(url string) string {
+	if strings.HasPrefix(url, "postgres") {
+		return "postgres"
+	}
+	return "sqlite:" + url
+}

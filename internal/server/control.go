@@ -1,0 +1,28 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+
+	"github.com/mailgate/mailgate/internal/store"
+	"net/http"
+)
+
+// serveControl answers mailgate's own endpoints under ControlPrefix.
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
+	switch r.URL.Path {
+	case ControlPrefix + "health":
+		status, body := http.StatusOK, map[string]any{"status": "ok"}
+		if _, err := s.cfg.Store.GetSetting(r.Context(), "health-probe"); err != nil && !isNotFound(err) {
+			status, body = http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": "store unreachable"}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(body)
+		return status
+	}
+	http.NotFound(w, r)
+	return http.StatusNotFound
+}
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -1,0 +1,259 @@
+// Package server is mailgate's HTTP front: it turns one HTTP request into
+// one typed service call through an ordered chain, each step in one place:
+//
+//	request ID, recover, body limit      (ServeHTTP)
+//	identify service and operation       (route.go: X-Amz-Target or Action)
+//	authenticate                         (SigV4: header or presigned query)
+//	decode and validate from the model   (protocol codecs, model.Validate)
+//	authorize                            (Authorizer)
+//	typed handler                        (generated Dispatch)
+//	encode from the model                (protocol codecs) + access log
+//
+// Handlers never see HTTP and never write error bodies: they return an
+// *apierror.Error and the protocol of the service decides its wire shape.
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mailgate/mailgate/internal/api/iamapi"
+	"github.com/mailgate/mailgate/internal/api/stsapi"
+	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/model"
+	"github.com/mailgate/mailgate/internal/protocol/awsjson"
+	"github.com/mailgate/mailgate/internal/protocol/awsquery"
+	"github.com/mailgate/mailgate/internal/reqctx"
+	"github.com/mailgate/mailgate/internal/sigv4"
+	"github.com/mailgate/mailgate/internal/store"
+)
+
+// ControlPrefix is the one path prefix reserved for mailgate's own
+// endpoints (health, and later metrics and control); AWS never uses it.
+const ControlPrefix = "/_mailgate/"
+
+// DefaultMaxBodyBytes bounds request bodies. The largest modeled input is an
+// IAM policy document (131,072 characters), URL-encoded.
+const DefaultMaxBodyBytes = 2 << 20
+
+// Config assembles a server.
+type Config struct {
+	Store    store.Store
+	WorkMail workmailapi.API
+	IAM      iamapi.API
+	STS      stsapi.API
+	// Authorizer decides whether the caller may run the operation; nil
+	// allows only the account root (fail closed).
+	Authorizer   Authorizer
+	Logger       *slog.Logger
+	MaxBodyBytes int64
+	MaxSkew      time.Duration
+	Now          func() time.Time
+}
+
+// Authorizer decides whether an authenticated caller may run an operation.
+type Authorizer interface {
+	Authorize(ctx context.Context, req *reqctx.Request, op *model.Operation, input map[string]any) error
+}
+
+// Server is the HTTP handler.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	verifier *sigv4.Verifier
+	byTarget map[string]*binding // awsJson target prefix → service
+	byName   map[string]*binding
+	query    []*binding // awsQuery services, in lookup order
+}
+
+type binding struct {
+	model    *model.Service
+	dispatch func(ctx context.Context, op string, in map[string]any) (any, error)
+}
+
+// New builds a server.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Authorizer == nil {
+		cfg.Authorizer = rootOnly{}
+	}
+	s := &Server{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		verifier: &sigv4.Verifier{Credentials: credentialSource{cfg.Store}, Now: cfg.Now, MaxSkew: cfg.MaxSkew},
+		byTarget: map[string]*binding{},
+		byName:   map[string]*binding{},
+	}
+	wm, ia, st := cfg.WorkMail, cfg.IAM, cfg.STS
+	if wm == nil {
+		wm = workmailapi.Unimplemented{}
+	}
+	if ia == nil {
+		ia = iamapi.Unimplemented{}
+	}
+	if st == nil {
+		st = stsapi.Unimplemented{}
+	}
+	s.add(&binding{model: workmailapi.Model(), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
+		return workmailapi.Dispatch(ctx, wm, op, in)
+	}})
+	s.add(&binding{model: stsapi.Model(), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
+		return stsapi.Dispatch(ctx, st, op, in)
+	}})
+	s.add(&binding{model: iamapi.Model(), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
+		return iamapi.Dispatch(ctx, ia, op, in)
+	}})
+	return s
+}
+
+func (s *Server) add(b *binding) {
+	s.byName[b.model.Name] = b
+	if b.model.Protocol == "json" {
+		s.byTarget[b.model.TargetPrefix] = b
+	} else {
+		s.query = append(s.query, b)
+	}
+}
+
+// call is one request in flight.
+type call struct {
+	req     *reqctx.Request
+	svc     *binding
+	op      *model.Operation
+	started time.Time
+	status  int
+}
+
+// ServeHTTP runs the chain.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &call{started: s.cfg.Now(), req: &reqctx.Request{ID: uuid.NewString(), SourceIP: sourceIP(r), Secure: r.TLS != nil}}
+	c.req.Received = c.started
+	w.Header().Set("x-amzn-RequestId", c.req.ID)
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic serving request", "request_id", c.req.ID, "panic", p)
+			s.writeError(w, c, apierror.Internal())
+		}
+		s.accessLog(c)
+	}()
+
+	if strings.HasPrefix(r.URL.Path, ControlPrefix) {
+		c.status = s.serveControl(w, r)
+		return
+	}
+
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		s.routeForError(r, c)
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.writeError(w, c, apierror.New(s.code(c, "RequestEntityTooLargeException", "RequestEntityTooLarge"), http.StatusRequestEntityTooLarge, true,
+				"Request body is larger than the limit of %d bytes.", s.cfg.MaxBodyBytes))
+			return
+		}
+		s.writeError(w, c, apierror.New(s.code(c, "SerializationException", "MalformedInput"), 400, true, "Could not read the request body."))
+		return
+	}
+
+	form, aerr := s.route(r, body, c)
+	if aerr != nil {
+		s.writeError(w, c, aerr)
+		return
+	}
+	c.req.Service, c.req.Operation = c.svc.model.Name, c.op.Name
+
+	if aerr := s.authenticate(r, body, c); aerr != nil {
+		s.writeError(w, c, aerr)
+		return
+	}
+	ctx := reqctx.With(r.Context(), c.req)
+
+	var doc map[string]any
+	if c.svc.model.Protocol == "json" {
+		doc, err = awsjson.DecodeRequest(c.op.Input, body)
+	} else {
+		doc, err = awsquery.DecodeRequest(c.op.Input, form)
+	}
+	if err != nil {
+		s.writeError(w, c, s.asAPIError(c, err))
+		return
+	}
+	if err := model.Validate(c.op.Input, doc); err != nil {
+		s.writeError(w, c, s.asAPIError(c, err))
+		return
+	}
+	if err := s.cfg.Authorizer.Authorize(ctx, c.req, c.op, doc); err != nil {
+		s.writeError(w, c, s.asAPIError(c, err))
+		return
+	}
+	out, err := c.svc.dispatch(ctx, c.op.Name, doc)
+	if err != nil {
+		s.writeError(w, c, s.asAPIError(c, err))
+		return
+	}
+	s.writeOutput(w, c, out)
+}
+
+// asAPIError turns any error into the API error the caller sees. Errors
+// that are not API errors are internal: logged here, hidden from callers.
+func (s *Server) asAPIError(c *call, err error) *apierror.Error {
+	if e, ok := apierror.As(err); ok {
+		return e
+	}
+	var ve *model.ValidationError
+	if errors.As(err, &ve) {
+		if c.svc != nil && c.svc.model.Protocol == "json" {
+			return workmailapi.NewInvalidParameterException("%s", ve.Error())
+		}
+		return apierror.New("ValidationError", 400, true, "%s", ve.Error())
+	}
+	if errors.Is(err, context.Canceled) {
+		return apierror.New("RequestCanceled", 499, true, "The request was canceled.")
+	}
+	s.log.Error("internal error", "request_id", c.req.ID, "service", c.req.Service, "operation", c.req.Operation, "error", err)
+	return apierror.Internal()
+}
+
+// code picks the JSON or query spelling of a protocol-level error code.
+func (s *Server) code(c *call, jsonCode, queryCode string) string {
+	if c.svc == nil || c.svc.model.Protocol == "json" {
+		return jsonCode
+	}
+	return queryCode
+}
+
+func sourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) accessLog(c *call) {
+	attrs := []any{"request_id", c.req.ID, "status", c.status, "duration_ms", float64(s.cfg.Now().Sub(c.started).Microseconds()) / 1000, "source_ip", c.req.SourceIP}
+	if c.req.Service != "" {
+		attrs = append(attrs, "service", c.req.Service, "operation", c.req.Operation)
+	}
+	if c.req.Caller != nil && c.req.Caller.AccessKeyID != "" {
+		attrs = append(attrs, "access_key_id", c.req.Caller.AccessKeyID, "account", c.req.Caller.AccountID)
+	}
+	s.log.Info("request", attrs...)
+}

@@ -1,0 +1,163 @@
+package workmail
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/store"
+)
+
+func (s *Service) CreateOrganization(ctx context.Context, in *workmailapi.CreateOrganizationRequest) (*workmailapi.CreateOrganizationResponse, error) {
+	sc, err := scopeOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	interop := deref(in.EnableInteroperability)
+	dirID := deref(in.DirectoryId)
+	if interop && dirID == "" {
+		return nil, workmailapi.NewInvalidParameterException("EnableInteroperability requires the DirectoryId of an AD Connector directory.")
+	}
+	now := s.now()
+	test := strings.ToLower(in.Alias) + testDomainSuffix
+	domains := []store.MailDomain{{
+		Name: test, IsTest: true, OwnershipStatus: verified, DkimStatus: verified, CreatedAt: now,
+	}}
+	seen := map[string]bool{test: true}
+	for _, d := range in.Domains {
+		name, err := customDomain(d.DomainName)
+		if err != nil {
+			return nil, err
+		}
+		if seen[name] {
+			return nil, workmailapi.NewInvalidParameterException("The domain %s is listed more than once.", name)
+		}
+		seen[name] = true
+		domains = append(domains, store.MailDomain{
+			Name: name, HostedZoneID: deref(d.HostedZoneId), OwnershipStatus: verified, DkimStatus: verified,
+			VerificationToken: newVerificationToken(), CreatedAt: now,
+		})
+	}
+	dirType := directoryTypeWorkMail
+	if dirID != "" {
+		dirType = directoryTypeExternal
+	}
+	o := store.Organization{
+		ID: newOrgID(), AccountID: sc.account, Region: sc.region, Alias: in.Alias, State: store.OrganizationActive,
+		DirectoryID: dirID, DirectoryType: dirType, DefaultMailDomain: test, KMSKeyARN: deref(in.KmsKeyArn),
+		InteroperabilityEnabled: interop, ClientToken: deref(in.ClientToken), RequestHash: createRequestHash(in),
+		CreatedAt: now, CompletedAt: now,
+	}
+	got, replayed, err := s.st.CreateOrganization(ctx, o, domains, maxOrganizationsPerRegion)
+	var ce *store.ConflictError
+	switch {
+	case errors.As(err, &ce) && ce.Key == store.KeyAlias:
+		return nil, workmailapi.NewNameAvailabilityException("The organization alias %s is not available.", in.Alias)
+	case errors.As(err, &ce) && ce.Key == store.KeyDirectory:
+		return nil, workmailapi.NewDirectoryInUseException("The directory %s is already used by another organization.", dirID)
+	case errors.As(err, &ce) && ce.Key == store.KeyDomain:
+		return nil, workmailapi.NewInvalidParameterException("The domain %s is already registered with another organization.", ce.Value)
+	case errors.Is(err, store.ErrLimitExceeded):
+		return nil, workmailapi.NewLimitExceededException("An account can have at most %d organizations per Region.", maxOrganizationsPerRegion)
+	case err != nil:
+		return nil, err
+	}
+	if replayed && got.RequestHash != o.RequestHash {
+		return nil, workmailapi.NewInvalidParameterException("The client token %s was already used with different parameters.", o.ClientToken)
+	}
+	return &workmailapi.CreateOrganizationResponse{OrganizationId: &got.ID}, nil
+}
+
+// createRequestHash fingerprints what a CreateOrganization asks for, so
+// that a replayed client token can be told from a reused one.
+func createRequestHash(in *workmailapi.CreateOrganizationRequest) string {
+	c := *in
+	c.ClientToken = nil
+	b, _ := json.Marshal(c)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func (s *Service) DescribeOrganization(ctx context.Context, in *workmailapi.DescribeOrganizationRequest) (*workmailapi.DescribeOrganizationResponse, error) {
+	o, sc, err := s.visibleOrg(ctx, in.OrganizationId)
+	if err != nil {
+		return nil, err
+	}
+	return &workmailapi.DescribeOrganizationResponse{
+		OrganizationId:          &o.ID,
+		Alias:                   &o.Alias,
+		State:                   &o.State,
+		DirectoryId:             str(o.DirectoryID),
+		DirectoryType:           &o.DirectoryType,
+		DefaultMailDomain:       str(o.DefaultMailDomain),
+		CompletedDate:           tstamp(o.CompletedAt),
+		ARN:                     ptr(sc.orgARN(o.ID)),
+		InteroperabilityEnabled: ptr(o.InteroperabilityEnabled),
+	}, nil
+}
+
+func (s *Service) ListOrganizations(ctx context.Context, in *workmailapi.ListOrganizationsRequest) (*workmailapi.ListOrganizationsResponse, error) {
+	sc, err := scopeOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lst := listing("ListOrganizations", sc.account, sc.region)
+	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := s.st.ListOrganizations(ctx, sc.account, sc.region, s.deletedSince(), p)
+	if err != nil {
+		return nil, err
+	}
+	orgs, next, err := finishPage(ctx, s, lst, orgs, limit, func(o store.Organization) string { return o.ID })
+	if err != nil {
+		return nil, err
+	}
+	out := &workmailapi.ListOrganizationsResponse{OrganizationSummaries: []workmailapi.OrganizationSummary{}, NextToken: next}
+	for _, o := range orgs {
+		out.OrganizationSummaries = append(out.OrganizationSummaries, workmailapi.OrganizationSummary{
+			OrganizationId:    ptr(o.ID),
+			Alias:             ptr(o.Alias),
+			DefaultMailDomain: str(o.DefaultMailDomain),
+			State:             ptr(o.State),
+		})
+	}
+	return out, nil
+}
+
+// DeleteOrganization deletes at once: the organization is Deleted when the
+// call returns. Deleting it again answers OrganizationStateException,
+// except for a retry carrying the same client token.
+func (s *Service) DeleteOrganization(ctx context.Context, in *workmailapi.DeleteOrganizationRequest) (*workmailapi.DeleteOrganizationResponse, error) {
+	o, _, err := s.visibleOrg(ctx, in.OrganizationId)
+	if err != nil {
+		return nil, err
+	}
+	token := deref(in.ClientToken)
+	force := deref(in.ForceDelete)
+	// DeleteDirectory and DeleteIdentityCenterApplication need no action:
+	// mailgate's directory goes with the organization, and there is no
+	// external directory or Identity Center application to remove.
+	del, err := s.st.DeleteOrganization(ctx, o.ID, s.now(), func(o *store.Organization, enabledUsers int) error {
+		if o.State == store.OrganizationDeleted {
+			if token != "" && token == o.DeleteToken {
+				return nil
+			}
+			return workmailapi.NewOrganizationStateException("The organization %s is already deleted.", o.ID)
+		}
+		if enabledUsers > 0 && !force {
+			return workmailapi.NewOrganizationStateException("The organization %s has %d enabled users. Deregister them first, or set ForceDelete.", o.ID, enabledUsers)
+		}
+		o.DeleteToken = token
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &workmailapi.DeleteOrganizationResponse{OrganizationId: &del.ID, State: &del.State}, nil
+}

@@ -1,0 +1,146 @@
+package workmail
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"golang.org/x/crypto/argon2"
+
+	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/store"
+)
+
+// Passwords follow the complexity rule of the directories behind
+// WorkMail (Active Directory's): a minimum length, three of four
+// character classes, and not the user name. They are stored only as
+// argon2id hashes and never returned, logged or echoed in errors.
+const (
+	minPasswordLength = 8
+	passwordClasses   = 3 // of upper case, lower case, digits, others
+
+	// argon2id parameters: OWASP's recommendation (19 MiB, 2 passes, 1 lane).
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+	argonSaltLen = 16
+)
+
+func invalidPassword() error {
+	return workmailapi.NewInvalidPasswordException(
+		"The password must be at least %d characters long, contain characters of at least %d of these kinds: upper case letters, lower case letters, digits, other characters, and must not contain the user name.",
+		minPasswordLength, passwordClasses)
+}
+
+// checkPassword enforces the complexity rule.
+func checkPassword(password, userName string) error {
+	if len([]rune(password)) < minPasswordLength {
+		return invalidPassword()
+	}
+	var upper, lower, digit, other int
+	for _, r := range password {
+		switch {
+		case unicode.IsUpper(r):
+			upper = 1
+		case unicode.IsLower(r):
+			lower = 1
+		case unicode.IsDigit(r):
+			digit = 1
+		default:
+			other = 1
+		}
+	}
+	if upper+lower+digit+other < passwordClasses {
+		return invalidPassword()
+	}
+	// Like Active Directory, only names of three characters or more count.
+	local := strings.ToLower(userName)
+	if i := strings.IndexByte(local, '@'); i >= 0 {
+		local = local[:i]
+	}
+	if len(local) >= 3 && strings.Contains(strings.ToLower(password), local) {
+		return invalidPassword()
+	}
+	return nil
+}
+
+// hashPassword returns a PHC-format argon2id hash.
+func hashPassword(password string) (string, error) {
+	salt := make([]byte, argonSaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+var errBadHash = errors.New("workmail: malformed password hash")
+
+// verifyHash checks a password against a hash made by hashPassword (with
+// whatever parameters it recorded).
+func verifyHash(encoded, password string) (bool, error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errBadHash
+	}
+	var version int
+	var mem, iter uint32
+	var threads uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, errBadHash
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iter, &threads); err != nil {
+		return false, errBadHash
+	}
+	b64 := base64.RawStdEncoding
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return false, errBadHash
+	}
+	want, err := b64.DecodeString(parts[5])
+	if err != nil || len(want) == 0 {
+		return false, errBadHash
+	}
+	got := argon2.IDKey([]byte(password), salt, iter, mem, threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// dummyHash is verified against when there is no user, so that unknown
+// users take as long to refuse as wrong passwords.
+var dummyHash, _ = hashPassword("mailgate dummy password")
+
+// VerifyPassword checks a password for mailbox sign-in. userID is any
+// entity identifier (ID, email address or alias, or name). It is true
+// only for an ENABLED user with a password of an active organization;
+// unknown organizations and users are false, not errors, and cost as
+// much time as a wrong password. It does not look at the request's
+// caller: sign-in happens outside AWS authentication.
+func (s *Service) VerifyPassword(ctx context.Context, orgID, userID, password string) (bool, error) {
+	hash := ""
+	o, err := s.st.GetOrganization(ctx, orgID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	if err == nil && o.State == store.OrganizationActive {
+		e, err := s.st.ResolveEntity(ctx, orgID, userID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return false, err
+		}
+		if err == nil && e.Type == store.EntityUser && e.State == store.EntityEnabled {
+			hash = e.PasswordHash
+		}
+	}
+	if hash == "" {
+		_, _ = verifyHash(dummyHash, password)
+		return false, nil
+	}
+	return verifyHash(hash, password)
+}

@@ -1,0 +1,252 @@
+package workmail
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/reqctx"
+	"github.com/mailgate/mailgate/internal/store"
+)
+
+// Limits mailgate chooses. AWS's default quotas are of the same order;
+// they keep one account or organization from growing without bound.
+const (
+	maxOrganizationsPerRegion = 25  // live organizations per account and region
+	maxMailDomainsPerOrg      = 100 // mail domains per organization, test domain included
+	maxAliasesPerEntity       = 100 // aliases per user or group
+	maxTagsPerResource        = 50  // as TooManyTagsException documents
+)
+
+const (
+	// defaultDeletedRetention is how long deleted organizations and
+	// entities stay visible, mirroring the 30 days WorkMail keeps the
+	// mailboxes of deleted users.
+	defaultDeletedRetention = 30 * 24 * time.Hour
+	// testDomainSuffix names the test domain every organization gets.
+	testDomainSuffix      = ".awsapps.com"
+	directoryTypeWorkMail = "WorkMailDirectory"
+	// directoryTypeExternal is what AWS reports for an organization tied to
+	// an AWS Directory Service directory.
+	directoryTypeExternal = "VpcDirectory"
+	verified              = string(workmailapi.DnsRecordVerificationStatusVerified)
+)
+
+// Options configures the service.
+type Options struct {
+	// Now returns the current time (default time.Now).
+	Now func() time.Time
+	// MailHost is the public host name of this server's SMTP endpoint, used
+	// in the DNS records GetMailDomain recommends (default "localhost").
+	MailHost string
+	// DeletedRetention is how long deleted organizations stay listed and
+	// describable, and deleted users and groups stay listed (default 30
+	// days). A deleted user or group stays describable by ID for good.
+	DeletedRetention time.Duration
+}
+
+// Service implements the WorkMail directory operations. Operations it
+// does not implement answer NotImplemented through Unimplemented.
+type Service struct {
+	workmailapi.Unimplemented
+
+	st   store.Store
+	opts Options
+
+	keyMu   sync.Mutex
+	pageKey []byte // NextToken MAC key, loaded on first use
+}
+
+var _ workmailapi.API = (*Service)(nil)
+
+// New returns the service over st.
+func New(st store.Store, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MailHost == "" {
+		opts.MailHost = "localhost"
+	}
+	if opts.DeletedRetention <= 0 {
+		opts.DeletedRetention = defaultDeletedRetention
+	}
+	return &Service{st: st, opts: opts}
+}
+
+func (s *Service) now() time.Time { return s.opts.Now().UTC() }
+
+// deletedSince is the cut-off before which deleted records are hidden.
+func (s *Service) deletedSince() time.Time { return s.now().Add(-s.opts.DeletedRetention) }
+
+// scope is the caller's account, region and partition.
+type scope struct {
+	account, region, partition string
+}
+
+func scopeOf(ctx context.Context) (scope, error) {
+	r := reqctx.From(ctx)
+	if r.Caller == nil || r.Caller.AccountID == "" {
+		return scope{}, errors.New("workmail: the request carries no authenticated account")
+	}
+	p := r.Partition
+	if p == "" {
+		p = reqctx.PartitionOf(r.Region)
+	}
+	return scope{account: r.Caller.AccountID, region: r.Region, partition: p}, nil
+}
+
+func (sc scope) orgARN(id string) string {
+	return fmt.Sprintf("arn:%s:workmail:%s:%s:organization/%s", sc.partition, sc.region, sc.account, id)
+}
+
+// visibleOrg returns an organization of the caller's account and region;
+// deleted ones stay visible for the retention period.
+func (s *Service) visibleOrg(ctx context.Context, id string) (*store.Organization, scope, error) {
+	sc, err := scopeOf(ctx)
+	if err != nil {
+		return nil, sc, err
+	}
+	o, err := s.st.GetOrganization(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !s.sees(sc, o)) {
+		return nil, sc, workmailapi.NewOrganizationNotFoundException("The organization %s does not exist.", id)
+	}
+	if err != nil {
+		return nil, sc, err
+	}
+	return o, sc, nil
+}
+
+// sees reports whether the caller may see o: other accounts and regions
+// never do, and deleted organizations fade after the retention period.
+func (s *Service) sees(sc scope, o *store.Organization) bool {
+	if o.AccountID != sc.account || o.Region != sc.region {
+		return false
+	}
+	return o.State != store.OrganizationDeleted || !o.DeletedAt.Before(s.deletedSince())
+}
+
+// activeOrg returns a visible organization that operations may use.
+func (s *Service) activeOrg(ctx context.Context, id string) (*store.Organization, error) {
+	o, _, err := s.visibleOrg(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if o.State != store.OrganizationActive {
+		return nil, orgStateErr(o.ID)
+	}
+	return o, nil
+}
+
+func orgStateErr(id string) error {
+	return workmailapi.NewOrganizationStateException("The organization %s is deleted.", id)
+}
+
+// entityNoun names an entity type in messages.
+func entityNoun(typ string) string {
+	switch typ {
+	case store.EntityUser:
+		return "user"
+	case store.EntityGroup:
+		return "group"
+	case store.EntityResource:
+		return "resource"
+	}
+	return "entity"
+}
+
+// entity resolves an identifier (ID, address or name) to an entity of
+// one of the given types (any type when none is given).
+func (s *Service) entity(ctx context.Context, orgID, identifier string, types ...string) (*store.Entity, error) {
+	e, err := s.st.ResolveEntity(ctx, orgID, identifier)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if err == nil && (len(types) == 0 || contains(types, e.Type)) {
+		return e, nil
+	}
+	noun := "entity"
+	if len(types) == 1 {
+		noun = entityNoun(types[0])
+	}
+	return nil, workmailapi.NewEntityNotFoundException("The %s %s does not exist in organization %s.", noun, identifier, orgID)
+}
+
+// ResolveEntity resolves a WorkMail entity identifier (entity ID, email
+// address or alias, or name, ignoring case) in an active organization of
+// the caller.
+func (s *Service) ResolveEntity(ctx context.Context, orgID, identifier string) (*store.Entity, error) {
+	if _, err := s.activeOrg(ctx, orgID); err != nil {
+		return nil, err
+	}
+	return s.entity(ctx, orgID, identifier)
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// writeErr maps the store errors any directory write may return.
+func writeErr(err error, orgID string) error {
+	if errors.Is(err, store.ErrOrganizationDeleted) {
+		return orgStateErr(orgID)
+	}
+	return err
+}
+
+func deletedErr(e *store.Entity) error {
+	return workmailapi.NewEntityStateException("The %s %s is deleted.", entityNoun(e.Type), e.ID)
+}
+
+func newOrgID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return "m-" + hex.EncodeToString(b)
+}
+
+func newEntityID() string { return uuid.NewString() }
+
+// domainOf returns the lowercase domain of an address.
+func domainOf(address string) string {
+	return strings.ToLower(address[strings.LastIndexByte(address, '@')+1:])
+}
+
+// ---- response helpers ----
+
+func str(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func tstamp(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}

@@ -1,0 +1,298 @@
+package workmail
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/store"
+)
+
+// reservedNames are the built-in accounts and groups of the Active
+// Directory that backs a WorkMail directory; users and groups share one
+// namespace, so both are refused for either.
+var reservedNames = map[string]bool{
+	"administrator": true, "guest": true, "krbtgt": true, "administrators": true,
+	"domain admins": true, "domain users": true, "domain guests": true, "domain computers": true,
+	"domain controllers": true, "enterprise admins": true, "schema admins": true,
+}
+
+// maxExternalUserName: "WorkMail directory user names have a maximum length
+// of 64. All others have a maximum length of 20" (CreateUser).
+const maxExternalUserName = 20
+
+// checkName refuses reserved names.
+func checkName(name string) error {
+	if reservedNames[strings.ToLower(strings.TrimSpace(name))] {
+		return workmailapi.NewReservedNameException("The name %s is reserved.", name)
+	}
+	return nil
+}
+
+// createErr maps the errors of creating an entity.
+func createErr(err error, e *store.Entity) error {
+	if errors.Is(err, store.ErrConflict) {
+		return workmailapi.NewNameAvailabilityException("The name %s is already in use in organization %s.", e.Name, e.OrgID)
+	}
+	return writeErr(err, e.OrgID)
+}
+
+// checkRole refuses the roles callers may not set.
+func checkRole(r *workmailapi.UserRole) error {
+	if r != nil && (*r == workmailapi.UserRoleSystemUser || *r == workmailapi.UserRoleResource) {
+		return workmailapi.NewInvalidParameterException("The role %s cannot be assigned to a user.", string(*r))
+	}
+	return nil
+}
+
+func (s *Service) CreateUser(ctx context.Context, in *workmailapi.CreateUserRequest) (*workmailapi.CreateUserResponse, error) {
+	o, err := s.activeOrg(ctx, in.OrganizationId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRole(in.Role); err != nil {
+		return nil, err
+	}
+	if err := checkName(in.Name); err != nil {
+		return nil, err
+	}
+	if o.DirectoryID != "" && len(in.Name) > maxExternalUserName {
+		return nil, workmailapi.NewInvalidParameterException("User names of organizations with an external directory are at most %d characters long.", maxExternalUserName)
+	}
+	role := workmailapi.UserRoleUser
+	if in.Role != nil {
+		role = *in.Role
+	}
+	e := store.Entity{
+		OrgID: o.ID, ID: newEntityID(), Type: store.EntityUser, Name: in.Name, State: store.EntityDisabled,
+		DisplayName: in.DisplayName, Role: string(role), FirstName: deref(in.FirstName), LastName: deref(in.LastName),
+		Hidden: deref(in.HiddenFromGlobalAddressList), IdentityProviderUserID: deref(in.IdentityProviderUserId),
+		CreatedAt: s.now(),
+	}
+	if in.Password != nil {
+		if err := checkPassword(*in.Password, in.Name); err != nil {
+			return nil, err
+		}
+		if e.PasswordHash, err = hashPassword(*in.Password); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.st.CreateEntity(ctx, e); err != nil {
+		return nil, createErr(err, &e)
+	}
+	return &workmailapi.CreateUserResponse{UserId: &e.ID}, nil
+}
+
+func (s *Service) DescribeUser(ctx context.Context, in *workmailapi.DescribeUserRequest) (*workmailapi.DescribeUserResponse, error) {
+	o, err := s.activeOrg(ctx, in.OrganizationId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.entity(ctx, o.ID, in.UserId, store.EntityUser)
+	if err != nil {
+		return nil, err
+	}
+	return &workmailapi.DescribeUserResponse{
+		UserId:                          &u.ID,
+		Name:                            &u.Name,
+		Email:                           str(u.Email),
+		DisplayName:                     str(u.DisplayName),
+		State:                           ptr(workmailapi.EntityState(u.State)),
+		UserRole:                        ptr(workmailapi.UserRole(u.Role)),
+		EnabledDate:                     tstamp(u.EnabledAt),
+		DisabledDate:                    tstamp(u.DisabledAt),
+		MailboxProvisionedDate:          tstamp(u.MailboxProvisionedAt),
+		MailboxDeprovisionedDate:        tstamp(u.MailboxDeprovisionedAt),
+		FirstName:                       str(u.FirstName),
+		LastName:                        str(u.LastName),
+		HiddenFromGlobalAddressList:     ptr(u.Hidden),
+		Initials:                        str(u.Initials),
+		Telephone:                       str(u.Telephone),
+		Street:                          str(u.Street),
+		JobTitle:                        str(u.JobTitle),
+		City:                            str(u.City),
+		Company:                         str(u.Company),
+		ZipCode:                         str(u.ZipCode),
+		Department:                      str(u.Department),
+		Country:                         str(u.Country),
+		Office:                          str(u.Office),
+		IdentityProviderUserId:          str(u.IdentityProviderUserID),
+		IdentityProviderIdentityStoreId: str(u.IdentityProviderIdentityStoreID),
+	}, nil
+}
+
+// oneFilter enforces "You can only use one filter per request".
+func oneFilter(set ...bool) error {
+	n := 0
+	for _, b := range set {
+		if b {
+			n++
+		}
+	}
+	if n > 1 {
+		return workmailapi.NewInvalidParameterException("Only one filter can be used per request.")
+	}
+	return nil
+}
+
+func (s *Service) ListUsers(ctx context.Context, in *workmailapi.ListUsersRequest) (*workmailapi.ListUsersResponse, error) {
+	o, err := s.activeOrg(ctx, in.OrganizationId)
+	if err != nil {
+		return nil, err
+	}
+	f := store.EntityFilter{Type: store.EntityUser, DeletedSince: s.deletedSince()}
+	if in.Filters != nil {
+		x := in.Filters
+		if err := oneFilter(deref(x.UsernamePrefix) != "", deref(x.DisplayNamePrefix) != "", deref(x.PrimaryEmailPrefix) != "",
+			x.State != nil, deref(x.IdentityProviderUserIdPrefix) != ""); err != nil {
+			return nil, err
+		}
+		f.NamePrefix, f.DisplayNamePrefix, f.EmailPrefix = deref(x.UsernamePrefix), deref(x.DisplayNamePrefix), deref(x.PrimaryEmailPrefix)
+		f.State, f.IdentityProviderUserIDPrefix = string(deref(x.State)), deref(x.IdentityProviderUserIdPrefix)
+	}
+	lst := listing("ListUsers", o.ID, f.NamePrefix, f.DisplayNamePrefix, f.EmailPrefix, f.State, f.IdentityProviderUserIDPrefix)
+	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	es, err := s.st.ListEntities(ctx, o.ID, f, p)
+	if err != nil {
+		return nil, err
+	}
+	es, next, err := finishPage(ctx, s, lst, es, limit, func(e store.Entity) string { return e.ID })
+	if err != nil {
+		return nil, err
+	}
+	out := &workmailapi.ListUsersResponse{Users: []workmailapi.User{}, NextToken: next}
+	for _, u := range es {
+		out.Users = append(out.Users, workmailapi.User{
+			Id:                              ptr(u.ID),
+			Email:                           str(u.Email),
+			Name:                            ptr(u.Name),
+			DisplayName:                     str(u.DisplayName),
+			State:                           ptr(workmailapi.EntityState(u.State)),
+			UserRole:                        ptr(workmailapi.UserRole(u.Role)),
+			EnabledDate:                     tstamp(u.EnabledAt),
+			DisabledDate:                    tstamp(u.DisabledAt),
+			IdentityProviderUserId:          str(u.IdentityProviderUserID),
+			IdentityProviderIdentityStoreId: str(u.IdentityProviderIdentityStoreID),
+		})
+	}
+	return out, nil
+}
+
+// UpdateUser sets the attributes present in the request; an empty string
+// clears an attribute, an absent one is left alone.
+func (s *Service) UpdateUser(ctx context.Context, in *workmailapi.UpdateUserRequest) (*workmailapi.UpdateUserResponse, error) {
+	o, err := s.activeOrg(ctx, in.OrganizationId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRole(in.Role); err != nil {
+		return nil, err
+	}
+	u, err := s.entity(ctx, o.ID, in.UserId, store.EntityUser)
+	if err != nil {
+		return nil, err
+	}
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	_, err = s.st.UpdateEntity(ctx, o.ID, u.ID, func(u *store.Entity) error {
+		if u.State == store.EntityDeleted {
+			return deletedErr(u)
+		}
+		if in.Role != nil {
+			u.Role = string(*in.Role)
+		}
+		if in.HiddenFromGlobalAddressList != nil {
+			u.Hidden = *in.HiddenFromGlobalAddressList
+		}
+		set(&u.DisplayName, in.DisplayName)
+		set(&u.FirstName, in.FirstName)
+		set(&u.LastName, in.LastName)
+		set(&u.Initials, in.Initials)
+		set(&u.Telephone, in.Telephone)
+		set(&u.Street, in.Street)
+		set(&u.JobTitle, in.JobTitle)
+		set(&u.City, in.City)
+		set(&u.Company, in.Company)
+		set(&u.ZipCode, in.ZipCode)
+		set(&u.Department, in.Department)
+		set(&u.Country, in.Country)
+		set(&u.Office, in.Office)
+		set(&u.IdentityProviderUserID, in.IdentityProviderUserId)
+		return nil
+	})
+	if err != nil {
+		return nil, writeErr(err, o.ID)
+	}
+	return &workmailapi.UpdateUserResponse{}, nil
+}
+
+// DeleteUser turns a DISABLED user into a DELETED tombstone. Deleting a
+// user that does not exist or is already deleted succeeds: the operation
+// is idempotent and its model lists no not-found error.
+func (s *Service) DeleteUser(ctx context.Context, in *workmailapi.DeleteUserRequest) (*workmailapi.DeleteUserResponse, error) {
+	o, err := s.activeOrg(ctx, in.OrganizationId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.st.ResolveEntity(ctx, o.ID, in.UserId)
+	if errors.Is(err, store.ErrNotFound) || err == nil && u.Type != store.EntityUser {
+		return &workmailapi.DeleteUserResponse{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	_, err = s.st.UpdateEntity(ctx, o.ID, u.ID, func(u *store.Entity) error {
+		switch u.State {
+		case store.EntityDeleted:
+			return nil
+		case store.EntityEnabled:
+			return workmailapi.NewEntityStateException("The user %s is enabled. Deregister it from WorkMail before deleting it.", u.ID)
+		}
+		u.State, u.DeletedAt = store.EntityDeleted, now
+		return nil
+	})
+	if err != nil {
+		return nil, writeErr(err, o.ID)
+	}
+	return &workmailapi.DeleteUserResponse{}, nil
+}
+
+func (s *Service) ResetPassword(ctx context.Context, in *workmailapi.ResetPasswordRequest) (*workmailapi.ResetPasswordResponse, error) {
+	o, err := s.activeOrg(ctx, in.OrganizationId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.entity(ctx, o.ID, in.UserId, store.EntityUser)
+	if err != nil {
+		return nil, err
+	}
+	if u.State == store.EntityDeleted {
+		return nil, deletedErr(u)
+	}
+	if err := checkPassword(in.Password, u.Name); err != nil {
+		return nil, err
+	}
+	hash, err := hashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.st.UpdateEntity(ctx, o.ID, u.ID, func(u *store.Entity) error {
+		if u.State == store.EntityDeleted {
+			return deletedErr(u)
+		}
+		u.PasswordHash = hash
+		return nil
+	})
+	if err != nil {
+		return nil, writeErr(err, o.ID)
+	}
+	return &workmailapi.ResetPasswordResponse{}, nil
+}
