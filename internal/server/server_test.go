@@ -150,11 +150,11 @@ func do(t *testing.T, req *http.Request) response {
 }
 
 // signedQuery signs a form POST for an awsQuery service at a given time.
-func signedQuery(t *testing.T, e *testenv.Env, service, form string, at time.Time) *http.Request {
+func signedQuery(t testing.TB, e *testenv.Env, service, form string, at time.Time) *http.Request {
 	return signed(t, e, service, "application/x-www-form-urlencoded", "", []byte(form), at)
 }
 
-func signed(t *testing.T, e *testenv.Env, service, ctype, target string, body []byte, at time.Time) *http.Request {
+func signed(t testing.TB, e *testenv.Env, service, ctype, target string, body []byte, at time.Time) *http.Request {
 	t.Helper()
 	req, _ := http.NewRequest("POST", e.URL+"/", bytes.NewReader(body))
 	req.Header.Set("Content-Type", ctype)

@@ -68,7 +68,8 @@ func (db *DB) migrate(ctx context.Context) error {
 				return nil
 			}
 			for _, stmt := range splitStatements(m.sql) {
-				if _, err := c.Exec(ctx, stmt); err != nil {
+				// DDL runs unprepared: it is executed once.
+				if _, err := c.tx.ExecContext(ctx, rebind(db.dialect, stmt)); err != nil {
 					return fmt.Errorf("%s: %w", m.name, err)
 				}
 			}

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -50,6 +51,8 @@ type DB struct {
 	w       *sql.DB // writes: one connection on SQLite, which has one writer anyway
 	r       *sql.DB // reads
 	box     *secretbox.Box
+
+	stmts sync.Map // read query → *sql.Stmt on the read pool
 }
 
 var _ store.Store = (*DB)(nil)
@@ -117,29 +120,79 @@ func (db *DB) Close() error {
 	return err
 }
 
-// querier is what both *sql.DB and *sql.Tx offer.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+// conn runs queries on the read pool or inside a transaction, rebinding
+// '?' placeholders for the dialect. Reads outside transactions reuse
+// prepared statements: preparing dominated the cost of a point read
+// (SQLite parses every query). Transactions run their statements directly:
+// preparing on the pool from inside one would wait for the connection the
+// transaction holds, and writes are not the hot path.
+type conn struct {
+	db *DB
+	tx *sql.Tx // nil: the read pool
 }
 
-// conn wraps a querier and rebinds '?' placeholders for the dialect.
-type conn struct {
-	q       querier
-	dialect Dialect
+func (c conn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if v, ok := c.db.stmts.Load(query); ok {
+		return v.(*sql.Stmt), nil
+	}
+	prepared, err := c.db.r.PrepareContext(ctx, rebind(c.db.dialect, query))
+	if err != nil {
+		return nil, err
+	}
+	if v, loaded := c.db.stmts.LoadOrStore(query, prepared); loaded {
+		prepared.Close()
+		return v.(*sql.Stmt), nil
+	}
+	return prepared, nil
 }
 
 func (c conn) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.q.ExecContext(ctx, rebind(c.dialect, query), args...)
+	if c.tx != nil {
+		return c.tx.ExecContext(ctx, rebind(c.db.dialect, query), args...)
+	}
+	return c.db.w.ExecContext(ctx, rebind(c.db.dialect, query), args...)
 }
 
 func (c conn) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.q.QueryContext(ctx, rebind(c.dialect, query), args...)
+	if c.tx != nil {
+		return c.tx.QueryContext(ctx, rebind(c.db.dialect, query), args...)
+	}
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
-func (c conn) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return c.q.QueryRowContext(ctx, rebind(c.dialect, query), args...)
+// row defers a statement error to Scan, as *sql.Row does.
+type row struct {
+	r   *sql.Row
+	err error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.r.Scan(dest...)
+}
+
+func (r row) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.r.Err()
+}
+
+func (c conn) QueryRow(ctx context.Context, query string, args ...any) row {
+	if c.tx != nil {
+		return row{r: c.tx.QueryRowContext(ctx, rebind(c.db.dialect, query), args...)}
+	}
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return row{err: err}
+	}
+	return row{r: st.QueryRowContext(ctx, args...)}
 }
 
 type txKey struct{}
@@ -147,9 +200,9 @@ type txKey struct{}
 // reader returns the transaction in ctx, or the read pool.
 func (db *DB) reader(ctx context.Context) conn {
 	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
-		return conn{tx, db.dialect}
+		return conn{db: db, tx: tx}
 	}
-	return conn{db.r, db.dialect}
+	return conn{db: db}
 }
 
 // InTx runs fn in one write transaction; domain calls made with the ctx it
@@ -196,7 +249,7 @@ func (db *DB) tryTx(ctx context.Context, fn func(ctx context.Context) error) (er
 // write runs fn with a connection inside a write transaction.
 func (db *DB) write(ctx context.Context, fn func(c conn) error) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
-		return fn(conn{ctx.Value(txKey{}).(*sql.Tx), db.dialect})
+		return fn(conn{db: db, tx: ctx.Value(txKey{}).(*sql.Tx)})
 	})
 }
 
