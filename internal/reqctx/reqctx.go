@@ -23,6 +23,8 @@ type Request struct {
 	ID        string
 	Service   string // "workmail", "iam", "sts"
 	Operation string
+	Action    string // "workmail:CreateUser", set before authorization
+	Resource  string // the ARN the operation acts on, or "*"
 	Region    string
 	Partition string // "aws", "aws-cn", ...
 	Caller    *Caller

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/mailgate/mailgate/internal/apierror"
-	"github.com/mailgate/mailgate/internal/model"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/sigv4"
 	"github.com/mailgate/mailgate/internal/store"
@@ -94,21 +94,41 @@ func (s *Server) authError(c *call, se *sigv4.Error) *apierror.Error {
 	return apierror.New(k.query, k.queryStatus, true, "%s", se.Message)
 }
 
-// rootOnly is the authorizer until the policy engine lands: the account
-// root may do anything, every other principal nothing.
-type rootOnly struct{}
+// ownAccount is the authorizer until the policy engine lands: a caller
+// acts only on its own account's resources, and only the account root and
+// the account's own principals are callers at all (fail closed).
+type ownAccount struct{}
 
-func (rootOnly) Authorize(_ context.Context, req *reqctx.Request, op *model.Operation, _ map[string]any) error {
-	if req.Caller != nil && req.Caller.Root {
+func (ownAccount) Authorize(_ context.Context, req *reqctx.Request, _ map[string]any) error {
+	if req.Caller != nil && req.Caller.AccountID != "" && resourceInAccount(req.Resource, req.Caller.AccountID) {
 		return nil
 	}
+	return AccessDenied(req)
+}
+
+// resourceInAccount reports whether an ARN belongs to the account ("*" and
+// account-less ARNs do).
+func resourceInAccount(arn, account string) bool {
+	if arn == "*" || arn == "" {
+		return true
+	}
+	parts := strings.SplitN(arn, ":", 6)
+	return len(parts) == 6 && (parts[4] == "" || parts[4] == account)
+}
+
+// AccessDenied is the denial in the shape of the request's service, with
+// the message AWS gives: principal, action and resource.
+func AccessDenied(req *reqctx.Request) error {
 	code, status := "AccessDenied", 403
-	if op.Service.Protocol == "json" {
+	if req.Service == "workmail" {
 		code, status = "AccessDeniedException", 400
 	}
-	arn := ""
-	if req.Caller != nil {
+	arn := "anonymous"
+	if req.Caller != nil && req.Caller.Arn != "" {
 		arn = req.Caller.Arn
 	}
-	return apierror.New(code, status, true, "User: %s is not authorized to perform: %s:%s", arn, op.Service.SigningName, op.Name)
+	if req.Resource == "" || req.Resource == "*" {
+		return apierror.New(code, status, true, "User: %s is not authorized to perform: %s", arn, req.Action)
+	}
+	return apierror.New(code, status, true, "User: %s is not authorized to perform: %s on resource: %s", arn, req.Action, req.Resource)
 }

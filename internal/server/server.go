@@ -60,9 +60,18 @@ type Config struct {
 	Now          func() time.Time
 }
 
-// Authorizer decides whether an authenticated caller may run an operation.
+// Authorizer decides whether the authenticated caller (req.Caller) may
+// perform req.Action ("workmail:CreateUser") on req.Resource (an ARN, or
+// "*"). The input document is there for condition keys.
 type Authorizer interface {
-	Authorize(ctx context.Context, req *reqctx.Request, op *model.Operation, input map[string]any) error
+	Authorize(ctx context.Context, req *reqctx.Request, input map[string]any) error
+}
+
+// ResourceNamer is implemented by services whose operations act on named
+// resources: it returns the ARN an operation acts on, for authorization.
+// Services that do not implement it are authorized on "*".
+type ResourceNamer interface {
+	ResourceARN(req *reqctx.Request, input map[string]any) string
 }
 
 // Server is the HTTP handler.
@@ -78,6 +87,7 @@ type Server struct {
 type binding struct {
 	model    *model.Service
 	dispatch func(ctx context.Context, op string, in map[string]any) (any, error)
+	namer    ResourceNamer // nil: "*"
 }
 
 // New builds a server.
@@ -92,7 +102,7 @@ func New(cfg Config) *Server {
 		cfg.Now = time.Now
 	}
 	if cfg.Authorizer == nil {
-		cfg.Authorizer = rootOnly{}
+		cfg.Authorizer = ownAccount{}
 	}
 	s := &Server{
 		cfg:      cfg,
@@ -111,16 +121,21 @@ func New(cfg Config) *Server {
 	if st == nil {
 		st = stsapi.Unimplemented{}
 	}
-	s.add(&binding{model: workmailapi.Model(), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
+	s.add(&binding{model: workmailapi.Model(), namer: namerOf(wm), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
 		return workmailapi.Dispatch(ctx, wm, op, in)
 	}})
-	s.add(&binding{model: stsapi.Model(), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
+	s.add(&binding{model: stsapi.Model(), namer: namerOf(st), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
 		return stsapi.Dispatch(ctx, st, op, in)
 	}})
-	s.add(&binding{model: iamapi.Model(), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
+	s.add(&binding{model: iamapi.Model(), namer: namerOf(ia), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
 		return iamapi.Dispatch(ctx, ia, op, in)
 	}})
 	return s
+}
+
+func namerOf(svc any) ResourceNamer {
+	n, _ := svc.(ResourceNamer)
+	return n
 }
 
 func (s *Server) add(b *binding) {
@@ -199,7 +214,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, c, s.asAPIError(c, err))
 		return
 	}
-	if err := s.cfg.Authorizer.Authorize(ctx, c.req, c.op, doc); err != nil {
+	c.req.Action = c.svc.model.SigningName + ":" + c.op.Name
+	c.req.Resource = "*"
+	if c.svc.namer != nil {
+		c.req.Resource = c.svc.namer.ResourceARN(c.req, doc)
+	}
+	if err := s.cfg.Authorizer.Authorize(ctx, c.req, doc); err != nil {
 		s.writeError(w, c, s.asAPIError(c, err))
 		return
 	}
