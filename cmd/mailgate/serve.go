@@ -43,6 +43,8 @@ type serveFlags struct {
 	logLevel, logFormat                string
 	maxBodyBytes                       int64
 	shutdownTimeout                    time.Duration
+	storeMaxConns                      int
+	storeStatementTimeout              time.Duration
 }
 
 func serve(args []string) int {
@@ -51,6 +53,8 @@ func serve(args []string) int {
 	fs.StringVar(&f.addr, "addr", DefaultAddr, "address to listen on (host:port)")
 	fs.StringVar(&f.dataDir, "data-dir", defaultDataDir(), "directory for the embedded database and the master key")
 	fs.StringVar(&f.storeURL, "store", "", "state store: empty for embedded SQLite in the data directory, or a postgres:// URL")
+	fs.IntVar(&f.storeMaxConns, "store-max-conns", 16, "PostgreSQL: connections per replica")
+	fs.DurationVar(&f.storeStatementTimeout, "store-statement-timeout", 10*time.Second, "PostgreSQL: longest a statement may run before it fails the request")
 	fs.StringVar(&f.masterKey, "master-key", "", "base64 32-byte key sealing secrets at rest; empty = <data-dir>/master.key, created on first start")
 	fs.StringVar(&f.accountID, "account-id", "", "12-digit account ID of the server's account (empty = generated on first start)")
 	fs.StringVar(&f.rootKeyID, "root-access-key-id", "", "pin the root access key ID (with --root-secret-access-key)")
@@ -123,7 +127,7 @@ func run(f serveFlags, logger *slog.Logger) error {
 	if url == "" {
 		url = filepath.Join(f.dataDir, "mailgate.db")
 	}
-	st, err := sqlstore.Open(ctx, sqlstore.Config{URL: url, Box: box})
+	st, err := sqlstore.Open(ctx, sqlstore.Config{URL: url, Box: box, MaxConns: f.storeMaxConns, StatementTimeout: f.storeStatementTimeout})
 	if err != nil {
 		return err
 	}

@@ -244,6 +244,10 @@ func (s *Server) asAPIError(c *call, err error) *apierror.Error {
 		}
 		return apierror.New("ValidationError", 400, true, "%s", ve.Error())
 	}
+	if store.IsUnavailable(err) {
+		s.log.Warn("store unavailable", "request_id", c.req.ID, "operation", c.req.Operation, "error", err)
+		return apierror.New("ServiceUnavailable", http.StatusServiceUnavailable, false, "The service is temporarily unavailable. Please retry.")
+	}
 	if errors.Is(err, context.Canceled) {
 		return apierror.New("RequestCanceled", 499, true, "The request was canceled.")
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -37,12 +38,18 @@ type Env struct {
 	Region    string
 	Store     store.Store
 	Server    *httptest.Server
+	storeURL  string
 }
 
 // Options adjust the environment.
 type Options struct {
 	// Configure may change the server configuration before it starts.
 	Configure func(*server.Config)
+	// StoreURL overrides MAILGATE_TEST_STORE (a postgres:// URL).
+	StoreURL string
+	// replicaOf makes the environment a second replica of another's
+	// deployment: same database, same account and keys.
+	replicaOf *Env
 }
 
 // New starts an environment that stops when the test ends.
@@ -52,13 +59,16 @@ func New(t testing.TB, opts ...Options) *Env {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	st := OpenStore(t)
+	st := openStore(t, o.StoreURL)
 	e := &Env{
 		AccountID: ids.AccountID(),
 		AccessKey: ids.AccessKeyID(ids.PrefixAccessKey),
 		SecretKey: ids.SecretAccessKey(),
 		Region:    "us-east-1",
 		Store:     st,
+	}
+	if r := o.replicaOf; r != nil {
+		e.AccountID, e.AccessKey, e.SecretKey = r.AccountID, r.AccessKey, r.SecretKey
 	}
 	ctx := context.Background()
 	if _, err := bootstrap.Run(ctx, st, bootstrap.Options{AccountID: e.AccountID, RootAccessKeyID: e.AccessKey, RootSecretAccessKey: e.SecretKey}); err != nil {
@@ -72,6 +82,9 @@ func New(t testing.TB, opts ...Options) *Env {
 	if o.Configure != nil {
 		o.Configure(&cfg)
 	}
+	if strings.HasPrefix(o.StoreURL, "postgres") {
+		e.storeURL = o.StoreURL
+	}
 	e.Server = httptest.NewServer(server.New(cfg))
 	e.URL = e.Server.URL
 	t.Cleanup(e.Server.Close)
@@ -80,13 +93,17 @@ func New(t testing.TB, opts ...Options) *Env {
 
 // OpenStore opens a store for a test: SQLite in a temporary directory, or
 // PostgreSQL when MAILGATE_TEST_STORE names one.
-func OpenStore(t testing.TB) store.Store {
+func OpenStore(t testing.TB) store.Store { return openStore(t, "") }
+
+func openStore(t testing.TB, url string) store.Store {
 	t.Helper()
 	box, err := secretbox.New(make([]byte, secretbox.KeySize))
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := os.Getenv("MAILGATE_TEST_STORE")
+	if url == "" {
+		url = os.Getenv("MAILGATE_TEST_STORE")
+	}
 	if url == "" {
 		url = filepath.Join(t.TempDir(), "mailgate.db")
 	}
@@ -96,6 +113,22 @@ func OpenStore(t testing.TB) store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// NewReplica starts a second server on the same PostgreSQL database as e
+// (its own connection pool and caches, as another process would have),
+// serving the same account. e must have been made with a postgres StoreURL.
+func NewReplica(t testing.TB, e *Env, opts ...Options) *Env {
+	t.Helper()
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	o.StoreURL, o.replicaOf = e.storeURL, e
+	if o.StoreURL == "" {
+		t.Fatal("testenv: replicas need a shared PostgreSQL store")
+	}
+	return New(t, o)
 }
 
 // AWSConfig returns an SDK configuration signed with the root key.

@@ -43,23 +43,34 @@ func migrations() ([]migration, error) {
 	return ms, nil
 }
 
-// migrate applies pending migrations. On PostgreSQL a transaction-scoped
-// advisory lock serializes replicas that start together.
+// migrationLock is the PostgreSQL advisory lock key that serializes
+// replicas migrating one database.
+const migrationLock = 7428190001
+
+// migrate applies pending migrations. On PostgreSQL a session advisory
+// lock, held on a dedicated connection for the whole run, serializes
+// replicas that start together, from the first CREATE TABLE on.
 func (db *DB) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
+	}
+	if db.dialect == Postgres {
+		lc, err := db.w.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("sqlstore: migrate: %w", err)
+		}
+		defer lc.Close()
+		if _, err := lc.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+			return fmt.Errorf("sqlstore: migrate: lock: %w", err)
+		}
+		defer lc.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrationLock)
 	}
 	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlstore: migrations table: %w", err)
 	}
 	for _, m := range ms {
 		err := db.write(ctx, func(c conn) error {
-			if db.dialect == Postgres {
-				if _, err := c.Exec(ctx, `SELECT pg_advisory_xact_lock(7428190001)`); err != nil {
-					return err
-				}
-			}
 			var n int
 			if err := c.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
 				return err

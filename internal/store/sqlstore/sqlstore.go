@@ -20,7 +20,8 @@ import (
 	"sync"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -43,6 +44,10 @@ type Config struct {
 	URL string
 	// Box seals secrets at rest.
 	Box *secretbox.Box
+	// PostgreSQL pool and timeouts (ignored on SQLite); zero = defaults.
+	MaxConns         int           // default 16 per replica
+	StatementTimeout time.Duration // default 10s: a stuck query fails cleanly
+	ConnectTimeout   time.Duration // default 5s
 }
 
 // DB is the SQL store.
@@ -65,12 +70,28 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db := &DB{box: cfg.Box}
 	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {
 		db.dialect = Postgres
-		p, err := sql.Open("pgx", cfg.URL)
+		pc, err := pgx.ParseConfig(cfg.URL)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("sqlstore: %s", redactURL(err.Error(), cfg.URL))
 		}
-		p.SetMaxOpenConns(16)
+		if cfg.StatementTimeout <= 0 {
+			cfg.StatementTimeout = 10 * time.Second
+		}
+		if cfg.ConnectTimeout <= 0 {
+			cfg.ConnectTimeout = 5 * time.Second
+		}
+		if cfg.MaxConns <= 0 {
+			cfg.MaxConns = 16
+		}
+		pc.ConnectTimeout = cfg.ConnectTimeout
+		pc.RuntimeParams["statement_timeout"] = strconv.FormatInt(cfg.StatementTimeout.Milliseconds(), 10)
+		pc.RuntimeParams["application_name"] = "mailgate"
+		p := stdlib.OpenDB(*pc)
+		p.SetMaxOpenConns(cfg.MaxConns)
+		p.SetMaxIdleConns(cfg.MaxConns)
 		p.SetConnMaxIdleTime(5 * time.Minute)
+		// Recycled connections pick up a restarted server's new state.
+		p.SetConnMaxLifetime(30 * time.Minute)
 		db.w, db.r = p, p
 	} else {
 		db.dialect = SQLite
@@ -104,6 +125,21 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// redactURL keeps a database password out of error messages.
+func redactURL(msg, url string) string {
+	if i := strings.Index(url, "://"); i >= 0 {
+		if at := strings.Index(url[i+3:], "@"); at >= 0 {
+			if colon := strings.Index(url[i+3:i+3+at], ":"); colon >= 0 {
+				pw := url[i+3+colon+1 : i+3+at]
+				if pw != "" {
+					msg = strings.ReplaceAll(msg, pw, "xxxxx")
+				}
+			}
+		}
+	}
+	return msg
 }
 
 // Dialect reports the backend.
