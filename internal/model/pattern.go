@@ -46,6 +46,6 @@ func compilePattern(src string) (*Pattern, error) {
 			return nil, err
 		}
 	}
-	re2.MatchTimeout = 0
+	re2.MatchTimeout = regexp2.DefaultMatchTimeout
 	return &Pattern{Source: src, re2: re2}, nil
 }

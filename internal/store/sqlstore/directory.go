@@ -405,6 +405,9 @@ func withAliases(ctx context.Context, c conn, e *store.Entity, err error) (*stor
 		}
 		e.Aliases = append(e.Aliases, a)
 	}
+	// The database orders by its collation; Aliases are in lowercase byte
+	// order, which ListAliases pages by.
+	sort.Slice(e.Aliases, func(i, j int) bool { return strings.ToLower(e.Aliases[i]) < strings.ToLower(e.Aliases[j]) })
 	return e, rows.Err()
 }
 
@@ -432,6 +435,10 @@ func (db *DB) GetEntityByEmail(ctx context.Context, orgID, address string) (*sto
 
 func (db *DB) ResolveEntity(ctx context.Context, orgID, identifier string) (*store.Entity, error) {
 	e, err := db.GetEntity(ctx, orgID, identifier)
+	if lower := strings.ToLower(identifier); errors.Is(err, store.ErrNotFound) && lower != identifier {
+		// Entity IDs are lowercase; identifiers are matched ignoring case.
+		e, err = db.GetEntity(ctx, orgID, lower)
+	}
 	if !errors.Is(err, store.ErrNotFound) {
 		return e, err
 	}
