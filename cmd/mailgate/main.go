@@ -1,13 +1,18 @@
 // Command mailgate is the whole product in one binary:
 //
-//	mailgate serve [flags]     run the server (see `mailgate serve -h`)
-//	mailgate version           print the version
+//	mailgate serve [flags]                      run the server (see `mailgate serve -h`)
+//	mailgate version                            print the version
+//	mailgate <service> <operation> [params]     the AWS-compatible CLI (internal/cli)
+//	mailgate help | configure                   the CLI's help; write a profile
 package main
 
 import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strings"
+
+	"github.com/mailgate/mailgate/internal/cli"
 )
 
 // version is set at link time (-ldflags "-X main.version=v1.2.3"); a plain
@@ -29,6 +34,9 @@ const usage = `mailgate: an AWS-compatible identity and impersonation control pl
 Usage:
   mailgate serve [flags]    run the server (mailgate serve -h lists the flags)
   mailgate version          print the version
+  mailgate <workmail|iam|sts> <operation> [parameters]
+                            call the server, as the AWS CLI would (mailgate help)
+  mailgate configure        write a profile for a server
 `
 
 func main() {
@@ -36,15 +44,30 @@ func main() {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
 	}
-	switch os.Args[1] {
-	case "serve":
+	switch a := os.Args[1]; {
+	case a == "serve":
 		os.Exit(serve(os.Args[2:]))
-	case "version", "--version", "-version":
+	case a == "version" || a == "-version" || (a == "--version" && len(os.Args) == 2):
 		fmt.Println("mailgate " + versionString())
-	case "help", "-h", "--help":
+	case a == "-h" || a == "--help":
 		fmt.Print(usage)
+	case a == "help" || a == "configure" || cli.IsService(a) || (strings.HasPrefix(a, "--") && isCLI(os.Args[1:])):
+		// The AWS CLI's command line: global options may come first.
+		os.Exit(cli.Main(os.Args[1:], versionString()))
 	default:
 		fmt.Fprintf(os.Stderr, "mailgate: unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
+}
+
+// isCLI reports whether a command line that starts with an option is meant
+// for the CLI: it names a service (or help) among its words, or only asks
+// for the version.
+func isCLI(args []string) bool {
+	for _, a := range args {
+		if a == "help" || a == "configure" || cli.IsService(a) {
+			return true
+		}
+	}
+	return len(args) >= 1 && args[0] == "--cli-auto-prompt"
 }

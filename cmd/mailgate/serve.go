@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mailgate/mailgate/internal/bootstrap"
+	"github.com/mailgate/mailgate/internal/iam"
 	"github.com/mailgate/mailgate/internal/secretbox"
 	"github.com/mailgate/mailgate/internal/server"
 	"github.com/mailgate/mailgate/internal/store/sqlstore"
@@ -45,6 +46,8 @@ type serveFlags struct {
 	shutdownTimeout                    time.Duration
 	storeMaxConns                      int
 	storeStatementTimeout              time.Duration
+	impersonationTokenTTL              time.Duration
+	impersonationMaxRoles              int
 }
 
 func serve(args []string) int {
@@ -63,6 +66,8 @@ func serve(args []string) int {
 	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
 	fs.Int64Var(&f.maxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "largest request body accepted")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may finish after SIGINT/SIGTERM")
+	fs.DurationVar(&f.impersonationTokenTTL, "impersonation-token-ttl", workmail.DefaultImpersonationTokenTTL, "lifetime of the tokens AssumeImpersonationRole issues (ExpiresIn)")
+	fs.IntVar(&f.impersonationMaxRoles, "impersonation-max-roles", workmail.DefaultMaxImpersonationRoles, "impersonation roles per organization (LimitExceededException beyond)")
 	fs.Usage = flagUsage(fs, "Usage: mailgate serve [flags]\n\nEvery flag has an environment twin; the flag wins.\n\n")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -149,10 +154,12 @@ func run(f serveFlags, logger *slog.Logger) error {
 			boot.AccountID, boot.NewRootKey.AccessKeyID, boot.NewRootKey.SecretAccessKey, endpoint)
 	}
 
+	wm := workmail.New(st, workmail.Options{Impersonation: workmail.ImpersonationOptions{MaxRolesPerOrg: f.impersonationMaxRoles, TokenTTL: f.impersonationTokenTTL}})
 	srv := server.New(server.Config{
 		Store:        st,
-		WorkMail:     workmail.New(st, workmail.Options{}),
+		WorkMail:     wm,
 		STS:          sts.New(),
+		IAM:          iam.New(st, iam.Options{}),
 		Logger:       logger,
 		MaxBodyBytes: f.maxBodyBytes,
 	})

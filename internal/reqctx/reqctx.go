@@ -47,6 +47,14 @@ func From(ctx context.Context) *Request {
 	return &Request{Caller: &Caller{}}
 }
 
+// ARNPartition is the partition for ARNs made in this request.
+func (r *Request) ARNPartition() string {
+	if r.Partition != "" {
+		return r.Partition
+	}
+	return PartitionOf(r.Region)
+}
+
 // PartitionOf maps a region to its ARN partition, as AWS does.
 func PartitionOf(region string) string {
 	switch {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/reqctx"
@@ -56,7 +57,20 @@ func (s *Server) authenticate(r *http.Request, body []byte, c *call) *apierror.E
 		caller.Root = true
 		caller.UserID = k.AccountID
 		caller.Arn = "arn:" + partition + ":iam::" + k.AccountID + ":root"
+	} else {
+		// An IAM user's key: the caller is the user, by its path and
+		// unique ID. A key whose user is gone authenticates no one.
+		u, err := s.cfg.Store.GetIAMEntity(r.Context(), k.AccountID, store.IAMUser, k.UserName)
+		if errors.Is(err, store.ErrNotFound) {
+			return s.authError(c, &sigv4.Error{Kind: sigv4.KindUnknownKey, Message: sigv4.MsgInvalidToken})
+		}
+		if err != nil {
+			return s.asAPIError(c, err)
+		}
+		caller.UserID = u.ID
+		caller.Arn = "arn:" + partition + ":iam::" + k.AccountID + ":user" + u.Path + u.Name
 	}
+	s.recordKeyUse(r.Context(), k.AccessKeyID, res.Region, res.Service, s.cfg.Now())
 	c.req.Caller, c.req.Region, c.req.Partition = caller, res.Region, partition
 	return nil
 }
@@ -107,13 +121,31 @@ func (ownAccount) Authorize(_ context.Context, req *reqctx.Request, _ map[string
 }
 
 // resourceInAccount reports whether an ARN belongs to the account ("*" and
-// account-less ARNs do).
+// account-less ARNs do). AWS-managed resources (account "aws", such as
+// arn:aws:iam::aws:policy/ReadOnlyAccess) are shared by every account;
+// the services refuse to change them.
 func resourceInAccount(arn, account string) bool {
 	if arn == "*" || arn == "" {
 		return true
 	}
 	parts := strings.SplitN(arn, ":", 6)
-	return len(parts) == 6 && (parts[4] == "" || parts[4] == account)
+	return len(parts) == 6 && (parts[4] == "" || parts[4] == account || parts[4] == store.AWSManagedAccount)
+}
+
+// keyUseGranularity bounds how often the last use of one access key is
+// written: at most once per interval per key, so that recording it costs
+// a signed request nothing measurable.
+const keyUseGranularity = time.Minute
+
+// recordKeyUse writes the key's last use (time, region, service) for
+// GetAccessKeyLastUsed, at most once per keyUseGranularity. A failure
+// to record is not the caller's problem and is ignored.
+func (s *Server) recordKeyUse(ctx context.Context, id, region, service string, now time.Time) {
+	if v, ok := s.keyUse.Load(id); ok && now.Sub(v.(time.Time)) < keyUseGranularity {
+		return
+	}
+	s.keyUse.Store(id, now)
+	_ = s.cfg.Store.TouchAccessKey(ctx, id, store.AccessKeyUsage{At: now.UTC(), Region: region, Service: service})
 }
 
 // AccessDenied is the denial in the shape of the request's service, with

@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -82,6 +83,7 @@ type Server struct {
 	byTarget map[string]*binding // awsJson target prefix → service
 	byName   map[string]*binding
 	query    []*binding // awsQuery services, in lookup order
+	keyUse   sync.Map   // access key ID → time its last use was written
 }
 
 type binding struct {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -16,27 +15,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/workmail"
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/mailgate/mailgate/internal/testenv"
 )
 
-// apiErr asserts err is an API error with the code and HTTP status.
-func apiErr(t *testing.T, err error, code string, status int) {
-	t.Helper()
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		t.Fatalf("want API error %s, got %v", code, err)
-	}
-	if ae.ErrorCode() != code {
-		t.Fatalf("want code %s, got %s (%s)", code, ae.ErrorCode(), ae.ErrorMessage())
-	}
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) && re.HTTPStatusCode() != status {
-		t.Fatalf("%s: want HTTP %d, got %d", code, status, re.HTTPStatusCode())
-	}
-}
+var apiErr = testenv.APIError
 
 func TestGetCallerIdentity(t *testing.T) {
 	e := testenv.New(t)
@@ -156,7 +139,12 @@ func signedQuery(t testing.TB, e *testenv.Env, service, form string, at time.Tim
 
 func signed(t testing.TB, e *testenv.Env, service, ctype, target string, body []byte, at time.Time) *http.Request {
 	t.Helper()
-	req, _ := http.NewRequest("POST", e.URL+"/", bytes.NewReader(body))
+	return signedPath(t, e, "/", service, ctype, target, body, at)
+}
+
+func signedPath(t testing.TB, e *testenv.Env, path, service, ctype, target string, body []byte, at time.Time) *http.Request {
+	t.Helper()
+	req, _ := http.NewRequest("POST", e.URL+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", ctype)
 	if target != "" {
 		req.Header.Set("X-Amz-Target", target)

@@ -27,6 +27,8 @@ type Store interface {
 	Tx
 	Accounts
 	Directory
+	Impersonation
+	IAM
 	// Close releases the backend's connections.
 	Close() error
 }

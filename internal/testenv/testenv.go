@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/workmail"
 
 	"github.com/mailgate/mailgate/internal/bootstrap"
+	iamsvc "github.com/mailgate/mailgate/internal/iam"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/secretbox"
 	"github.com/mailgate/mailgate/internal/server"
@@ -78,6 +79,7 @@ func New(t testing.TB, opts ...Options) *Env {
 		Store:    st,
 		WorkMail: wmsvc.New(st, wmsvc.Options{}),
 		STS:      stssvc.New(),
+		IAM:      iamsvc.New(st, iamsvc.Options{}),
 	}
 	if o.Configure != nil {
 		o.Configure(&cfg)

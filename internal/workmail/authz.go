@@ -16,9 +16,6 @@ func (s *Service) ResourceARN(req *reqctx.Request, in map[string]any) string {
 	if !ok || req.Caller == nil {
 		return "*"
 	}
-	p := req.Partition
-	if p == "" {
-		p = reqctx.PartitionOf(req.Region)
-	}
+	p := req.ARNPartition()
 	return scope{account: req.Caller.AccountID, region: req.Region, partition: p}.orgARN(id)
 }

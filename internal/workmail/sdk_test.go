@@ -22,32 +22,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/workmail"
 	"github.com/aws/aws-sdk-go-v2/service/workmail/types"
-	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/store"
 	"github.com/mailgate/mailgate/internal/testenv"
 )
 
-// ---- helpers ----
+var apiErr = testenv.APIError
+var message = testenv.ErrorMessage
 
-// apiErr asserts err is an API error with the code and HTTP status.
-func apiErr(t *testing.T, err error, code string, status int) {
-	t.Helper()
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		t.Fatalf("want API error %s, got %v", code, err)
-	}
-	if ae.ErrorCode() != code {
-		t.Fatalf("want code %s, got %s (%s)", code, ae.ErrorCode(), ae.ErrorMessage())
-	}
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) && re.HTTPStatusCode() != status {
-		t.Fatalf("%s: want HTTP %d, got %d", code, status, re.HTTPStatusCode())
-	}
-}
+// ---- helpers ----
 
 // expect asserts err is the typed SDK error T with the code on the wire and
 // HTTP 400 (every WorkMail client error is a 400), and returns it.
@@ -59,15 +44,6 @@ func expect[T error](t *testing.T, err error, code string) T {
 	}
 	apiErr(t, err, code, 400)
 	return target
-}
-
-// message returns the message of an API error.
-func message(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorMessage()
-	}
-	return ""
 }
 
 func must(t *testing.T, err error) {

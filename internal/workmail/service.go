@@ -51,6 +51,8 @@ type Options struct {
 	// describable, and deleted users and groups stay listed (default 30
 	// days). A deleted user or group stays describable by ID for good.
 	DeletedRetention time.Duration
+	// Impersonation sets the role quota and token lifetime.
+	Impersonation ImpersonationOptions
 }
 
 // Service implements the WorkMail directory operations. Operations it
@@ -72,6 +74,7 @@ func New(st store.Store, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	opts.Impersonation = opts.Impersonation.withDefaults()
 	if opts.MailHost == "" {
 		opts.MailHost = "localhost"
 	}
@@ -96,10 +99,7 @@ func scopeOf(ctx context.Context) (scope, error) {
 	if r.Caller == nil || r.Caller.AccountID == "" {
 		return scope{}, errors.New("workmail: the request carries no authenticated account")
 	}
-	p := r.Partition
-	if p == "" {
-		p = reqctx.PartitionOf(r.Region)
-	}
+	p := r.ARNPartition()
 	return scope{account: r.Caller.AccountID, region: r.Region, partition: p}, nil
 }
 

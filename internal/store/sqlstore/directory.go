@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sort"
 	"strings"
 	"time"
@@ -15,47 +14,8 @@ import (
 	"github.com/mailgate/mailgate/internal/store"
 )
 
-const (
-	// dirWriteAttempts bounds the retries of a directory write on top of
-	// the ones InTx makes: many writers on one organization make
-	// PostgreSQL's serializable transactions fail often, and every
-	// failure is safe to retry.
-	dirWriteAttempts = 25
-	// defaultPageLimit applies when a Page asks for no limit.
-	defaultPageLimit = 100
-)
-
-// errRaced marks a unique violation on a key the transaction had checked
-// to be free: a concurrent transaction took it in between (PostgreSQL
-// reports that as a violation rather than a serialization failure). A
-// retry sees the winner and reports the proper conflict.
-var errRaced = errors.New("sqlstore: unique key taken by a concurrent write")
-
-// raced turns a unique violation into errRaced.
-func (db *DB) raced(err error) error {
-	if db.isUnique(err) {
-		return fmt.Errorf("%w: %v", errRaced, err)
-	}
-	return err
-}
-
-// dirWrite is db.write with patient retries of serialization failures.
-// Inside a caller's transaction it runs once: the outermost write retries.
-func (db *DB) dirWrite(ctx context.Context, fn func(c conn) error) error {
-	if _, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
-		return db.write(ctx, fn)
-	}
-	var err error
-	for attempt := 0; attempt < dirWriteAttempts; attempt++ {
-		err = db.write(ctx, fn)
-		if err == nil || !(db.retryable(err) || errors.Is(err, errRaced)) || ctx.Err() != nil {
-			return err
-		}
-		// Jitter spreads writers that collided so they do not collide again.
-		time.Sleep(time.Duration(1+rand.IntN(10*(attempt+1))) * time.Millisecond)
-	}
-	return err
-}
+// defaultPageLimit applies when a Page asks for no limit.
+const defaultPageLimit = 100
 
 func pageLimit(p store.Page) int {
 	if p.Limit <= 0 {
@@ -124,7 +84,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o store.Organization, doma
 	o.DefaultMailDomain = strings.ToLower(o.DefaultMailDomain)
 	var out *store.Organization
 	var replayed bool
-	err := db.dirWrite(ctx, func(c conn) error {
+	err := db.write(ctx, func(c conn) error {
 		out, replayed = nil, false
 		if o.ClientToken != "" {
 			prev, err := scanOrg(c.QueryRow(ctx, `SELECT `+orgCols+` FROM workmail_organizations WHERE account_id = ? AND region = ? AND client_token = ?`,
@@ -231,7 +191,7 @@ func (db *DB) ListOrganizations(ctx context.Context, accountID, region string, d
 
 func (db *DB) UpdateOrganization(ctx context.Context, id string, fn func(*store.Organization) error) (*store.Organization, error) {
 	var out *store.Organization
-	err := db.dirWrite(ctx, func(c conn) error {
+	err := db.write(ctx, func(c conn) error {
 		cur, err := liveOrg(ctx, c, id)
 		if err != nil {
 			return err
@@ -268,7 +228,7 @@ func (db *DB) DeleteOrganization(ctx context.Context, id string, at time.Time, f
 		at = time.Now()
 	}
 	var out *store.Organization
-	err := db.dirWrite(ctx, func(c conn) error {
+	err := db.write(ctx, func(c conn) error {
 		cur, err := getOrg(ctx, c, id)
 		if err != nil {
 			return err
@@ -583,7 +543,7 @@ func (db *DB) CreateEntity(ctx context.Context, e store.Entity) error {
 		e.CreatedAt = now
 	}
 	normalizeEntity(&e, now)
-	return db.dirWrite(ctx, func(c conn) error {
+	return db.write(ctx, func(c conn) error {
 		if _, err := liveOrg(ctx, c, e.OrgID); err != nil {
 			return err
 		}
@@ -611,7 +571,7 @@ func (db *DB) CreateEntity(ctx context.Context, e store.Entity) error {
 
 func (db *DB) UpdateEntity(ctx context.Context, orgID, id string, fn func(*store.Entity) error) (*store.Entity, error) {
 	var out *store.Entity
-	err := db.dirWrite(ctx, func(c conn) error {
+	err := db.write(ctx, func(c conn) error {
 		if _, err := liveOrg(ctx, c, orgID); err != nil {
 			return err
 		}
@@ -697,7 +657,7 @@ func (db *DB) AddGroupMember(ctx context.Context, orgID, groupID, memberID strin
 	if at.IsZero() {
 		at = time.Now()
 	}
-	return db.dirWrite(ctx, func(c conn) error {
+	return db.write(ctx, func(c conn) error {
 		if _, err := liveOrg(ctx, c, orgID); err != nil {
 			return err
 		}
@@ -766,7 +726,7 @@ func (db *DB) AddGroupMember(ctx context.Context, orgID, groupID, memberID strin
 }
 
 func (db *DB) RemoveGroupMember(ctx context.Context, orgID, groupID, memberID string) error {
-	return db.dirWrite(ctx, func(c conn) error {
+	return db.write(ctx, func(c conn) error {
 		res, err := c.Exec(ctx, `DELETE FROM workmail_group_members WHERE org_id = ? AND group_id = ? AND member_id = ?`, orgID, groupID, memberID)
 		if err != nil {
 			return err
@@ -835,7 +795,7 @@ func (db *DB) insertDomain(ctx context.Context, c conn, o store.Organization, d 
 }
 
 func (db *DB) AddMailDomain(ctx context.Context, d store.MailDomain, maxPerOrg int) error {
-	return db.dirWrite(ctx, func(c conn) error {
+	return db.write(ctx, func(c conn) error {
 		o, err := liveOrg(ctx, c, d.OrgID)
 		if err != nil {
 			return err
@@ -877,7 +837,7 @@ func (db *DB) ListMailDomains(ctx context.Context, orgID string, p store.Page) (
 
 func (db *DB) DeleteMailDomain(ctx context.Context, orgID, name string) error {
 	name = strings.ToLower(name)
-	return db.dirWrite(ctx, func(c conn) error {
+	return db.write(ctx, func(c conn) error {
 		o, err := liveOrg(ctx, c, orgID)
 		if err != nil {
 			return err
@@ -906,7 +866,11 @@ func (db *DB) DeleteMailDomain(ctx context.Context, orgID, name string) error {
 // ---- tags ----
 
 func listTags(ctx context.Context, c conn, orgID string) ([]store.Tag, error) {
-	rows, err := c.Query(ctx, `SELECT tag_key, value FROM workmail_tags WHERE org_id = ? ORDER BY tag_key`, orgID)
+	return scanTags(c.Query(ctx, `SELECT tag_key, value FROM workmail_tags WHERE org_id = ? ORDER BY tag_key`, orgID))
+}
+
+// scanTags reads (key, value) rows.
+func scanTags(rows *sql.Rows, err error) ([]store.Tag, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -934,7 +898,7 @@ func (db *DB) ListTags(ctx context.Context, orgID string) ([]store.Tag, error) {
 }
 
 func (db *DB) UpdateTags(ctx context.Context, orgID string, fn func(tags map[string]string) error) error {
-	return db.dirWrite(ctx, func(c conn) error {
+	return db.write(ctx, func(c conn) error {
 		if _, err := liveOrg(ctx, c, orgID); err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -248,12 +249,32 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 		return fn(ctx)
 	}
 	var err error
-	for attempt := 0; attempt < 5; attempt++ {
+	for attempt := 0; attempt < txAttempts; attempt++ {
 		err = db.tryTx(ctx, fn)
-		if err == nil || !db.retryable(err) || ctx.Err() != nil {
+		if err == nil || !(db.retryable(err) || errors.Is(err, errRaced)) || ctx.Err() != nil {
 			return err
 		}
-		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+		// Jitter spreads writers that collided so they do not collide again.
+		time.Sleep(time.Duration(1+rand.IntN(10*(attempt+1))) * time.Millisecond)
+	}
+	return err
+}
+
+// txAttempts bounds the retries of a write transaction: many writers on
+// one entity make PostgreSQL's serializable transactions (and SQLite's
+// busy lock) fail often, and every such failure is safe to retry.
+const txAttempts = 25
+
+// errRaced marks a unique violation on a key the transaction had checked
+// to be free: a concurrent transaction took it in between (PostgreSQL
+// reports that as a violation rather than a serialization failure). A
+// retry sees the winner and reports the proper conflict.
+var errRaced = errors.New("sqlstore: unique key taken by a concurrent write")
+
+// raced turns a unique violation into errRaced.
+func (db *DB) raced(err error) error {
+	if db.isUnique(err) {
+		return fmt.Errorf("%w: %v", errRaced, err)
 	}
 	return err
 }

@@ -18,6 +18,8 @@ type NewStore func(t *testing.T) store.Store
 func Run(t *testing.T, newStore NewStore) {
 	t.Run("domain=accounts", func(t *testing.T) { testAccounts(t, newStore(t)) })
 	t.Run("domain=directory", func(t *testing.T) { testDirectory(t, newStore(t)) })
+	t.Run("domain=iam", func(t *testing.T) { testIAM(t, newStore(t)) })
+	t.Run("domain=impersonation", func(t *testing.T) { testImpersonation(t, newStore(t)) })
 }
 
 func randHex(n int) string {
