@@ -48,6 +48,9 @@ type serveFlags struct {
 	storeStatementTimeout              time.Duration
 	impersonationTokenTTL              time.Duration
 	impersonationMaxRoles              int
+	enforcement                        string
+	modeFlags
+	idpFlags
 }
 
 func serve(args []string) int {
@@ -68,6 +71,9 @@ func serve(args []string) int {
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may finish after SIGINT/SIGTERM")
 	fs.DurationVar(&f.impersonationTokenTTL, "impersonation-token-ttl", workmail.DefaultImpersonationTokenTTL, "lifetime of the tokens AssumeImpersonationRole issues (ExpiresIn)")
 	fs.IntVar(&f.impersonationMaxRoles, "impersonation-max-roles", workmail.DefaultMaxImpersonationRoles, "impersonation roles per organization (LimitExceededException beyond)")
+	fs.StringVar(&f.enforcement, "enforcement", string(server.EnforceStrict), "IAM policy enforcement: strict (deny what policies do not allow), soft (allow, but log each would-be denial and why), or off")
+	f.modeFlags.register(fs)
+	f.idpFlags.register(fs)
 	fs.Usage = flagUsage(fs, "Usage: mailgate serve [flags]\n\nEvery flag has an environment twin; the flag wins.\n\n")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -83,9 +89,21 @@ func serve(args []string) int {
 		fmt.Fprintln(os.Stderr, "mailgate serve:", err)
 		return 2
 	}
+	if err := resolveMode(fs, &f); err != nil {
+		fmt.Fprintln(os.Stderr, "mailgate serve:", err)
+		return 2
+	}
+	if err := f.idpFlags.check(); err != nil {
+		fmt.Fprintln(os.Stderr, "mailgate serve: --oidc-*:", err)
+		return 2
+	}
 	logger, err := newLogger(f.logLevel, f.logFormat)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mailgate serve:", err)
+		return 2
+	}
+	if _, err := server.ParseEnforcement(f.enforcement); err != nil {
+		fmt.Fprintln(os.Stderr, "mailgate serve: --enforcement:", err)
 		return 2
 	}
 	if err := run(f, logger); err != nil {
@@ -116,9 +134,16 @@ func run(f serveFlags, logger *slog.Logger) error {
 
 	var key []byte
 	var err error
-	if f.masterKey != "" {
+	if f.ephemeral {
+		if f.dataDir, key, err = ephemeralDataDir(); err != nil {
+			return err
+		}
+		defer os.RemoveAll(f.dataDir)
+	}
+	switch {
+	case f.masterKey != "":
 		key, err = secretbox.ParseKey(f.masterKey)
-	} else {
+	case key == nil:
 		key, err = secretbox.LoadOrCreateKeyFile(filepath.Join(f.dataDir, "master.key"))
 	}
 	if err != nil {
@@ -138,7 +163,7 @@ func run(f serveFlags, logger *slog.Logger) error {
 	}
 	defer st.Close()
 
-	boot, err := bootstrap.Run(ctx, st, bootstrap.Options{AccountID: f.accountID, RootAccessKeyID: f.rootKeyID, RootSecretAccessKey: f.rootSecret})
+	boot, err := bootstrap.Run(ctx, st, bootstrapOptions(f))
 	if err != nil {
 		return err
 	}
@@ -154,19 +179,28 @@ func run(f serveFlags, logger *slog.Logger) error {
 			boot.AccountID, boot.NewRootKey.AccessKeyID, boot.NewRootKey.SecretAccessKey, endpoint)
 	}
 
-	wm := workmail.New(st, workmail.Options{Impersonation: workmail.ImpersonationOptions{MaxRolesPerOrg: f.impersonationMaxRoles, TokenTTL: f.impersonationTokenTTL}})
+	wm := workmail.New(st, workmail.Options{Impersonation: workmail.ImpersonationOptions{MaxRolesPerOrg: f.impersonationMaxRoles, TokenTTL: f.impersonationTokenTTL},
+		IdentityProviders: f.idpFlags.providers(), SignIn: f.idpFlags.signIn(logger)})
 	srv := server.New(server.Config{
 		Store:        st,
 		WorkMail:     wm,
-		STS:          sts.New(),
+		STS:          sts.New(st, sts.Options{}),
+		Enforcement:  server.Enforcement(f.enforcement),
 		IAM:          iam.New(st, iam.Options{}),
 		Logger:       logger,
 		MaxBodyBytes: f.maxBodyBytes,
+		TestMode:     testModeConfig(f),
 	})
+	if f.mode == modeTest {
+		fmt.Fprintln(os.Stderr, testModeWarning(f, storeKind(url)))
+	}
 	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
-	logger.Info("mailgate ready", "endpoint", endpoint, "account", boot.AccountID, "store", storeKind(url), "version", versionString())
+	logger.Info("mailgate ready", "endpoint", endpoint, "account", boot.AccountID, "store", storeKind(url), "version", versionString(), "enforcement", f.enforcement)
+	if f.enforcement != string(server.EnforceStrict) {
+		logger.Warn("IAM policies are not enforced", "enforcement", f.enforcement)
+	}
 	fmt.Printf("mailgate ready on %s\n", endpoint)
 
 	select {

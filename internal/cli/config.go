@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/mailgate/mailgate/internal/model"
 )
@@ -135,9 +136,9 @@ func resolve(ctx context.Context, o *IO, g *Globals, c *cliConfig, svc *model.Se
 	if g.has("region") {
 		opts = append(opts, config.WithRegion(g.str("region")))
 	}
-	if o.Getenv != nil {
-		// Tests pass their own environment; the SDK reads the process's.
-	}
+	// The SDK's own warnings (an IMDS fallback while looking for
+	// credentials) are not the user's business; errors still surface.
+	opts = append(opts, config.WithLogger(logging.Nop{}))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		var pe config.SharedConfigProfileNotExistError

@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"strings"
 
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
@@ -38,6 +39,13 @@ func (s *Service) ResourceARN(req *reqctx.Request, in map[string]any) string {
 	case "CreateServiceLinkedRole":
 		svc := get("AWSServiceName")
 		return sc.arn(store.IAMRole, serviceRolePathPrefix+svc+"/", serviceRoleName(svc, get("CustomSuffix")))
+	case "SimulatePrincipalPolicy", "GetContextKeysForPrincipalPolicy":
+		// Authorized on the principal simulated (the service answers
+		// NoSuchEntity for one of another account).
+		if arn := get("PolicySourceArn"); strings.HasPrefix(arn, "arn:") {
+			return arn
+		}
+		return "*"
 	case "GetAccessKeyLastUsed":
 		k, err := s.st.GetAccessKey(context.Background(), get("AccessKeyId"))
 		if err != nil || k.AccountID != sc.account || k.UserName == "" {

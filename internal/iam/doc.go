@@ -58,7 +58,12 @@
 // DeleteConflict, as do deleting an attached policy, a boundary in use,
 // a policy with more than its default version, or a default version.
 //
-// Not yet: RoleLastUsed is recorded by AssumeRole, which comes with STS
-// sessions; principals in trust policies are kept as written (IAM turns
-// them into unique IDs).
+// AssumeRole records RoleLastUsed. Principals in trust policies are kept
+// as written (IAM turns them into unique IDs).
+//
+// The policy simulator (simulate.go) and the server's authorizer share
+// LoadPrincipalPolicies (principals.go): one store read of a principal's
+// inline, attached and group policies and boundary, compiled by package
+// policy. SimulatePrincipalPolicy and GetContextKeysForPrincipalPolicy
+// are authorized on the ARN of the principal simulated.
 package iam

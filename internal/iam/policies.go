@@ -387,7 +387,12 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamapi.ListEnti
 	}
 	want := map[iamapi.EntityType]string{iamapi.EntityTypeUser: store.IAMUser, iamapi.EntityTypeRole: store.IAMRole, iamapi.EntityTypeGroup: store.IAMGroup}
 	var filtered []store.IAMEntity
+	seen := map[string]bool{} // an entity both attached to and bounded by the policy is listed once
 	for _, e := range es {
+		if seen[e.ID] {
+			continue
+		}
+		seen[e.ID] = true
 		if in.EntityFilter != nil && want[*in.EntityFilter] != e.Kind {
 			continue
 		}

@@ -240,7 +240,11 @@ func TestAccessKeys(t *testing.T) {
 			t.Fatalf("caller: %+v", id)
 		}
 		// The user's own client: GetUser and ListAccessKeys without a name
-		// are about the caller.
+		// are about the caller (allowed by an identity policy: a user
+		// without one may call nothing).
+		_, err = c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("Dev"), PolicyName: aws.String("self"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["iam:GetUser","iam:ListAccessKeys"],"Resource":"*"}}`)})
+		must(t, err)
 		ic := iam.NewFromConfig(e.AWSConfigFor(*key.AccessKeyId, *key.SecretAccessKey, ""))
 		me, err := ic.GetUser(ctx, &iam.GetUserInput{})
 		must(t, err)

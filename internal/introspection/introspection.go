@@ -3,7 +3,10 @@
 // impersonation tokens, so neither depends on the other.
 package introspection
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Result is the RFC 7662 answer for one token.
 type Result struct {
@@ -25,6 +28,36 @@ type Result struct {
 	// MailboxError is the WorkMail error code when the mailbox could not
 	// be evaluated (EntityNotFoundException, EntityStateException).
 	MailboxError string `json:"mailbox_error,omitempty"`
+
+	// TokenKind is KindPersonalAccessToken for a personal access token;
+	// it is absent for an impersonation token (whose answer predates it).
+	TokenKind string `json:"token_kind,omitempty"`
+	// Set for a personal access token: the user it belongs to (Sub is
+	// the user ID too), its address (or name), the token's ID and its
+	// scopes, space-separated (RFC 7662 "scope"). MailboxAllowed is true
+	// only for the token's own mailbox.
+	Username              string `json:"username,omitempty"`
+	UserID                string `json:"user_id,omitempty"`
+	PersonalAccessTokenID string `json:"personal_access_token_id,omitempty"`
+	Scope                 string `json:"scope,omitempty"`
+}
+
+// KindPersonalAccessToken is the TokenKind of a personal access token.
+const KindPersonalAccessToken = "personal_access_token"
+
+// PersonalAccessTokenPrefix starts every personal access token.
+const PersonalAccessTokenPrefix = "mgp1."
+
+// IsPersonalAccessToken reports whether a token is shaped as a personal
+// access token (whether or not it is valid).
+func IsPersonalAccessToken(token string) bool {
+	return strings.HasPrefix(token, PersonalAccessTokenPrefix)
+}
+
+// PersonalAccessTokenIntrospector answers for personal access tokens,
+// with the same authorize contract as Introspector.
+type PersonalAccessTokenIntrospector interface {
+	IntrospectPersonalAccessToken(ctx context.Context, token, mailbox string, authorize func(resourceARN string) error) (*Result, error)
 }
 
 // Introspector answers for impersonation tokens; the

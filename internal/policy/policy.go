@@ -8,8 +8,17 @@
 // Principal is a map from principal type to values, and each condition
 // is split into its operator parts (set qualifier, base operator,
 // IfExists) with its values kept as strings, which is how IAM compares
-// them. Evaluation (a later package step) can therefore work on
-// Document without looking at JSON again.
+// them.
+//
+// The rest of the package evaluates, one file per concern: compile.go
+// (the compiled form, cached by content), evaluate.go (IAM's decision:
+// explicit deny wins, identity ∪ resource policies allow, capped by the
+// boundary and the session policies), conditions.go (every operator
+// family, set qualifiers, IfExists, missing keys), variables.go (policy
+// variables and their escapes) and explain.go (why: per statement, for
+// logs and the simulator). Evaluation fails closed: a condition that
+// cannot be evaluated never makes an Allow match and always makes a Deny
+// match, and a document that does not parse denies.
 //
 // What is checked: the top-level elements (Version, Id, Statement), the
 // statement elements (Sid, Effect, Principal/NotPrincipal,
@@ -43,6 +52,9 @@ const (
 	// Trust is a role's trust policy: a resource policy that names
 	// principals and no resource.
 	Trust
+	// Resource is any other resource policy (the simulator's
+	// ResourcePolicy): only the grammar is checked.
+	Resource
 )
 
 // Versions of the policy language.

@@ -4,6 +4,7 @@ package reqctx
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -16,6 +17,35 @@ type Caller struct {
 	// UserID is the unique ID GetCallerIdentity reports (the account ID for root).
 	UserID string
 	Root   bool
+
+	// Type is the aws:PrincipalType: "Account" (root), "User" or
+	// "AssumedRole".
+	Type string
+	// UserName is the IAM user's name (users, and their GetSessionToken
+	// sessions).
+	UserName string
+	// EntityID is the unique ID of the IAM user or role whose policies
+	// apply ("" for root).
+	EntityID string
+	// RoleName and RoleArn name the role of an assumed-role session;
+	// SessionName is its session name.
+	RoleName, RoleArn, SessionName string
+
+	// Session is set for temporary credentials.
+	Session *Session
+}
+
+// Session describes the temporary credentials a request was signed with.
+type Session struct {
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+	// Policies cap the session's permissions (session policies).
+	Policies          []string
+	Tags              map[string]string
+	TransitiveTagKeys []string
+	SourceIdentity    string
+	// Kind is "assumed-role" or "session-token".
+	Kind string
 }
 
 // Request describes one API request.
@@ -55,17 +85,23 @@ func (r *Request) ARNPartition() string {
 	return PartitionOf(r.Region)
 }
 
+// partitions maps region prefixes to ARN partitions (botocore's
+// endpoints.json regionRegex of each partition).
+var partitions = []struct{ prefix, partition string }{
+	{"cn-", "aws-cn"},
+	{"us-gov-", "aws-us-gov"},
+	{"us-iso-", "aws-iso"},
+	{"us-isob-", "aws-iso-b"},
+	{"eu-isoe-", "aws-iso-e"},
+	{"us-isof-", "aws-iso-f"},
+}
+
 // PartitionOf maps a region to its ARN partition, as AWS does.
 func PartitionOf(region string) string {
-	switch {
-	case len(region) >= 3 && region[:3] == "cn-":
-		return "aws-cn"
-	case len(region) >= 7 && region[:7] == "us-gov-":
-		return "aws-us-gov"
-	case len(region) >= 9 && region[:9] == "us-isob-":
-		return "aws-iso-b"
-	case len(region) >= 8 && region[:8] == "us-iso-":
-		return "aws-iso"
+	for _, p := range partitions {
+		if strings.HasPrefix(region, p.prefix) {
+			return p.partition
+		}
 	}
 	return "aws"
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/sigv4"
 	"github.com/mailgate/mailgate/internal/store"
@@ -19,6 +20,9 @@ import (
 type credentialSource struct{ st store.Store }
 
 func (cs credentialSource) LookupCredential(ctx context.Context, id string) (*sigv4.Credential, error) {
+	if strings.HasPrefix(id, ids.PrefixTempAccessKey) {
+		return cs.lookupSession(ctx, id)
+	}
 	k, err := cs.st.GetAccessKey(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, sigv4.ErrUnknownAccessKey
@@ -47,14 +51,22 @@ func (s *Server) authenticate(r *http.Request, body []byte, c *call) *apierror.E
 		return apierror.New(s.code(c, "IncompleteSignatureException", "IncompleteSignature"), 400, true,
 			"Credential should be scoped to correct service: '%s'.", c.svc.model.SigningName)
 	}
+	partition := reqctx.PartitionOf(res.Region)
+	if sess, ok := res.Credential.Principal.(*store.STSSession); ok {
+		caller, aerr := s.sessionCaller(r.Context(), c, sess, partition)
+		if aerr != nil {
+			return aerr
+		}
+		c.req.Caller, c.req.Region, c.req.Partition = caller, res.Region, partition
+		return nil
+	}
 	k, _ := res.Credential.Principal.(*store.AccessKey)
 	if k == nil {
 		return apierror.Internal()
 	}
-	partition := reqctx.PartitionOf(res.Region)
 	caller := &reqctx.Caller{AccountID: k.AccountID, AccessKeyID: k.AccessKeyID}
 	if k.UserName == "" {
-		caller.Root = true
+		caller.Root, caller.Type = true, "Account"
 		caller.UserID = k.AccountID
 		caller.Arn = "arn:" + partition + ":iam::" + k.AccountID + ":root"
 	} else {
@@ -67,7 +79,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, c *call) *apierror.E
 		if err != nil {
 			return s.asAPIError(c, err)
 		}
-		caller.UserID = u.ID
+		caller.UserID, caller.EntityID, caller.UserName, caller.Type = u.ID, u.ID, u.Name, "User"
 		caller.Arn = "arn:" + partition + ":iam::" + k.AccountID + ":user" + u.Path + u.Name
 	}
 	s.recordKeyUse(r.Context(), k.AccessKeyID, res.Region, res.Service, s.cfg.Now())
@@ -108,18 +120,6 @@ func (s *Server) authError(c *call, se *sigv4.Error) *apierror.Error {
 	return apierror.New(k.query, k.queryStatus, true, "%s", se.Message)
 }
 
-// ownAccount is the authorizer until the policy engine lands: a caller
-// acts only on its own account's resources, and only the account root and
-// the account's own principals are callers at all (fail closed).
-type ownAccount struct{}
-
-func (ownAccount) Authorize(_ context.Context, req *reqctx.Request, _ map[string]any) error {
-	if req.Caller != nil && req.Caller.AccountID != "" && resourceInAccount(req.Resource, req.Caller.AccountID) {
-		return nil
-	}
-	return AccessDenied(req)
-}
-
 // resourceInAccount reports whether an ARN belongs to the account ("*" and
 // account-less ARNs do). AWS-managed resources (account "aws", such as
 // arn:aws:iam::aws:policy/ReadOnlyAccess) are shared by every account;
@@ -150,7 +150,12 @@ func (s *Server) recordKeyUse(ctx context.Context, id, region, service string, n
 
 // AccessDenied is the denial in the shape of the request's service, with
 // the message AWS gives: principal, action and resource.
-func AccessDenied(req *reqctx.Request) error {
+func AccessDenied(req *reqctx.Request) error { return AccessDeniedBecause(req, "") }
+
+// AccessDeniedBecause is AccessDenied with the reason AWS appends ("because
+// no identity-based policy allows the iam:GetUser action", "with an
+// explicit deny in an identity-based policy").
+func AccessDeniedBecause(req *reqctx.Request, reason string) error {
 	code, status := "AccessDenied", 403
 	if req.Service == "workmail" {
 		code, status = "AccessDeniedException", 400
@@ -159,8 +164,12 @@ func AccessDenied(req *reqctx.Request) error {
 	if req.Caller != nil && req.Caller.Arn != "" {
 		arn = req.Caller.Arn
 	}
-	if req.Resource == "" || req.Resource == "*" {
-		return apierror.New(code, status, true, "User: %s is not authorized to perform: %s", arn, req.Action)
+	msg := "User: " + arn + " is not authorized to perform: " + req.Action
+	if req.Resource != "" && req.Resource != "*" {
+		msg += " on resource: " + req.Resource
 	}
-	return apierror.New(code, status, true, "User: %s is not authorized to perform: %s on resource: %s", arn, req.Action, req.Resource)
+	if reason != "" {
+		msg += " " + reason
+	}
+	return apierror.New(code, status, true, "%s", msg)
 }

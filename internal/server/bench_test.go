@@ -76,6 +76,11 @@ func BenchmarkDescribeUserServer(b *testing.B) {
 	org, user := benchUser(b, e)
 	body := []byte(`{"OrganizationId":"` + org + `","UserId":"` + user + `"}`)
 	tmpl := signed(b, e, "workmail", "application/x-amz-json-1.1", "WorkMailService.DescribeUser", body, time.Now())
+	replay(b, e, tmpl, body)
+}
+
+// replay sends a pre-signed request into the server's handler b.N times.
+func replay(b *testing.B, e *testenv.Env, tmpl *http.Request, body []byte) {
 	h := e.Server.Config.Handler
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -13,6 +13,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 	switch r.URL.Path {
 	case IntrospectPath:
 		return s.serveIntrospect(w, r)
+	case SignInPath:
+		return s.serveSignIn(w, r)
+	case PersonalAccessTokensPath:
+		return s.servePersonalAccessTokens(w, r)
 	case ControlPrefix + "health":
 		status, body := http.StatusOK, map[string]any{"status": "ok"}
 		if _, err := s.cfg.Store.GetSetting(r.Context(), "health-probe"); err != nil && !isNotFound(err) {

@@ -15,7 +15,10 @@ import (
 // IntrospectPath is the token introspection endpoint for mail systems
 // (RFC 7662): an IMAP or EWS front end that receives an impersonation
 // token as "Authorization: Bearer <token>" asks here whether the token is
-// active and whether it may act for a mailbox.
+// active and whether it may act for a mailbox. It answers for personal
+// access tokens (mgp1.…) too, which mail clients send in place of a
+// password: active, the user they belong to, and whether the mailbox is
+// that user's own. One call, one permission, either kind of token.
 //
 // The request is a POST of application/x-www-form-urlencoded fields
 // token (required) and mailbox (optional: a user ID, address or user
@@ -87,7 +90,12 @@ func (s *Server) serveIntrospect(w http.ResponseWriter, r *http.Request) int {
 			c.req.Resource = resource
 			return s.cfg.Authorizer.Authorize(ctx, c.req, map[string]any{"Mailbox": mailbox})
 		}
-		if res, err = ins.IntrospectImpersonationToken(ctx, token, mailbox, authorize); err != nil {
+		if pi, ok := s.cfg.WorkMail.(introspection.PersonalAccessTokenIntrospector); ok && introspection.IsPersonalAccessToken(token) {
+			res, err = pi.IntrospectPersonalAccessToken(ctx, token, mailbox, authorize)
+		} else {
+			res, err = ins.IntrospectImpersonationToken(ctx, token, mailbox, authorize)
+		}
+		if err != nil {
 			s.writeError(w, c, s.asAPIError(c, err))
 			return c.status
 		}

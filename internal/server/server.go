@@ -53,12 +53,16 @@ type Config struct {
 	IAM      iamapi.API
 	STS      stsapi.API
 	// Authorizer decides whether the caller may run the operation; nil
-	// allows only the account root (fail closed).
-	Authorizer   Authorizer
+	// is the policy engine (NewEngine) with Enforcement.
+	Authorizer Authorizer
+	// Enforcement of the policy engine: strict (default), soft or off.
+	Enforcement  Enforcement
 	Logger       *slog.Logger
 	MaxBodyBytes int64
 	MaxSkew      time.Duration
 	Now          func() time.Time
+	// TestMode, when set, makes the server a test double (testmode.go).
+	TestMode *TestMode
 }
 
 // Authorizer decides whether the authenticated caller (req.Caller) may
@@ -84,6 +88,7 @@ type Server struct {
 	byName   map[string]*binding
 	query    []*binding // awsQuery services, in lookup order
 	keyUse   sync.Map   // access key ID → time its last use was written
+	test     *testMode  // nil outside the test mode
 }
 
 type binding struct {
@@ -104,7 +109,7 @@ func New(cfg Config) *Server {
 		cfg.Now = time.Now
 	}
 	if cfg.Authorizer == nil {
-		cfg.Authorizer = ownAccount{}
+		cfg.Authorizer = NewEngine(cfg.Store, cfg.Logger, cfg.Enforcement, cfg.Now)
 	}
 	s := &Server{
 		cfg:      cfg,
@@ -113,6 +118,7 @@ func New(cfg Config) *Server {
 		byTarget: map[string]*binding{},
 		byName:   map[string]*binding{},
 	}
+	s.enableTestMode(cfg.TestMode)
 	wm, ia, st := cfg.WorkMail, cfg.IAM, cfg.STS
 	if wm == nil {
 		wm = workmailapi.Unimplemented{}
@@ -171,6 +177,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.accessLog(c)
 	}()
 
+	if s.test != nil {
+		status, handled, release := s.serveTest(w, r)
+		if handled {
+			c.status = status
+			return
+		}
+		defer release()
+	}
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) {
 		c.status = s.serveControl(w, r)
 		return

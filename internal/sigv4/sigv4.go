@@ -33,7 +33,15 @@ type Credential struct {
 	// SessionToken is non-empty for temporary credentials: the request must
 	// carry exactly this X-Amz-Security-Token.
 	SessionToken string
-	Principal    any // opaque to this package, passed through
+	// SessionTokenSHA256, when set instead of SessionToken, is the
+	// SHA-256 of the session token: the request must carry a token that
+	// hashes to it (so a store need only keep the hash).
+	SessionTokenSHA256 []byte
+	Principal          any // opaque to this package, passed through
+	// Unverified accepts a well-formed request without checking its
+	// signature or its date (the server's test mode: the secret is not
+	// known, or checking is off). A SessionToken, if set, must still match.
+	Unverified bool
 }
 
 // CredentialSource looks up an access key. It returns (nil,
@@ -162,6 +170,14 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 	if cred == nil {
 		return nil, newErr(KindUnknownKey, MsgInvalidToken)
 	}
+	if cred.Unverified {
+		if cred.SessionToken != "" || len(cred.SessionTokenSHA256) > 0 {
+			if err := checkToken(cred, s); err != nil {
+				return nil, err
+			}
+		}
+		return &Result{Credential: cred, AccessKeyID: a.AccessKeyID, Region: a.Region, Service: a.Service, SignedAt: s.signedAt, Presigned: s.presigned}, nil
+	}
 
 	var bodyHex [64]byte
 	bodyHashed := false
@@ -224,6 +240,13 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 func checkToken(cred *Credential, s *sigReq) error {
 	if s.badToken {
 		return newErr(KindInvalidToken, MsgInvalidToken)
+	}
+	if len(cred.SessionTokenSHA256) > 0 {
+		sum := sha256.Sum256([]byte(s.token))
+		if !s.hasToken || subtle.ConstantTimeCompare(sum[:], cred.SessionTokenSHA256) != 1 {
+			return newErr(KindInvalidToken, MsgInvalidToken)
+		}
+		return nil
 	}
 	if cred.SessionToken == "" {
 		if s.hasToken {

@@ -29,6 +29,9 @@ type Store interface {
 	Directory
 	Impersonation
 	IAM
+	IdentityProvider
+	STS
+	Authz
 	// Close releases the backend's connections.
 	Close() error
 }

@@ -1,25 +1,336 @@
-// Package sts serves the Security Token Service. GetCallerIdentity answers
-// from the authenticated caller; temporary credentials come with the
-// policy-engine work.
+// Package sts serves the Security Token Service: GetCallerIdentity,
+// AssumeRole, GetSessionToken, GetAccessKeyInfo and
+// DecodeAuthorizationMessage.
+//
+// Temporary credentials are an ASIA… key ID, a 40-character secret and a
+// session token of 344 characters (256 random bytes, base64). The store
+// keeps the secret sealed, as it does an access key's, and of the token
+// only its SHA-256; the server's SigV4 verifier hashes the token a
+// request presents and compares. Each session keeps its issue time
+// (aws:TokenIssueTime, so a DateLessThan deny revokes older sessions), its
+// expiry (afterwards: ExpiredToken), its session policies, tags,
+// transitive tag keys and source identity.
+//
+// Whether the caller may assume the role (the trust policy, and the
+// caller's own identity policy where the trust policy names the account)
+// is decided by the server's policy engine before the handler runs; the
+// handler checks what is the role's to say: DurationSeconds against
+// MaxSessionDuration, the one-hour cap of role chaining, the session
+// policies and tags.
 package sts
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/mailgate/mailgate/internal/api/stsapi"
+	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/iam"
+	"github.com/mailgate/mailgate/internal/ids"
+	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/reqctx"
+	"github.com/mailgate/mailgate/internal/store"
 )
+
+// Session limits (STS API reference).
+const (
+	defaultRoleDuration  = 3600
+	chainedMaxDuration   = 3600
+	defaultTokenDuration = 43200
+	rootTokenMaxDuration = 3600
+	maxSessionPolicySize = 2048
+	// expiredKept is how long expired sessions stay in the store, so that
+	// their use is answered ExpiredToken rather than an unknown key.
+	expiredKept = 24 * time.Hour
+)
+
+// Options configures the service.
+type Options struct {
+	Now func() time.Time
+}
 
 // Service implements stsapi.API.
 type Service struct {
 	stsapi.Unimplemented
+	st        store.Store
+	now       func() time.Time
+	lastSweep atomic.Int64
 }
 
-// New returns the STS service.
-func New() *Service { return &Service{} }
+// New returns the STS service over st.
+func New(st store.Store, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Service{st: st, now: opts.Now}
+}
 
 // GetCallerIdentity reports who signed the request.
 func (s *Service) GetCallerIdentity(ctx context.Context, _ *stsapi.GetCallerIdentityRequest) (*stsapi.GetCallerIdentityResponse, error) {
 	c := reqctx.From(ctx).Caller
 	return &stsapi.GetCallerIdentityResponse{Account: &c.AccountID, Arn: &c.Arn, UserId: &c.UserID}, nil
+}
+
+func validation(format string, args ...any) error {
+	return apierror.New("ValidationError", 400, true, format, args...)
+}
+
+func accessDenied(c *reqctx.Caller, action, resource string) error {
+	msg := "User: " + c.Arn + " is not authorized to perform: " + action
+	if resource != "" {
+		msg += " on resource: " + resource
+	}
+	return apierror.New("AccessDenied", 403, true, "%s", msg)
+}
+
+// AssumeRole issues credentials for a role session.
+func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) (*stsapi.AssumeRoleResponse, error) {
+	r := reqctx.From(ctx)
+	c := r.Caller
+	role, ok, err := iam.EntityByARN(ctx, s.st, in.RoleArn)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || role.Kind != store.IAMRole {
+		return nil, accessDenied(c, "sts:AssumeRole", in.RoleArn)
+	}
+	chained := c.Session != nil && c.Session.Kind == store.SessionAssumedRole
+	dur := defaultRoleDuration
+	if in.DurationSeconds != nil {
+		dur = int(*in.DurationSeconds)
+	}
+	if chained && dur > chainedMaxDuration {
+		return nil, validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+	}
+	if max := role.MaxSessionDuration; max > 0 && dur > max {
+		return nil, validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+
+	// Session policies: the inline Policy and the documents of PolicyArns.
+	var policies []string
+	packed := 0
+	if in.Policy != nil {
+		if _, err := policy.Parse(*in.Policy, policy.Identity); err != nil {
+			var pe *policy.Error
+			if errors.As(err, &pe) {
+				return nil, stsapi.NewMalformedPolicyDocumentException("%s", pe.Message)
+			}
+			return nil, err
+		}
+		packed += policy.Size(*in.Policy)
+		policies = append(policies, *in.Policy)
+	}
+	for _, pa := range in.PolicyArns {
+		arn := deref(pa.Arn)
+		doc, ok, err := iam.ManagedPolicyDocument(ctx, s.st, role.AccountID, arn)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, stsapi.NewMalformedPolicyDocumentException("The policy %s does not exist or is not attachable.", arn)
+		}
+		packed += len(arn)
+		policies = append(policies, doc)
+	}
+
+	// Session tags: the caller's transitive tags carry over and cannot be
+	// overridden.
+	var tags []store.Tag
+	var transitive []string
+	seen := map[string]bool{}
+	if c.Session != nil {
+		for _, k := range c.Session.TransitiveTagKeys {
+			if v, ok := c.Session.Tags[k]; ok {
+				tags = append(tags, store.Tag{Key: k, Value: v})
+				transitive = append(transitive, k)
+				seen[strings.ToLower(k)] = true
+			}
+		}
+	}
+	mine := map[string]bool{}
+	for _, t := range in.Tags {
+		k := strings.ToLower(t.Key)
+		if seen[k] {
+			return nil, apierror.New("InvalidParameterValue", 400, true, "One or more session tags in the request override transitive session tags: %s.", t.Key)
+		}
+		if mine[k] {
+			return nil, apierror.New("InvalidParameterValue", 400, true, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+		}
+		mine[k] = true
+		tags = append(tags, store.Tag{Key: t.Key, Value: t.Value})
+		packed += len(t.Key) + len(t.Value)
+	}
+	for _, k := range in.TransitiveTagKeys {
+		if !mine[strings.ToLower(k)] {
+			return nil, apierror.New("InvalidParameterValue", 400, true, "The specified transitive tag key must be included in the requested tags.")
+		}
+		transitive = append(transitive, k)
+	}
+	pct := (packed*100 + maxSessionPolicySize - 1) / maxSessionPolicySize
+	if pct > 100 {
+		return nil, stsapi.NewPackedPolicyTooLargeException("Packed policy consumes %d%% of allotted space, please use smaller policy for your session.", pct)
+	}
+
+	source := deref(in.SourceIdentity)
+	if c.Session != nil && c.Session.SourceIdentity != "" {
+		if source != "" && source != c.Session.SourceIdentity {
+			return nil, accessDenied(c, "sts:SetSourceIdentity", in.RoleArn)
+		}
+		source = c.Session.SourceIdentity
+	}
+
+	now := s.now().UTC().Truncate(time.Millisecond)
+	creds, sess := newCredentials(role.AccountID, now, dur)
+	sess.Kind, sess.RoleID, sess.RoleName, sess.RolePath, sess.SessionName = store.SessionAssumedRole, role.ID, role.Name, role.Path, in.RoleSessionName
+	sess.SessionPolicies, sess.Tags, sess.TransitiveTagKeys, sess.SourceIdentity, sess.Chained = policies, tags, transitive, source, chained
+	if err := s.st.PutSTSSession(ctx, *sess); err != nil {
+		return nil, err
+	}
+	_, _ = s.st.UpdateIAMEntity(ctx, role.AccountID, store.IAMRole, role.Name, func(e *store.IAMEntity) error {
+		e.LastUsedAt, e.LastUsedRegion = now, r.Region
+		return nil
+	})
+	s.sweep(ctx, now)
+	out := &stsapi.AssumeRoleResponse{
+		Credentials: creds,
+		AssumedRoleUser: &stsapi.AssumedRoleUser{
+			AssumedRoleId: role.ID + ":" + in.RoleSessionName,
+			Arn:           "arn:" + r.ARNPartition() + ":sts::" + role.AccountID + ":assumed-role/" + role.Name + "/" + in.RoleSessionName,
+		},
+	}
+	if packed > 0 {
+		p := int32(pct)
+		out.PackedPolicySize = &p
+	}
+	if source != "" {
+		out.SourceIdentity = &source
+	}
+	return out, nil
+}
+
+// GetSessionToken issues temporary credentials for the calling user or
+// root; they carry the caller's own permissions.
+func (s *Service) GetSessionToken(ctx context.Context, in *stsapi.GetSessionTokenRequest) (*stsapi.GetSessionTokenResponse, error) {
+	c := reqctx.From(ctx).Caller
+	if c.Session != nil {
+		return nil, apierror.New("AccessDenied", 403, true, "Cannot call GetSessionToken with session credentials")
+	}
+	dur := defaultTokenDuration
+	if c.Root {
+		dur = rootTokenMaxDuration
+	}
+	if in.DurationSeconds != nil {
+		dur = int(*in.DurationSeconds)
+		if c.Root && dur > rootTokenMaxDuration {
+			dur = rootTokenMaxDuration // AWS caps root sessions silently at one hour
+		}
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	creds, sess := newCredentials(c.AccountID, now, dur)
+	sess.Kind = store.SessionToken
+	if !c.Root {
+		sess.UserName = c.UserName
+	}
+	if err := s.st.PutSTSSession(ctx, *sess); err != nil {
+		return nil, err
+	}
+	s.sweep(ctx, now)
+	return &stsapi.GetSessionTokenResponse{Credentials: creds}, nil
+}
+
+// GetAccessKeyInfo names the account of an access key (long-term or
+// temporary).
+func (s *Service) GetAccessKeyInfo(ctx context.Context, in *stsapi.GetAccessKeyInfoRequest) (*stsapi.GetAccessKeyInfoResponse, error) {
+	var account string
+	if strings.HasPrefix(in.AccessKeyId, ids.PrefixTempAccessKey) {
+		sess, err := s.st.GetSTSSession(ctx, in.AccessKeyId)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		if sess != nil {
+			account = sess.AccountID
+		}
+	} else {
+		k, err := s.st.GetAccessKey(ctx, in.AccessKeyId)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		if k != nil {
+			account = k.AccountID
+		}
+	}
+	if account == "" {
+		return nil, apierror.New("InvalidParameterValue", 400, true, "The access key ID %s is not valid.", in.AccessKeyId)
+	}
+	return &stsapi.GetAccessKeyInfoResponse{Account: &account}, nil
+}
+
+// MessagePrefix starts the encoded authorization messages the server
+// writes to its log with each denial (server.EncodeAuthorizationMessage).
+const MessagePrefix = "mgam1."
+
+// DecodeAuthorizationMessage decodes an authorization message from the
+// server's log into the JSON AWS documents.
+func (s *Service) DecodeAuthorizationMessage(ctx context.Context, in *stsapi.DecodeAuthorizationMessageRequest) (*stsapi.DecodeAuthorizationMessageResponse, error) {
+	bad := stsapi.NewInvalidAuthorizationMessageException("The message is not a valid authorization message.")
+	rest, ok := strings.CutPrefix(in.EncodedMessage, MessagePrefix)
+	if !ok {
+		return nil, bad
+	}
+	b, err := base64.RawURLEncoding.DecodeString(rest)
+	if err != nil || !json.Valid(b) {
+		return nil, bad
+	}
+	msg := string(b)
+	return &stsapi.DecodeAuthorizationMessageResponse{DecodedMessage: &msg}, nil
+}
+
+// newCredentials makes a key, secret and token valid from now for dur
+// seconds, and the session record that holds them.
+func newCredentials(account string, now time.Time, dur int) (*stsapi.Credentials, *store.STSSession) {
+	raw := make([]byte, 256)
+	if _, err := rand.Read(raw); err != nil {
+		panic(err)
+	}
+	token := base64.StdEncoding.EncodeToString(raw)
+	sum := sha256.Sum256([]byte(token))
+	exp := now.Add(time.Duration(dur) * time.Second)
+	creds := &stsapi.Credentials{AccessKeyId: ids.AccessKeyID(ids.PrefixTempAccessKey), SecretAccessKey: ids.SecretAccessKey(), SessionToken: token, Expiration: exp}
+	return creds, &store.STSSession{AccessKeyID: creds.AccessKeyId, SecretAccessKey: creds.SecretAccessKey, TokenSHA256: sum[:],
+		AccountID: account, IssuedAt: now, ExpiresAt: exp}
+}
+
+// sweep deletes long-expired sessions, at most once every ten minutes per
+// server.
+func (s *Service) sweep(ctx context.Context, now time.Time) {
+	last := s.lastSweep.Load()
+	if now.UnixNano()-last < int64(10*time.Minute) || !s.lastSweep.CompareAndSwap(last, now.UnixNano()) {
+		return
+	}
+	_, _ = s.st.DeleteExpiredSTSSessions(ctx, now.Add(-expiredKept))
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// ResourceARN names what an operation acts on, for authorization: the
+// role for AssumeRole, "*" for the others (as STS's authorization
+// reference lists them).
+func (s *Service) ResourceARN(_ *reqctx.Request, in map[string]any) string {
+	if arn, ok := in["RoleArn"].(string); ok && arn != "" {
+		return arn
+	}
+	return "*"
 }

@@ -78,7 +78,7 @@ func New(t testing.TB, opts ...Options) *Env {
 	cfg := server.Config{
 		Store:    st,
 		WorkMail: wmsvc.New(st, wmsvc.Options{}),
-		STS:      stssvc.New(),
+		STS:      stssvc.New(st, stssvc.Options{}),
 		IAM:      iamsvc.New(st, iamsvc.Options{}),
 	}
 	if o.Configure != nil {

@@ -76,6 +76,16 @@
 // organizations per account and Region, 100 mail domains per
 // organization, 100 aliases per entity, 50 tags per organization.
 //
+// Identity provider configuration, mailbox sign-in and personal access
+// tokens: an "Identity Center instance" is an OpenID Connect provider the
+// operator configures (Options.IdentityProviders; mailgate serve
+// --oidc-issuer, --oidc-client-id, --oidc-audience, --oidc-instance-arn),
+// whose ID tokens are verified against its published keys (package
+// mailauth). The configuration decides mailbox sign-in: see idp.go for
+// the operations, signin.go for which credentials work in which mode and
+// how failures are throttled, and pat.go for personal access tokens.
+// VerifyPassword, too, is false in IDENTITY_PROVIDER_ONLY mode.
+//
 // Every write is one store transaction, so a refused or failed call
 // changes nothing.
 package workmail

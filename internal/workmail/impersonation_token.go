@@ -155,23 +155,34 @@ func (s *Service) IntrospectImpersonationToken(ctx context.Context, token, mailb
 	if mailbox == "" {
 		return res, nil
 	}
+	u, err := s.introspectMailbox(ctx, o.ID, mailbox, res)
+	if err != nil || u == nil {
+		return res, err
+	}
+	effect, matched := evaluateRole(role, u.ID)
+	*res.MailboxAllowed = effect == effectAllow
+	for _, r := range matched {
+		res.MatchedRules = append(res.MatchedRules, r.ID)
+	}
+	return res, nil
+}
+
+// introspectMailbox fills the mailbox fields of an active introspection
+// result (MailboxAllowed false until the caller decides) and returns the
+// mailbox's user, or nil with MailboxError set when it is unknown or
+// deleted.
+func (s *Service) introspectMailbox(ctx context.Context, orgID, mailbox string, res *introspection.Result) (*store.Entity, error) {
 	res.Mailbox = mailbox
-	allowed := false
-	res.MailboxAllowed = &allowed
-	u, err := s.targetUser(ctx, o.ID, mailbox)
+	res.MailboxAllowed = new(bool)
+	u, err := s.targetUser(ctx, orgID, mailbox)
 	if err != nil {
 		ae, ok := apierror.As(err)
 		if !ok {
 			return nil, err
 		}
 		res.MailboxError = ae.Code
-		return res, nil
+		return nil, nil
 	}
 	res.MailboxUserID = u.ID
-	effect, matched := evaluateRole(role, u.ID)
-	allowed = effect == effectAllow
-	for _, r := range matched {
-		res.MatchedRules = append(res.MatchedRules, r.ID)
-	}
-	return res, nil
+	return u, nil
 }

@@ -121,7 +121,8 @@ var dummyHash, _ = hashPassword("mailgate dummy password")
 // entity identifier (ID, email address or alias, or name). It is true
 // only for an ENABLED user with a password of an active organization;
 // unknown organizations and users are false, not errors, and cost as
-// much time as a wrong password. It does not look at the request's
+// much time as a wrong password. While the organization's identity
+// provider configuration is IDENTITY_PROVIDER_ONLY it is always false. It does not look at the request's
 // caller: sign-in happens outside AWS authentication.
 func (s *Service) VerifyPassword(ctx context.Context, orgID, userID, password string) (bool, error) {
 	hash := ""
@@ -136,6 +137,14 @@ func (s *Service) VerifyPassword(ctx context.Context, orgID, userID, password st
 		}
 		if err == nil && e.Type == store.EntityUser && e.State == store.EntityEnabled {
 			hash = e.PasswordHash
+			// IDENTITY_PROVIDER_ONLY turns directory passwords off (signin.go).
+			c, err := s.st.GetIdentityProviderConfig(ctx, orgID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return false, err
+			}
+			if err == nil && c.AuthenticationMode != store.AuthIdentityProviderAndDirectory {
+				hash = ""
+			}
 		}
 	}
 	if hash == "" {

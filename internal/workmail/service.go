@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/mailauth"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -53,6 +54,11 @@ type Options struct {
 	DeletedRetention time.Duration
 	// Impersonation sets the role quota and token lifetime.
 	Impersonation ImpersonationOptions
+	// IdentityProviders are the OpenID Connect providers that stand for
+	// Identity Center instances (idp.go).
+	IdentityProviders []mailauth.ProviderConfig
+	// SignIn tunes mailbox sign-in (signin.go).
+	SignIn SignInOptions
 }
 
 // Service implements the WorkMail directory operations. Operations it
@@ -65,6 +71,8 @@ type Service struct {
 
 	keyMu   sync.Mutex
 	pageKey []byte // NextToken MAC key, loaded on first use
+
+	idp idpState
 }
 
 var _ workmailapi.API = (*Service)(nil)
@@ -81,7 +89,9 @@ func New(st store.Store, opts Options) *Service {
 	if opts.DeletedRetention <= 0 {
 		opts.DeletedRetention = defaultDeletedRetention
 	}
-	return &Service{st: st, opts: opts}
+	s := &Service{st: st, opts: opts}
+	s.initIdentityProviders()
+	return s
 }
 
 func (s *Service) now() time.Time { return s.opts.Now().UTC() }

@@ -118,7 +118,7 @@ func (s *Service) DescribeUser(ctx context.Context, in *workmailapi.DescribeUser
 		Country:                         str(u.Country),
 		Office:                          str(u.Office),
 		IdentityProviderUserId:          str(u.IdentityProviderUserID),
-		IdentityProviderIdentityStoreId: str(u.IdentityProviderIdentityStoreID),
+		IdentityProviderIdentityStoreId: str(s.identityStoreIDs(ctx, o.ID)(u)),
 	}, nil
 }
 
@@ -165,6 +165,7 @@ func (s *Service) ListUsers(ctx context.Context, in *workmailapi.ListUsersReques
 		return nil, err
 	}
 	out := &workmailapi.ListUsersResponse{Users: []workmailapi.User{}, NextToken: next}
+	storeID := s.identityStoreIDs(ctx, o.ID)
 	for _, u := range es {
 		out.Users = append(out.Users, workmailapi.User{
 			Id:                              ptr(u.ID),
@@ -176,7 +177,7 @@ func (s *Service) ListUsers(ctx context.Context, in *workmailapi.ListUsersReques
 			EnabledDate:                     tstamp(u.EnabledAt),
 			DisabledDate:                    tstamp(u.DisabledAt),
 			IdentityProviderUserId:          str(u.IdentityProviderUserID),
-			IdentityProviderIdentityStoreId: str(u.IdentityProviderIdentityStoreID),
+			IdentityProviderIdentityStoreId: str(storeID(&u)),
 		})
 	}
 	return out, nil

@@ -20,6 +20,9 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("domain=directory", func(t *testing.T) { testDirectory(t, newStore(t)) })
 	t.Run("domain=iam", func(t *testing.T) { testIAM(t, newStore(t)) })
 	t.Run("domain=impersonation", func(t *testing.T) { testImpersonation(t, newStore(t)) })
+	t.Run("domain=sts", func(t *testing.T) { testSTS(t, newStore(t)) })
+	t.Run("domain=authz", func(t *testing.T) { testAuthz(t, newStore(t)) })
+	t.Run("domain=identityprovider", func(t *testing.T) { testIdentityProvider(t, newStore(t)) })
 }
 
 func randHex(n int) string {
