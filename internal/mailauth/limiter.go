@@ -104,3 +104,13 @@ func (l *Limiter) sweep(now time.Time) {
 		}
 	}
 }
+
+// ResetAll forgets every key's failures (the test mode's state reset).
+func (l *Limiter) ResetAll() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	l.m = map[string]*bucket{}
+	l.mu.Unlock()
+}

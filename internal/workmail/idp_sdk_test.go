@@ -375,3 +375,16 @@ func TestIdentityProviderConfiguration(t *testing.T) {
 		testenv.APIError(t, err, "InvalidParameterException", 400)
 	})
 }
+
+// DeleteOrganization with DeleteIdentityCenterApplication removes the
+// application the organization's configuration names.
+func TestDeleteOrganizationDeletesApplication(t *testing.T) {
+	f := newIDPFx(t, wmsvc.SignInOptions{})
+	app := f.app(t, idpInstance)
+	impMust(t, f.put(t, app, types.IdentityProviderAuthenticationModeIdentityProviderAndDirectory, types.PersonalAccessTokenConfigurationStatusActive, 30))
+	_, err := f.wm.DeleteOrganization(f.ctx, &workmail.DeleteOrganizationInput{OrganizationId: &f.org, DeleteDirectory: true, ForceDelete: true, DeleteIdentityCenterApplication: true})
+	impMust(t, err)
+	// The application is gone: a new organization cannot name it.
+	g := newIDPFx(t, wmsvc.SignInOptions{})
+	testenv.APIError(t, g.put(t, app, types.IdentityProviderAuthenticationModeIdentityProviderOnly, types.PersonalAccessTokenConfigurationStatusActive, 0), "ResourceNotFoundException", 400)
+}

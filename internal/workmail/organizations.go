@@ -140,20 +140,41 @@ func (s *Service) DeleteOrganization(ctx context.Context, in *workmailapi.Delete
 	}
 	token := deref(in.ClientToken)
 	force := deref(in.ForceDelete)
-	// DeleteDirectory and DeleteIdentityCenterApplication need no action:
-	// mailgate's directory goes with the organization, and there is no
-	// external directory or Identity Center application to remove.
-	del, err := s.st.DeleteOrganization(ctx, o.ID, s.now(), func(o *store.Organization, enabledUsers int) error {
-		if o.State == store.OrganizationDeleted {
-			if token != "" && token == o.DeleteToken {
-				return nil
+	// DeleteDirectory needs no action: mailgate's directory goes with the
+	// organization. DeleteIdentityCenterApplication removes the
+	// application the organization's identity provider configuration
+	// names, in the same transaction, unless another organization still
+	// uses it.
+	var del *store.Organization
+	err = s.st.InTx(ctx, func(ctx context.Context) error {
+		var appARN string
+		if deref(in.DeleteIdentityCenterApplication) {
+			if c, err := s.st.GetIdentityProviderConfig(ctx, o.ID); err == nil {
+				appARN = c.ApplicationARN
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
 			}
-			return workmailapi.NewOrganizationStateException("The organization %s is already deleted.", o.ID)
 		}
-		if enabledUsers > 0 && !force {
-			return workmailapi.NewOrganizationStateException("The organization %s has %d enabled users. Deregister them first, or set ForceDelete.", o.ID, enabledUsers)
+		var err error
+		del, err = s.st.DeleteOrganization(ctx, o.ID, s.now(), func(o *store.Organization, enabledUsers int) error {
+			if o.State == store.OrganizationDeleted {
+				if token != "" && token == o.DeleteToken {
+					return nil
+				}
+				return workmailapi.NewOrganizationStateException("The organization %s is already deleted.", o.ID)
+			}
+			if enabledUsers > 0 && !force {
+				return workmailapi.NewOrganizationStateException("The organization %s has %d enabled users. Deregister them first, or set ForceDelete.", o.ID, enabledUsers)
+			}
+			o.DeleteToken = token
+			return nil
+		})
+		if err != nil || appARN == "" {
+			return err
 		}
-		o.DeleteToken = token
+		if err := s.st.DeleteIdentityCenterApplication(ctx, appARN); err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrInUse) {
+			return err
+		}
 		return nil
 	})
 	if err != nil {

@@ -306,8 +306,9 @@ type usablePAT struct {
 	user *store.Entity
 }
 
-// verifyPAT returns the token if it works now (nil if not), and records
-// its use.
+// verifyPAT returns the token if it works now (nil if not). Callers
+// record its use with touchPAT once they have accepted it for the caller
+// at hand, so that a refused or foreign caller leaves no trace on it.
 func (s *Service) verifyPAT(ctx context.Context, token string) (*usablePAT, error) {
 	id, secret, ok := splitPAT(token)
 	if !ok {
@@ -347,12 +348,17 @@ func (s *Service) verifyPAT(ctx context.Context, token string) (*usablePAT, erro
 	if u.Type != store.EntityUser || u.State != store.EntityEnabled {
 		return nil, nil
 	}
-	if now.Sub(t.LastUsedAt) >= patTouchGranularity {
-		// A failure to record the use is not the caller's problem.
-		_ = s.st.TouchPersonalAccessToken(ctx, t.ID, now)
-		t.LastUsedAt = now
-	}
 	return &usablePAT{tok: t, org: o, user: u}, nil
+}
+
+// touchPAT records the token's use, at most once per patTouchGranularity.
+func (s *Service) touchPAT(ctx context.Context, p *usablePAT) {
+	now := s.now()
+	if now.Sub(p.tok.LastUsedAt) >= patTouchGranularity {
+		// A failure to record the use is not the caller's problem.
+		_ = s.st.TouchPersonalAccessToken(ctx, p.tok.ID, now)
+		p.tok.LastUsedAt = now
+	}
 }
 
 // IntrospectPersonalAccessToken implements
@@ -376,6 +382,7 @@ func (s *Service) IntrospectPersonalAccessToken(ctx context.Context, token, mail
 	if err := authorize(sc.orgARN(p.org.ID)); err != nil {
 		return nil, err
 	}
+	s.touchPAT(ctx, p)
 	username := p.user.Email
 	if username == "" {
 		username = p.user.Name

@@ -192,6 +192,7 @@ func (s *Service) signInPAT(ctx context.Context, req mailauth.SignInRequest, o *
 	if p == nil || p.org.ID != o.ID || (u != nil && u.ID != p.user.ID) {
 		return nil, mailauth.ErrSignInFailed
 	}
+	s.touchPAT(ctx, p)
 	who := identityOf(p.org, p.user, mailauth.MethodPersonalAccessToken)
 	who.PersonalAccessTokenID, who.Scopes = p.tok.ID, p.tok.Scopes
 	return who, nil
