@@ -30,6 +30,12 @@ type Caller struct {
 	// RoleName and RoleArn name the role of an assumed-role session;
 	// SessionName is its session name.
 	RoleName, RoleArn, SessionName string
+	// AuthzGeneration is the account's authorization generation, read
+	// with the user or role (store.Authz.GetIAMPrincipal) when
+	// HasAuthzGeneration: policies loaded at the same generation are
+	// still the principal's.
+	AuthzGeneration    int64
+	HasAuthzGeneration bool
 
 	// Session is set for temporary credentials.
 	Session *Session

@@ -72,7 +72,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, c *call) *apierror.E
 	} else {
 		// An IAM user's key: the caller is the user, by its path and
 		// unique ID. A key whose user is gone authenticates no one.
-		u, err := s.cfg.Store.GetIAMEntity(r.Context(), k.AccountID, store.IAMUser, k.UserName)
+		u, gen, err := s.cfg.Store.GetIAMPrincipal(r.Context(), k.AccountID, store.IAMUser, k.UserName)
 		if errors.Is(err, store.ErrNotFound) {
 			return s.authError(c, &sigv4.Error{Kind: sigv4.KindUnknownKey, Message: sigv4.MsgInvalidToken})
 		}
@@ -80,6 +80,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, c *call) *apierror.E
 			return s.asAPIError(c, err)
 		}
 		caller.UserID, caller.EntityID, caller.UserName, caller.Type = u.ID, u.ID, u.Name, "User"
+		caller.AuthzGeneration, caller.HasAuthzGeneration = gen, true
 		caller.Arn = "arn:" + partition + ":iam::" + k.AccountID + ":user" + u.Path + u.Name
 	}
 	s.recordKeyUse(r.Context(), k.AccessKeyID, res.Region, res.Service, s.cfg.Now())

@@ -59,13 +59,19 @@ func ParseEnforcement(v string) (Enforcement, error) {
 //   - sts:GetCallerIdentity and sts:GetSessionToken are always allowed,
 //     as in AWS.
 //
-// The policies are read from the store on every request (so a write on
-// one replica holds on all at once) and compiled once per document text.
+// A principal's policies are loaded from the store in one statement,
+// compiled once per document text, and kept per principal with the
+// account's authorization generation that authentication read with the
+// principal (policyCache): while the generation is unchanged no further
+// read is needed, and any write that changes a principal's permissions,
+// acknowledged by any replica, changes the generation the next request
+// reads.
 type Engine struct {
-	st   store.Store
-	log  *slog.Logger
-	mode Enforcement
-	now  func() time.Time
+	st    store.Store
+	log   *slog.Logger
+	mode  Enforcement
+	now   func() time.Time
+	cache *policyCache
 }
 
 // NewEngine returns the policy engine authorizer.
@@ -76,7 +82,29 @@ func NewEngine(st store.Store, log *slog.Logger, mode Enforcement, now func() ti
 	if now == nil {
 		now = time.Now
 	}
-	return &Engine{st: st, log: log, mode: mode, now: now}
+	return &Engine{st: st, log: log, mode: mode, now: now, cache: newPolicyCache(policyCacheSize)}
+}
+
+// ResetCache forgets the policies the engine keeps (the test mode's
+// reset wipes the store, and with it the generations).
+func (e *Engine) ResetCache() { e.cache.reset() }
+
+// principalPolicies returns the caller's compiled policies: those kept
+// for its entity at the generation authentication read, or fresh from
+// the store. found is false when the entity no longer exists.
+func (e *Engine) principalPolicies(ctx context.Context, partition string, c *reqctx.Caller) (*iam.PrincipalPolicies, bool, error) {
+	if !c.HasAuthzGeneration {
+		return iam.LoadPoliciesByID(ctx, e.st, partition, c.EntityID)
+	}
+	k := policyKey{entityID: c.EntityID, partition: partition}
+	if pp := e.cache.get(k, c.AuthzGeneration); pp != nil {
+		return pp, true, nil
+	}
+	pp, found, err := iam.LoadPoliciesByID(ctx, e.st, partition, c.EntityID)
+	if err == nil && found {
+		e.cache.put(k, c.AuthzGeneration, pp)
+	}
+	return pp, found, err
 }
 
 var allowAll = policy.MustCompile(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, policy.Identity)
@@ -154,7 +182,7 @@ func (e *Engine) Decide(ctx context.Context, req *reqctx.Request, input map[stri
 	if c.Root {
 		set.Identity = []policy.Entry{{Policy: allowAll, Source: policy.Source{ID: "root", Type: "none"}}}
 	} else if c.EntityID != "" {
-		pp, found, err := iam.LoadPoliciesByID(ctx, e.st, req.ARNPartition(), c.EntityID)
+		pp, found, err := e.principalPolicies(ctx, req.ARNPartition(), c)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -39,8 +39,9 @@ func (s *Server) expiredToken(c *call) *apierror.Error {
 // sessionCaller builds the caller of a request signed with temporary
 // credentials: the assumed-role session (arn:aws:sts::<account>:assumed-role/<role>/<session>,
 // user ID <role ID>:<session>) or, for GetSessionToken, the user or root
-// that asked for them. The role or user is read again on every request: a
-// deleted role or user ends its sessions at once.
+// that asked for them. The role or user is read again on every request,
+// with its account's authorization generation: a deleted role or user
+// ends its sessions at once.
 func (s *Server) sessionCaller(ctx context.Context, c *call, sess *store.STSSession, partition string) (*reqctx.Caller, *apierror.Error) {
 	if !s.cfg.Now().Before(sess.ExpiresAt) {
 		return nil, s.expiredToken(c)
@@ -58,7 +59,7 @@ func (s *Server) sessionCaller(ctx context.Context, c *call, sess *store.STSSess
 	}}
 	switch sess.Kind {
 	case store.SessionAssumedRole:
-		role, err := s.cfg.Store.GetIAMEntityByID(ctx, sess.RoleID)
+		role, gen, err := s.cfg.Store.GetIAMPrincipalByID(ctx, sess.RoleID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && role.AccountID != sess.AccountID) {
 			return nil, invalid()
 		}
@@ -66,6 +67,7 @@ func (s *Server) sessionCaller(ctx context.Context, c *call, sess *store.STSSess
 			return nil, s.asAPIError(c, err)
 		}
 		caller.Type, caller.EntityID = "AssumedRole", role.ID
+		caller.AuthzGeneration, caller.HasAuthzGeneration = gen, true
 		caller.RoleName, caller.SessionName = role.Name, sess.SessionName
 		caller.RoleArn = "arn:" + partition + ":iam::" + sess.AccountID + ":role" + role.Path + role.Name
 		caller.Arn = "arn:" + partition + ":sts::" + sess.AccountID + ":assumed-role/" + role.Name + "/" + sess.SessionName
@@ -76,7 +78,7 @@ func (s *Server) sessionCaller(ctx context.Context, c *call, sess *store.STSSess
 			caller.Arn = "arn:" + partition + ":iam::" + sess.AccountID + ":root"
 			break
 		}
-		u, err := s.cfg.Store.GetIAMEntity(ctx, sess.AccountID, store.IAMUser, sess.UserName)
+		u, gen, err := s.cfg.Store.GetIAMPrincipal(ctx, sess.AccountID, store.IAMUser, sess.UserName)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, invalid()
 		}
@@ -84,6 +86,7 @@ func (s *Server) sessionCaller(ctx context.Context, c *call, sess *store.STSSess
 			return nil, s.asAPIError(c, err)
 		}
 		caller.Type, caller.UserID, caller.EntityID, caller.UserName = "User", u.ID, u.ID, u.Name
+		caller.AuthzGeneration, caller.HasAuthzGeneration = gen, true
 		caller.Arn = "arn:" + partition + ":iam::" + sess.AccountID + ":user" + u.Path + u.Name
 	default:
 		return nil, invalid()

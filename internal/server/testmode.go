@@ -215,6 +215,9 @@ func (s *Server) Reset(ctx context.Context) error {
 		return nil
 	})
 	s.keyUse.Clear()
+	if rc, ok := s.cfg.Authorizer.(interface{ ResetCache() }); ok {
+		rc.ResetCache()
+	}
 	return err
 }
 

@@ -28,4 +28,21 @@ type Authz interface {
 	// is set and no "boundary" document comes back, the boundary could
 	// not be read. found is false when the entity does not exist.
 	PrincipalPolicyDocuments(ctx context.Context, entityID string) (docs []PolicyDocument, boundaryID string, found bool, err error)
+
+	// GetIAMPrincipal is GetIAMEntity that also returns the account's
+	// authorization generation, read in the same statement. Every write
+	// that can change what a principal of the account is allowed to do
+	// (inline policies put or deleted, policies attached or detached, a
+	// managed policy's versions, default version or deletion, group
+	// membership, an entity's deletion, rename, path, trust policy or
+	// boundary) changes the generation of the accounts it affects in its
+	// own transaction; reads and other writes (creations, tags, last use)
+	// leave it. Policies loaded after reading generation g are therefore
+	// current for every later request that reads g again.
+	GetIAMPrincipal(ctx context.Context, accountID, kind, name string) (*IAMEntity, int64, error)
+	// GetIAMPrincipalByID is GetIAMPrincipal by unique ID.
+	GetIAMPrincipalByID(ctx context.Context, id string) (*IAMEntity, int64, error)
+	// AuthzGeneration is the account's authorization generation alone (0
+	// for an account no such write has touched).
+	AuthzGeneration(ctx context.Context, accountID string) (int64, error)
 }

@@ -14,11 +14,15 @@ import (
 
 const iamEntityCols = `account_id, kind, id, name, path, description, max_session, trust_policy, service_name, boundary_id, last_used_at, last_used_region, created_at`
 
-func scanIAMEntity(r scanner) (*store.IAMEntity, error) {
+func scanIAMEntity(r scanner) (*store.IAMEntity, error) { return scanIAMEntityAnd(r) }
+
+// scanIAMEntityAnd scans an entity followed by the extra columns.
+func scanIAMEntityAnd(r scanner, extra ...any) (*store.IAMEntity, error) {
 	var e store.IAMEntity
 	var used, created int64
-	if err := r.Scan(&e.AccountID, &e.Kind, &e.ID, &e.Name, &e.Path, &e.Description, &e.MaxSessionDuration, &e.TrustPolicy,
-		&e.ServiceName, &e.BoundaryPolicyID, &used, &e.LastUsedRegion, &created); err != nil {
+	dest := append([]any{&e.AccountID, &e.Kind, &e.ID, &e.Name, &e.Path, &e.Description, &e.MaxSessionDuration, &e.TrustPolicy,
+		&e.ServiceName, &e.BoundaryPolicyID, &used, &e.LastUsedRegion, &created}, extra...)
+	if err := r.Scan(dest...); err != nil {
 		return nil, notFound(err)
 	}
 	e.LastUsedAt, e.CreatedAt = fromNanos(used), fromNanos(created)
@@ -49,6 +53,12 @@ func scanIAMEntities(ctx context.Context, c conn, q string, args ...any) ([]stor
 
 // execOne runs a write that must touch a row (ErrNotFound otherwise).
 func (db *DB) execOne(ctx context.Context, q string, args ...any) error {
+	return db.execOneThen(ctx, nil, q, args...)
+}
+
+// execOneThen is execOne that runs then (when not nil) in the same
+// transaction once the row was touched: to bump a generation.
+func (db *DB) execOneThen(ctx context.Context, then func(c conn) error, q string, args ...any) error {
 	return db.write(ctx, func(c conn) error {
 		res, err := c.Exec(ctx, q, args...)
 		if err != nil {
@@ -56,6 +66,9 @@ func (db *DB) execOne(ctx context.Context, q string, args ...any) error {
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return store.ErrNotFound
+		}
+		if then != nil {
+			return then(c)
 		}
 		return nil
 	})
@@ -128,6 +141,13 @@ func (db *DB) UpdateIAMEntity(ctx context.Context, accountID, kind, name string,
 		if err != nil {
 			return err
 		}
+		// What the entity may do, or what names it, changed: the
+		// account's generation moves (last use and descriptions do not).
+		if n.Name != cur.Name || n.Path != cur.Path || n.BoundaryPolicyID != cur.BoundaryPolicyID || n.TrustPolicy != cur.TrustPolicy {
+			if err := bumpAccount(ctx, c, cur.AccountID); err != nil {
+				return err
+			}
+		}
 		if kind == store.IAMUser && n.Name != cur.Name {
 			if _, err := c.Exec(ctx, `UPDATE access_keys SET user_name = ? WHERE account_id = ? AND user_name = ?`, n.Name, accountID, cur.Name); err != nil {
 				return err
@@ -164,7 +184,7 @@ func (db *DB) DeleteIAMEntity(ctx context.Context, accountID, kind, name string)
 				return err
 			}
 		}
-		return nil
+		return bumpAccount(ctx, c, accountID)
 	})
 }
 
@@ -222,11 +242,13 @@ func (db *DB) PutInlinePolicy(ctx context.Context, p store.InlinePolicy) error {
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			return nil
+		if n, _ := res.RowsAffected(); n == 0 {
+			_, err = c.Exec(ctx, `INSERT INTO iam_inline_policies (owner_id, name_lower, name, document) VALUES (?, ?, ?, ?)`, p.OwnerID, strings.ToLower(p.Name), p.Name, p.Document)
+			if err != nil {
+				return err
+			}
 		}
-		_, err = c.Exec(ctx, `INSERT INTO iam_inline_policies (owner_id, name_lower, name, document) VALUES (?, ?, ?, ?)`, p.OwnerID, strings.ToLower(p.Name), p.Name, p.Document)
-		return err
+		return bumpEntity(ctx, c, p.OwnerID)
 	})
 }
 
@@ -257,7 +279,8 @@ func (db *DB) ListInlinePolicies(ctx context.Context, ownerID string) ([]store.I
 }
 
 func (db *DB) DeleteInlinePolicy(ctx context.Context, ownerID, name string) error {
-	return db.execOne(ctx, `DELETE FROM iam_inline_policies WHERE owner_id = ? AND name_lower = ?`, ownerID, strings.ToLower(name))
+	return db.execOneThen(ctx, func(c conn) error { return bumpEntity(ctx, c, ownerID) },
+		`DELETE FROM iam_inline_policies WHERE owner_id = ? AND name_lower = ?`, ownerID, strings.ToLower(name))
 }
 
 // ---- managed policies ----
@@ -377,6 +400,11 @@ func (db *DB) UpdateManagedPolicy(ctx context.Context, id string, fn func(*store
 			n.DefaultVersion, n.NextVersion, toNanos(n.UpdatedAt), id); err != nil {
 			return err
 		}
+		if n.DefaultVersion != cur.DefaultVersion {
+			if err := bumpPolicy(ctx, c, id); err != nil {
+				return err
+			}
+		}
 		res := *cur
 		res.DefaultVersion, res.NextVersion, res.UpdatedAt = n.DefaultVersion, n.NextVersion, n.UpdatedAt
 		out = &res
@@ -387,6 +415,10 @@ func (db *DB) UpdateManagedPolicy(ctx context.Context, id string, fn func(*store
 
 func (db *DB) DeleteManagedPolicy(ctx context.Context, id string) error {
 	return db.write(ctx, func(c conn) error {
+		// While the policy's rows still say whom it affects.
+		if err := bumpPolicy(ctx, c, id); err != nil {
+			return err
+		}
 		for _, q := range []string{`DELETE FROM iam_policy_versions WHERE policy_id = ?`, `DELETE FROM iam_tags WHERE owner_id = ?`} {
 			if _, err := c.Exec(ctx, q, id); err != nil {
 				return err
@@ -404,7 +436,12 @@ func (db *DB) DeleteManagedPolicy(ctx context.Context, id string) error {
 }
 
 func (db *DB) PutPolicyVersion(ctx context.Context, v store.PolicyVersion) error {
-	return db.write(ctx, func(c conn) error { return insertVersion(ctx, c, v) })
+	return db.write(ctx, func(c conn) error {
+		if err := insertVersion(ctx, c, v); err != nil {
+			return err
+		}
+		return bumpPolicy(ctx, c, v.PolicyID)
+	})
 }
 
 func (db *DB) GetPolicyVersion(ctx context.Context, policyID, versionID string) (*store.PolicyVersion, error) {
@@ -439,7 +476,8 @@ func (db *DB) ListPolicyVersions(ctx context.Context, policyID string) ([]store.
 }
 
 func (db *DB) DeletePolicyVersion(ctx context.Context, policyID, versionID string) error {
-	return db.execOne(ctx, `DELETE FROM iam_policy_versions WHERE policy_id = ? AND version_id = ?`, policyID, versionID)
+	return db.execOneThen(ctx, func(c conn) error { return bumpPolicy(ctx, c, policyID) },
+		`DELETE FROM iam_policy_versions WHERE policy_id = ? AND version_id = ?`, policyID, versionID)
 }
 
 // ---- attachments ----
@@ -451,12 +489,16 @@ func (db *DB) AttachPolicy(ctx context.Context, accountID string, e store.IAMEnt
 			return err
 		}
 		_, err = c.Exec(ctx, `INSERT INTO iam_attachments (entity_id, policy_id, account_id, created_at) VALUES (?, ?, ?, ?)`, e.ID, policyID, accountID, nowNanos())
-		return err
+		if err != nil {
+			return err
+		}
+		return bumpAccount(ctx, c, accountID)
 	})
 }
 
 func (db *DB) DetachPolicy(ctx context.Context, entityID, policyID string) error {
-	return db.execOne(ctx, `DELETE FROM iam_attachments WHERE entity_id = ? AND policy_id = ?`, entityID, policyID)
+	return db.execOneThen(ctx, func(c conn) error { return bumpEntity(ctx, c, entityID) },
+		`DELETE FROM iam_attachments WHERE entity_id = ? AND policy_id = ?`, entityID, policyID)
 }
 
 func (db *DB) ListAttachedPolicies(ctx context.Context, entityID string) ([]store.ManagedPolicy, error) {
@@ -483,12 +525,16 @@ func (db *DB) AddIAMGroupMember(ctx context.Context, groupID, userID string) err
 			return err
 		}
 		_, err = c.Exec(ctx, `INSERT INTO iam_group_members (group_id, user_id) VALUES (?, ?)`, groupID, userID)
-		return err
+		if err != nil {
+			return err
+		}
+		return bumpEntity(ctx, c, groupID)
 	})
 }
 
 func (db *DB) RemoveIAMGroupMember(ctx context.Context, groupID, userID string) error {
-	return db.execOne(ctx, `DELETE FROM iam_group_members WHERE group_id = ? AND user_id = ?`, groupID, userID)
+	return db.execOneThen(ctx, func(c conn) error { return bumpEntity(ctx, c, groupID) },
+		`DELETE FROM iam_group_members WHERE group_id = ? AND user_id = ?`, groupID, userID)
 }
 
 func (db *DB) ListIAMGroupMembers(ctx context.Context, groupID string) ([]store.IAMEntity, error) {

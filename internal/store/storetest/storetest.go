@@ -22,6 +22,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("domain=impersonation", func(t *testing.T) { testImpersonation(t, newStore(t)) })
 	t.Run("domain=sts", func(t *testing.T) { testSTS(t, newStore(t)) })
 	t.Run("domain=authz", func(t *testing.T) { testAuthz(t, newStore(t)) })
+	t.Run("domain=authz/generation", func(t *testing.T) { testAuthzGeneration(t, newStore(t)) })
 	t.Run("domain=identityprovider", func(t *testing.T) { testIdentityProvider(t, newStore(t)) })
 }
 
