@@ -233,7 +233,13 @@ func (e *Engine) Decide(ctx context.Context, req *reqctx.Request, input map[stri
 			principalTags[t.Key] = t.Value
 		}
 	}
-	pctx := e.context(req, input, principalTags)
+	var pctx policy.Context
+	if reads("") {
+		pctx = e.context(req, input, principalTags, reads)
+	} else {
+		// No policy reads any condition key or variable.
+		pctx = policy.Context{}
+	}
 	if reads("aws:ResourceTag/") {
 		if err := e.resourceTags(ctx, req, role, pctx); err != nil {
 			return 0, nil, err
@@ -302,16 +308,19 @@ func arnAccount(arn string) string {
 // context builds the request's condition keys: the global keys the
 // server knows, the principal's tags, the request's tags, and STS's keys
 // for AssumeRole.
-func (e *Engine) context(req *reqctx.Request, input map[string]any, principalTags map[string]string) policy.Context {
+func (e *Engine) context(req *reqctx.Request, input map[string]any, principalTags map[string]string, reads func(prefix string) bool) policy.Context {
 	c := req.Caller
-	now := e.now().UTC()
 	ctx := policy.Context{
-		"aws:currenttime":      {now.Format(time.RFC3339)},
-		"aws:epochtime":        {strconv.FormatInt(now.Unix(), 10)},
 		"aws:securetransport":  {strconv.FormatBool(req.Secure)},
 		"aws:principalaccount": {c.AccountID},
 		"aws:principaltype":    {c.Type},
 		"aws:userid":           {c.UserID},
+	}
+	// The clock keys cost a formatting each; most policies never read them.
+	if reads("aws:currenttime") || reads("aws:epochtime") {
+		now := e.now().UTC()
+		ctx["aws:currenttime"] = []string{now.Format(time.RFC3339)}
+		ctx["aws:epochtime"] = []string{strconv.FormatInt(now.Unix(), 10)}
 	}
 	if req.SourceIP != "" {
 		ctx["aws:sourceip"] = []string{req.SourceIP}
