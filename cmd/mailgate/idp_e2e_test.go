@@ -45,6 +45,7 @@ func TestIdentityProviderWithAWSCLI(t *testing.T) {
 	const password, sub = "Corr3ct-Horse-Battery!", "0e2e0e2e-0000-4000-8000-00000000a11c"
 	iss := testenv.NewOIDCIssuer(t)
 	srv := startServer(t, buildBinary(t), "--data-dir", t.TempDir(), "--root-access-key-id", keyID, "--root-secret-access-key", secret,
+		"--mode", "test", "--signature-check", "strict", // for its clock; signatures and policies as in the default mode
 		"--log-level", "debug", "--oidc-issuer", iss.URL, "--oidc-client-id", clientID, "--oidc-instance-arn", instance)
 	defer srv.stop(t)
 	env := filterEnv(append(os.Environ(), "AWS_ACCESS_KEY_ID="+keyID, "AWS_SECRET_ACCESS_KEY="+secret, "AWS_CONFIG_FILE=/dev/null",
@@ -182,6 +183,23 @@ func TestIdentityProviderWithAWSCLI(t *testing.T) {
 	}
 	if m := introspect(pat); m["active"] != false || len(m) != 1 {
 		t.Fatalf("introspect while INACTIVE: %v", m)
+	}
+	// An expired token is refused: the test mode's clock moves past the
+	// 30-day lifetime in force when the token was made.
+	put("IDENTITY_PROVIDER_ONLY", "ACTIVE")
+	if m := introspect(pat); m["active"] != true {
+		t.Fatalf("introspect once ACTIVE again: %v", m)
+	}
+	resp, err := http.PostForm(srv.endpoint+"/_mailgate/clock", url.Values{"advance": {"721h"}})
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("advance the clock: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if status, _ := signIn(url.Values{"username": {"alice"}, "password": {pat}}); status != 401 {
+		t.Fatalf("expired PAT at sign-in: %d", status)
+	}
+	if m := introspect(pat); m["active"] != false || len(m) != 1 {
+		t.Fatalf("introspect an expired PAT: %v", m)
 	}
 	cli("delete-personal-access-token", "--organization-id", org, "--personal-access-token-id", patID)
 	cli("delete-identity-provider-configuration", "--organization-id", org)

@@ -179,7 +179,8 @@ func run(f serveFlags, logger *slog.Logger) error {
 			boot.AccountID, boot.NewRootKey.AccessKeyID, boot.NewRootKey.SecretAccessKey, endpoint)
 	}
 
-	wm := workmail.New(st, workmail.Options{Impersonation: workmail.ImpersonationOptions{MaxRolesPerOrg: f.impersonationMaxRoles, TokenTTL: f.impersonationTokenTTL},
+	clk, now := serviceClock(f)
+	wm := workmail.New(st, workmail.Options{Now: now, Impersonation: workmail.ImpersonationOptions{MaxRolesPerOrg: f.impersonationMaxRoles, TokenTTL: f.impersonationTokenTTL},
 		IdentityProviders: f.idpFlags.providers(), SignIn: f.idpFlags.signIn(logger)})
 	srv := server.New(server.Config{
 		Store:        st,
@@ -189,7 +190,7 @@ func run(f serveFlags, logger *slog.Logger) error {
 		IAM:          iam.New(st, iam.Options{}),
 		Logger:       logger,
 		MaxBodyBytes: f.maxBodyBytes,
-		TestMode:     testModeConfig(f),
+		TestMode:     testModeConfig(f, clk),
 	})
 	if f.mode == modeTest {
 		fmt.Fprintln(os.Stderr, testModeWarning(f, storeKind(url)))

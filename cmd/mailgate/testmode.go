@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/mailgate/mailgate/internal/bootstrap"
+	"github.com/mailgate/mailgate/internal/clock"
 	"github.com/mailgate/mailgate/internal/server"
 )
 
@@ -63,14 +65,25 @@ func resolveMode(fs *flag.FlagSet, f *serveFlags) error {
 }
 
 // testModeConfig is the server's test mode, or nil in the default mode.
-func testModeConfig(f serveFlags) *server.TestMode {
+func testModeConfig(f serveFlags, clk *clock.Offset) *server.TestMode {
 	if f.mode != modeTest {
 		return nil
 	}
 	return &server.TestMode{
 		SignatureCheck: server.SignatureCheck(f.signatureCheck),
 		Bootstrap:      bootstrapOptions(f),
+		Clock:          clk,
 	}
+}
+
+// serviceClock is the WorkMail service's clock: the wall clock, or in
+// test mode an adjustable one (see server.ClockPath).
+func serviceClock(f serveFlags) (*clock.Offset, func() time.Time) {
+	if f.mode != modeTest {
+		return nil, time.Now
+	}
+	c := &clock.Offset{}
+	return c, c.Now
 }
 
 func bootstrapOptions(f serveFlags) bootstrap.Options {

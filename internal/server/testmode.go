@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/mailgate/mailgate/internal/bootstrap"
+	"github.com/mailgate/mailgate/internal/clock"
 	"github.com/mailgate/mailgate/internal/sigv4"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -60,6 +62,10 @@ type TestMode struct {
 	// after a reset; its AccountID is the account of unknown keys.
 	Bootstrap      bootstrap.Options
 	SignatureCheck SignatureCheck // "" = soft
+	// Clock, when set, is the WorkMail service's clock, which ClockPath
+	// moves forward so suites can watch tokens and credentials expire.
+	// SigV4's clock-skew check keeps the real time.
+	Clock *clock.Offset
 }
 
 // Paths existing suites call to reset an emulator.
@@ -68,6 +74,9 @@ const (
 	MotoResetPath       = "/moto-api/reset"
 	LocalStackResetPath = "/_localstack/state/reset"
 	LocalStackHealth    = "/_localstack/health"
+	// ClockPath reads (GET) or advances (POST advance=<duration>, e.g.
+	// "720h") the service clock in test mode.
+	ClockPath = ControlPrefix + "clock"
 )
 
 // StateResetter is implemented by services that seed the store or keep
@@ -154,6 +163,8 @@ func (s *Server) serveTest(w http.ResponseWriter, r *http.Request) (status int, 
 	switch r.URL.Path {
 	case ResetPath, MotoResetPath, LocalStackResetPath:
 		return s.serveReset(w, r), true, nil
+	case ClockPath:
+		return s.serveClock(w, r), true, nil
 	case LocalStackHealth:
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return methodNotAllowed(w, "GET, HEAD"), true, nil
@@ -166,6 +177,31 @@ func (s *Server) serveTest(w http.ResponseWriter, r *http.Request) (status int, 
 	}
 	s.test.gate.RLock()
 	return 0, false, s.test.gate.RUnlock
+}
+
+// serveClock reads or advances the test clock.
+func (s *Server) serveClock(w http.ResponseWriter, r *http.Request) int {
+	c := s.test.Clock
+	if c == nil {
+		http.NotFound(w, r)
+		return http.StatusNotFound
+	}
+	switch r.Method {
+	case http.MethodGet:
+		return writeJSON(w, http.StatusOK, map[string]any{"now": c.Now().UTC().Format(time.RFC3339Nano)})
+	case http.MethodPost:
+		if err := r.ParseForm(); err != nil {
+			return writeJSON(w, http.StatusBadRequest, map[string]any{"error": "the body must be form-encoded: advance=<duration>"})
+		}
+		d, err := time.ParseDuration(r.PostForm.Get("advance"))
+		if err != nil || d <= 0 {
+			return writeJSON(w, http.StatusBadRequest, map[string]any{"error": "advance must be a positive duration such as 90m or 720h"})
+		}
+		now := c.Advance(d)
+		s.log.Info("test clock advanced", "by", d.String(), "now", now.UTC().Format(time.RFC3339))
+		return writeJSON(w, http.StatusOK, map[string]any{"now": now.UTC().Format(time.RFC3339Nano)})
+	}
+	return methodNotAllowed(w, "GET, POST")
 }
 
 // serveReset wipes all state and bootstraps the default account again,
