@@ -2,7 +2,10 @@ package cli
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -212,6 +215,13 @@ func toTree(sh *model.Shape, v any, o *orderer, opt treeOptions) any {
 			out[i] = toTree(sub, e, o, opt)
 		}
 		return out
+	case string:
+		if sh != nil && sh.Name == policyDocumentShape {
+			if doc, ok := decodePolicyDocument(t, o); ok {
+				return doc
+			}
+		}
+		return t
 	case time.Time:
 		return formatTimestamp(t, opt)
 	case []byte:
@@ -254,4 +264,97 @@ func isoFormat(t time.Time) string {
 		s += fmt.Sprintf(".%06d", us)
 	}
 	return s + t.Format("-07:00")
+}
+
+// policyDocumentShape is the IAM shape of every policy document IAM
+// returns, URL-encoded on the wire.
+const policyDocumentShape = "policyDocumentType"
+
+// decodePolicyDocument does what the AWS CLI does to IAM's policy
+// documents (botocore's json_decode_policies): URL-unquote (leaving '+'
+// alone), then parse as JSON, keeping the document's key order. A value
+// that does not parse stays the string it was.
+func decodePolicyDocument(s string, o *orderer) (any, bool) {
+	if u, err := url.PathUnescape(s); err == nil {
+		s = u
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	v, err := decodeOrdered(dec, o)
+	if err != nil {
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false
+	}
+	return v, true
+}
+
+// decodeOrdered reads one JSON value, registering each object's key order.
+func decodeOrdered(dec *json.Decoder, o *orderer) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			var keys []string
+			var vals []any
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				k, _ := kt.(string)
+				v, err := decodeOrdered(dec, o)
+				if err != nil {
+					return nil, err
+				}
+				if i := indexOf(keys, k); i >= 0 { // Python keeps the last value, in the first place
+					vals[i] = v
+					continue
+				}
+				keys, vals = append(keys, k), append(vals, v)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return o.newMap(keys, vals), nil
+		case '[':
+			out := []any{}
+			for dec.More() {
+				v, err := decodeOrdered(dec, o)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, v)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return out, nil
+		}
+		return nil, fmt.Errorf("unexpected %v", t)
+	case json.Number:
+		if i, err := t.Int64(); err == nil {
+			return float64(i), nil
+		}
+		f, err := t.Float64()
+		if err != nil {
+			return nil, err
+		}
+		return pyFloat(f), nil
+	}
+	return tok, nil
+}
+
+func indexOf(l []string, s string) int {
+	for i, x := range l {
+		if x == s {
+			return i
+		}
+	}
+	return -1
 }
