@@ -115,7 +115,7 @@ func absent(v any) bool {
 }
 
 func appendStruct(b []byte, sh *model.Shape, x any) ([]byte, error) {
-	m, ok := asMap(x)
+	m, ok := model.AsMap(x)
 	if !ok {
 		return nil, mismatch("structure (map[string]any)", x)
 	}
@@ -142,12 +142,12 @@ func appendStruct(b []byte, sh *model.Shape, x any) ([]byte, error) {
 }
 
 func appendValue(b []byte, sh *model.Shape, v any) ([]byte, error) {
-	v = deref(v)
+	v = model.Deref(v)
 	switch sh.Type {
 	case model.TypeStructure:
 		return appendStruct(b, sh, v)
 	case model.TypeList:
-		l, ok := asList(v)
+		l, ok := model.AsList(v)
 		if !ok {
 			return nil, mismatch("list ([]any)", v)
 		}
@@ -168,7 +168,7 @@ func appendValue(b []byte, sh *model.Shape, v any) ([]byte, error) {
 		}
 		return append(b, ']'), nil
 	case model.TypeMap:
-		m, ok := asMap(v)
+		m, ok := model.AsMap(v)
 		if !ok {
 			return nil, mismatch("map (map[string]any)", v)
 		}
@@ -193,31 +193,31 @@ func appendValue(b []byte, sh *model.Shape, v any) ([]byte, error) {
 		}
 		return append(b, '}'), nil
 	case model.TypeString:
-		s, ok := asString(v)
+		s, ok := model.AsString(v)
 		if !ok {
 			return nil, mismatch("string", v)
 		}
 		return appendString(b, s), nil
 	case model.TypeBoolean:
-		t, ok := asBool(v)
+		t, ok := model.AsBool(v)
 		if !ok {
 			return nil, mismatch("bool", v)
 		}
 		return strconv.AppendBool(b, t), nil
 	case model.TypeInteger, model.TypeLong:
-		i, ok := asInt(v)
+		i, ok := model.AsInt(v)
 		if !ok {
 			return nil, mismatch("int64", v)
 		}
 		return strconv.AppendInt(b, i, 10), nil
 	case model.TypeDouble, model.TypeFloat:
-		f, ok := asFloat(v)
+		f, ok := model.AsFloat(v)
 		if !ok {
 			return nil, mismatch("float64", v)
 		}
 		return appendFloat(b, f), nil
 	case model.TypeTimestamp:
-		t, ok := asTime(v)
+		t, ok := model.AsTime(v)
 		if !ok {
 			return nil, mismatch("time.Time", v)
 		}
@@ -323,134 +323,4 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
-}
-
-// The as* helpers take the canonical document types first and fall back to
-// reflection for what hand-built documents carry (named string enums, int,
-// []string, map[string]string, ...).
-
-// deref follows non-nil pointers (*string, *int32, ... as in the generated
-// structs); the canonical document types never need it.
-func deref(v any) any {
-	switch v.(type) {
-	case string, int64, bool, float64, []any, map[string]any, time.Time, []byte:
-		return v
-	}
-	rv := reflect.ValueOf(v)
-	for rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Type() != reflect.TypeOf((*time.Time)(nil)) {
-		rv = rv.Elem()
-	}
-	if !rv.IsValid() {
-		return v
-	}
-	return rv.Interface()
-}
-
-func asString(v any) (string, bool) {
-	if s, ok := v.(string); ok {
-		return s, true
-	}
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.String {
-		return rv.String(), true
-	}
-	return "", false
-}
-
-func asBool(v any) (bool, bool) {
-	if t, ok := v.(bool); ok {
-		return t, true
-	}
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Bool {
-		return rv.Bool(), true
-	}
-	return false, false
-}
-
-func asInt(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int64:
-		return n, true
-	case int:
-		return int64(n), true
-	case int32:
-		return int64(n), true
-	case float64:
-		if n == math.Trunc(n) && math.Abs(n) < 1<<63 {
-			return int64(n), true
-		}
-		return 0, false
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return rv.Int(), true
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		if u := rv.Uint(); u <= math.MaxInt64 {
-			return int64(u), true
-		}
-	}
-	return 0, false
-}
-
-func asFloat(v any) (float64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return n, true
-	case int64:
-		return float64(n), true
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Float32, reflect.Float64:
-		return rv.Float(), true
-	}
-	if i, ok := asInt(v); ok {
-		return float64(i), true
-	}
-	return 0, false
-}
-
-func asTime(v any) (time.Time, bool) {
-	switch t := v.(type) {
-	case time.Time:
-		return t, true
-	case *time.Time:
-		if t != nil {
-			return *t, true
-		}
-	}
-	return time.Time{}, false
-}
-
-func asList(v any) ([]any, bool) {
-	if l, ok := v.([]any); ok {
-		return l, true
-	}
-	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Slice || rv.Type().Elem().Kind() == reflect.Uint8 {
-		return nil, false
-	}
-	out := make([]any, rv.Len())
-	for i := range out {
-		out[i] = rv.Index(i).Interface()
-	}
-	return out, true
-}
-
-func asMap(v any) (map[string]any, bool) {
-	if m, ok := v.(map[string]any); ok {
-		return m, true
-	}
-	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Map || rv.Type().Key().Kind() != reflect.String {
-		return nil, false
-	}
-	out := make(map[string]any, rv.Len())
-	it := rv.MapRange()
-	for it.Next() {
-		out[it.Key().String()] = it.Value().Interface()
-	}
-	return out, true
 }

@@ -151,7 +151,7 @@ func (w *xmlWriter) closeLeaf(name string) {
 }
 
 func (w *xmlWriter) structure(name string, sh *model.Shape, v any) error {
-	m, ok := asMap(v)
+	m, ok := model.AsMap(v)
 	if !ok {
 		return mismatch("structure (map[string]any)", v)
 	}
@@ -189,12 +189,12 @@ func (w *xmlWriter) members(sh *model.Shape, m map[string]any) error {
 }
 
 func (w *xmlWriter) value(name string, sh *model.Shape, v any) error {
-	v = deref(v)
+	v = model.Deref(v)
 	switch sh.Type {
 	case model.TypeStructure:
 		return w.structure(name, sh, v)
 	case model.TypeList:
-		l, ok := asList(v)
+		l, ok := model.AsList(v)
 		if !ok {
 			return mismatch("list ([]any)", v)
 		}
@@ -221,7 +221,7 @@ func (w *xmlWriter) value(name string, sh *model.Shape, v any) error {
 		w.end(name)
 		return nil
 	case model.TypeMap:
-		m, ok := asMap(v)
+		m, ok := model.AsMap(v)
 		if !ok {
 			return mismatch("map (map[string]any)", v)
 		}
@@ -268,31 +268,31 @@ func sortedKeys(m map[string]any) []string {
 func appendScalar(b []byte, sh *model.Shape, v any) ([]byte, error) {
 	switch sh.Type {
 	case model.TypeString:
-		s, ok := asString(v)
+		s, ok := model.AsString(v)
 		if !ok {
 			return nil, mismatch("string", v)
 		}
 		return appendEscaped(b, s, false), nil
 	case model.TypeBoolean:
-		t, ok := asBool(v)
+		t, ok := model.AsBool(v)
 		if !ok {
 			return nil, mismatch("bool", v)
 		}
 		return strconv.AppendBool(b, t), nil
 	case model.TypeInteger, model.TypeLong:
-		i, ok := asInt(v)
+		i, ok := model.AsInt(v)
 		if !ok {
 			return nil, mismatch("int64", v)
 		}
 		return strconv.AppendInt(b, i, 10), nil
 	case model.TypeDouble, model.TypeFloat:
-		f, ok := asFloat(v)
+		f, ok := model.AsFloat(v)
 		if !ok {
 			return nil, mismatch("float64", v)
 		}
 		return appendFloat(b, f), nil
 	case model.TypeTimestamp:
-		t, ok := asTime(v)
+		t, ok := model.AsTime(v)
 		if !ok {
 			return nil, mismatch("time.Time", v)
 		}
@@ -397,14 +397,14 @@ func formStruct(form url.Values, sh *model.Shape, m map[string]any, prefix strin
 }
 
 func formValue(form url.Values, sh *model.Shape, v any, key string) {
-	v = deref(v)
+	v = model.Deref(v)
 	switch sh.Type {
 	case model.TypeStructure:
-		if m, ok := asMap(v); ok {
+		if m, ok := model.AsMap(v); ok {
 			formStruct(form, sh, m, key)
 		}
 	case model.TypeList:
-		l, ok := asList(v)
+		l, ok := model.AsList(v)
 		if !ok {
 			return
 		}
@@ -421,7 +421,7 @@ func formValue(form url.Values, sh *model.Shape, v any, key string) {
 			form.Set(key, "")
 		}
 	case model.TypeMap:
-		m, ok := asMap(v)
+		m, ok := model.AsMap(v)
 		if !ok {
 			return
 		}
@@ -437,7 +437,7 @@ func formValue(form url.Values, sh *model.Shape, v any, key string) {
 			formValue(form, sh.Value.Shape, m[k], e+valueName)
 		}
 	case model.TypeString:
-		if s, ok := asString(v); ok {
+		if s, ok := model.AsString(v); ok {
 			form.Set(key, s)
 		}
 	default:
