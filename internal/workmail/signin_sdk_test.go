@@ -3,6 +3,7 @@ package workmail_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,7 +94,7 @@ func TestMailboxSignInAndPersonalAccessTokens(t *testing.T) {
 	}
 	f.signInOK(t, url.Values{"password": {secret}}, alice, methodPAT)
 	f.signInRefused(t, pw("bob", secret))
-	f.signInRefused(t, pw("alice", secret[:len(secret)-1]+"A"))
+	f.signInRefused(t, pw("alice", tamper(secret)))
 	used := meta()
 	if used.DateLastUsed == nil || !used.DateLastUsed.Equal(f.clk.Now()) || *used.UserId != alice || *used.Name != "Thunderbird" ||
 		len(used.Scopes) != 2 || !used.DateCreated.Equal(created) || !used.ExpiresTime.Equal(exp) {
@@ -298,4 +299,13 @@ func TestSignInRateLimit(t *testing.T) {
 	f.signInRefused(t, url.Values{"id_token": {f.idToken(t, idpBobSub)}})
 	f.clk.Advance(10 * time.Minute)
 	f.signInOK(t, pw("bob", idpPassword), f.bob, methodPw)
+}
+
+// tamper changes the last character of a token, always to a different one.
+func tamper(tok string) string {
+	last := "A"
+	if strings.HasSuffix(tok, "A") {
+		last = "B"
+	}
+	return tok[:len(tok)-1] + last
 }
