@@ -223,9 +223,9 @@ func TestEpochSeconds(t *testing.T) {
 		if got := string(appendEpoch(nil, c.t)); got != c.want {
 			t.Errorf("%v: got %s want %s", c.t, got, c.want)
 		}
-		back, ok := parseEpoch(c.want)
+		back, ok := model.ParseEpochSeconds(c.want)
 		if !ok || !back.Equal(c.t) {
-			t.Errorf("parseEpoch(%s) = %v, %v; want %v", c.want, back, ok, c.t)
+			t.Errorf("ParseEpochSeconds(%s) = %v, %v; want %v", c.want, back, ok, c.t)
 		}
 	}
 }

@@ -17,7 +17,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/mailgate/mailgate/internal/apierror"
@@ -345,7 +344,7 @@ func parseScalar(sh *model.Shape, s string) (any, string) {
 		}
 		return nil, "Member must be a boolean (true or false)"
 	case model.TypeTimestamp:
-		if t, ok := parseTimestamp(s); ok {
+		if t, ok := model.ParseTimestamp(s); ok {
 			return t, ""
 		}
 		return nil, "Member must be a timestamp in ISO 8601 format or epoch seconds"
@@ -361,65 +360,4 @@ func parseScalar(sh *model.Shape, s string) (any, string) {
 		return s, ""
 	}
 	return nil, "Member has unsupported type " + sh.Type
-}
-
-// Timestamps are kept between the years 0001 and 9999, the range ISO 8601
-// can spell and every SDK can parse.
-const (
-	minEpoch = -62135596800
-	maxEpoch = 253402300799
-)
-
-// parseTimestamp accepts ISO 8601 date-times (RFC 3339, with or without
-// fractional seconds; a missing zone means UTC) and epoch seconds.
-func parseTimestamp(s string) (time.Time, bool) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05.999999999Z0700"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			if u := t.Unix(); u < minEpoch || u > maxEpoch {
-				return time.Time{}, false
-			}
-			return t.UTC(), true
-		}
-	}
-	return parseEpoch(s)
-}
-
-// parseEpoch reads epoch seconds exactly from their decimal text.
-func parseEpoch(s string) (time.Time, bool) {
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	ip, fp, _ := strings.Cut(s, ".")
-	if ip == "" || len(ip) > 12 || !allDigits(ip) || !allDigits(fp) {
-		return time.Time{}, false
-	}
-	sec, _ := strconv.ParseInt(ip, 10, 64)
-	var ns int64
-	for i := 0; i < 9; i++ {
-		ns *= 10
-		if i < len(fp) {
-			ns += int64(fp[i] - '0')
-		}
-	}
-	if neg {
-		sec = -sec
-		if ns > 0 {
-			sec--
-			ns = 1e9 - ns
-		}
-	}
-	if sec < minEpoch || sec > maxEpoch {
-		return time.Time{}, false
-	}
-	return time.Unix(sec, ns).UTC(), true
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
