@@ -17,24 +17,7 @@ func notRegistered(e *store.Entity) error {
 // alias must be in a verified domain of the organization and free there;
 // adding an alias the entity already has succeeds.
 func (s *Service) CreateAlias(ctx context.Context, in *workmailapi.CreateAliasRequest) (*workmailapi.CreateAliasResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entity(ctx, o.ID, in.EntityId)
-	if err != nil {
-		return nil, err
-	}
-	if e.State != store.EntityEnabled {
-		return nil, notRegistered(e)
-	}
-	if err := s.usableDomain(ctx, o.ID, in.Alias); err != nil {
-		return nil, err
-	}
-	_, err = s.st.UpdateEntity(ctx, o.ID, e.ID, func(e *store.Entity) error {
-		if e.State != store.EntityEnabled {
-			return notRegistered(e)
-		}
+	err := s.changeAddresses(ctx, in.OrganizationId, in.EntityId, in.Alias, func(e *store.Entity) error {
 		if strings.EqualFold(e.Email, in.Alias) {
 			return workmailapi.NewEmailAddressInUseException("The address %s is the primary address of %s.", in.Alias, e.ID)
 		}
@@ -50,9 +33,40 @@ func (s *Service) CreateAlias(ctx context.Context, in *workmailapi.CreateAliasRe
 		return nil
 	})
 	if err != nil {
-		return nil, addressErr(err, o.ID, in.Alias)
+		return nil, err
 	}
 	return &workmailapi.CreateAliasResponse{}, nil
+}
+
+// changeAddresses runs fn on a registered (ENABLED) entity, in one write,
+// to give it address, which must be in a usable domain of the
+// organization. The state is checked before (for the error) and again in
+// the write (against a concurrent deregistration).
+func (s *Service) changeAddresses(ctx context.Context, orgID, entityID, address string, fn func(e *store.Entity) error) error {
+	o, err := s.activeOrg(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	e, err := s.entity(ctx, o.ID, entityID)
+	if err != nil {
+		return err
+	}
+	if e.State != store.EntityEnabled {
+		return notRegistered(e)
+	}
+	if err := s.usableDomain(ctx, o.ID, address); err != nil {
+		return err
+	}
+	_, err = s.st.UpdateEntity(ctx, o.ID, e.ID, func(e *store.Entity) error {
+		if e.State != store.EntityEnabled {
+			return notRegistered(e)
+		}
+		return fn(e)
+	})
+	if err != nil {
+		return addressErr(err, o.ID, address)
+	}
+	return nil
 }
 
 // DeleteAlias removes an alias; removing one the entity does not have

@@ -108,24 +108,7 @@ func (s *Service) DescribeEntity(ctx context.Context, in *workmailapi.DescribeEn
 // the entity swaps places with the primary address, a new address pushes
 // the primary one into the aliases.
 func (s *Service) UpdatePrimaryEmailAddress(ctx context.Context, in *workmailapi.UpdatePrimaryEmailAddressRequest) (*workmailapi.UpdatePrimaryEmailAddressResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entity(ctx, o.ID, in.EntityId)
-	if err != nil {
-		return nil, err
-	}
-	if e.State != store.EntityEnabled {
-		return nil, notRegistered(e)
-	}
-	if err := s.usableDomain(ctx, o.ID, in.Email); err != nil {
-		return nil, err
-	}
-	_, err = s.st.UpdateEntity(ctx, o.ID, e.ID, func(e *store.Entity) error {
-		if e.State != store.EntityEnabled {
-			return notRegistered(e)
-		}
+	err := s.changeAddresses(ctx, in.OrganizationId, in.EntityId, in.Email, func(e *store.Entity) error {
 		if strings.EqualFold(e.Email, in.Email) {
 			e.Email = in.Email
 			return nil
@@ -140,7 +123,7 @@ func (s *Service) UpdatePrimaryEmailAddress(ctx context.Context, in *workmailapi
 		return nil
 	})
 	if err != nil {
-		return nil, addressErr(err, o.ID, in.Email)
+		return nil, err
 	}
 	return &workmailapi.UpdatePrimaryEmailAddressResponse{}, nil
 }
