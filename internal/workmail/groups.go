@@ -3,6 +3,7 @@ package workmail
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/store"
@@ -115,30 +116,14 @@ func (s *Service) UpdateGroup(ctx context.Context, in *workmailapi.UpdateGroupRe
 // Like DeleteUser it succeeds for groups that do not exist or are
 // already deleted.
 func (s *Service) DeleteGroup(ctx context.Context, in *workmailapi.DeleteGroupRequest) (*workmailapi.DeleteGroupResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	g, err := s.st.ResolveEntity(ctx, o.ID, in.GroupId)
-	if errors.Is(err, store.ErrNotFound) || err == nil && g.Type != store.EntityGroup {
-		return &workmailapi.DeleteGroupResponse{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	_, err = s.st.UpdateEntity(ctx, o.ID, g.ID, func(g *store.Entity) error {
-		if g.State == store.EntityDeleted {
-			return nil
-		}
+	err := s.deleteEntity(ctx, in.OrganizationId, in.GroupId, store.EntityGroup, func(g *store.Entity, now time.Time) error {
 		if g.State == store.EntityEnabled {
 			g.DisabledAt, g.MailboxDeprovisionedAt = now, now
 		}
-		g.State, g.DeletedAt = store.EntityDeleted, now
 		return nil
 	})
 	if err != nil {
-		return nil, writeErr(err, o.ID)
+		return nil, err
 	}
 	return &workmailapi.DeleteGroupResponse{}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/store"
@@ -238,32 +239,50 @@ func (s *Service) UpdateUser(ctx context.Context, in *workmailapi.UpdateUserRequ
 // user that does not exist or is already deleted succeeds: the operation
 // is idempotent and its model lists no not-found error.
 func (s *Service) DeleteUser(ctx context.Context, in *workmailapi.DeleteUserRequest) (*workmailapi.DeleteUserResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.st.ResolveEntity(ctx, o.ID, in.UserId)
-	if errors.Is(err, store.ErrNotFound) || err == nil && u.Type != store.EntityUser {
-		return &workmailapi.DeleteUserResponse{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	_, err = s.st.UpdateEntity(ctx, o.ID, u.ID, func(u *store.Entity) error {
-		switch u.State {
-		case store.EntityDeleted:
-			return nil
-		case store.EntityEnabled:
+	err := s.deleteEntity(ctx, in.OrganizationId, in.UserId, store.EntityUser, func(u *store.Entity, _ time.Time) error {
+		if u.State == store.EntityEnabled {
 			return workmailapi.NewEntityStateException("The user %s is enabled. Deregister it from WorkMail before deleting it.", u.ID)
 		}
-		u.State, u.DeletedAt = store.EntityDeleted, now
 		return nil
 	})
 	if err != nil {
-		return nil, writeErr(err, o.ID)
+		return nil, err
 	}
 	return &workmailapi.DeleteUserResponse{}, nil
+}
+
+// deleteEntity turns a user or group into a DELETED tombstone, after
+// check (which may refuse, or adjust the record) passes. An identifier
+// that names nothing of that type, or something already deleted,
+// succeeds: the delete operations are idempotent and model no not-found
+// error.
+func (s *Service) deleteEntity(ctx context.Context, orgID, identifier, typ string, check func(e *store.Entity, now time.Time) error) error {
+	o, err := s.activeOrg(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	e, err := s.st.ResolveEntity(ctx, o.ID, identifier)
+	if errors.Is(err, store.ErrNotFound) || err == nil && e.Type != typ {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	_, err = s.st.UpdateEntity(ctx, o.ID, e.ID, func(e *store.Entity) error {
+		if e.State == store.EntityDeleted {
+			return nil
+		}
+		if err := check(e, now); err != nil {
+			return err
+		}
+		e.State, e.DeletedAt = store.EntityDeleted, now
+		return nil
+	})
+	if err != nil {
+		return writeErr(err, o.ID)
+	}
+	return nil
 }
 
 func (s *Service) ResetPassword(ctx context.Context, in *workmailapi.ResetPasswordRequest) (*workmailapi.ResetPasswordResponse, error) {
