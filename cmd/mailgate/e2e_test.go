@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 
 	"encoding/json"
 	"fmt"
@@ -23,13 +24,7 @@ func TestBinaryWithAWSCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	awsPath, err := exec.LookPath("aws")
-	if err != nil {
-		if os.Getenv("MAILGATE_REQUIRE_AWS_CLI") != "" {
-			t.Fatal("aws CLI not found")
-		}
-		t.Skip("aws CLI not installed")
-	}
+	awsPath := requireAWSCLI(t)
 	bin := buildBinary(t)
 	dataDir := t.TempDir()
 
@@ -229,6 +224,51 @@ func filterEnv(env []string, drop ...string) []string {
 		}
 		if keep {
 			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// requireAWSCLI skips a test in -short mode or without the aws CLI
+// (fails without it when MAILGATE_REQUIRE_AWS_CLI is set) and returns
+// the CLI's path.
+func requireAWSCLI(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	p, err := exec.LookPath("aws")
+	if err != nil {
+		if os.Getenv("MAILGATE_REQUIRE_AWS_CLI") != "" {
+			t.Fatal("aws CLI not found")
+		}
+		t.Skip("aws CLI not installed")
+	}
+	return p
+}
+
+// awsCLIEnv is the environment for running the aws CLI as the given key,
+// isolated from the user's own AWS configuration.
+func awsCLIEnv(keyID, secret string) []string {
+	return filterEnv(append(os.Environ(), "AWS_ACCESS_KEY_ID="+keyID, "AWS_SECRET_ACCESS_KEY="+secret, "AWS_CONFIG_FILE=/dev/null",
+		"AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=", "AWS_MAX_ATTEMPTS=1"), "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL")
+}
+
+// awsJSON runs the aws CLI (in us-east-1, JSON output) and returns its
+// parsed output; a failure fails the test.
+func awsJSON(t *testing.T, awsPath string, env []string, args ...string) map[string]any {
+	t.Helper()
+	cmd := exec.Command(awsPath, append([]string{"--region", "us-east-1", "--output", "json"}, args...)...)
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	out := map[string]any{}
+	if stdout.Len() > 0 {
+		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stdout.String())
 		}
 	}
 	return out

@@ -21,13 +21,7 @@ func TestIAMModifyRoleWithAWSCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	awsPath, err := exec.LookPath("aws")
-	if err != nil {
-		if os.Getenv("MAILGATE_REQUIRE_AWS_CLI") != "" {
-			t.Fatal("aws CLI not found")
-		}
-		t.Skip("aws CLI not installed")
-	}
+	awsPath := requireAWSCLI(t)
 	bin := buildBinary(t)
 	t.Setenv("MAILGATE_ROOT_ACCESS_KEY_ID", "AKIAE2EIAMROOT000001")
 	t.Setenv("MAILGATE_ROOT_SECRET_ACCESS_KEY", "e2e-iam-root-secret-0000000000000000000000")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,8 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -33,13 +30,7 @@ func TestIdentityProviderWithAWSCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	awsPath, err := exec.LookPath("aws")
-	if err != nil {
-		if os.Getenv("MAILGATE_REQUIRE_AWS_CLI") != "" {
-			t.Fatal("aws CLI not found")
-		}
-		t.Skip("aws CLI not installed")
-	}
+	awsPath := requireAWSCLI(t)
 	const keyID, secret = "AKIAIDENTITYPROVIDER", "identity/provider/e2e/secret/key/0123456"
 	const instance, clientID = "arn:aws:sso:::instance/ssoins-e2e0e2e0e2e0e2e0", "mailgate-e2e"
 	const password, sub = "Corr3ct-Horse-Battery!", "0e2e0e2e-0000-4000-8000-00000000a11c"
@@ -48,25 +39,10 @@ func TestIdentityProviderWithAWSCLI(t *testing.T) {
 		"--mode", "test", "--signature-check", "strict", // for its clock; signatures and policies as in the default mode
 		"--log-level", "debug", "--oidc-issuer", iss.URL, "--oidc-client-id", clientID, "--oidc-instance-arn", instance)
 	defer srv.stop(t)
-	env := filterEnv(append(os.Environ(), "AWS_ACCESS_KEY_ID="+keyID, "AWS_SECRET_ACCESS_KEY="+secret, "AWS_CONFIG_FILE=/dev/null",
-		"AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=", "AWS_MAX_ATTEMPTS=1"), "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL")
-
+	env := awsCLIEnv(keyID, secret)
 	cli := func(args ...string) map[string]any {
 		t.Helper()
-		cmd := exec.Command(awsPath, append([]string{"workmail", "--endpoint-url", srv.endpoint, "--region", "us-east-1", "--output", "json"}, args...)...)
-		cmd.Env = env
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("aws workmail %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-		}
-		out := map[string]any{}
-		if stdout.Len() > 0 {
-			if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-				t.Fatalf("aws workmail %s: %v\n%s", args[0], err, stdout.String())
-			}
-		}
-		return out
+		return awsJSON(t, awsPath, env, append([]string{"workmail", "--endpoint-url", srv.endpoint}, args...)...)
 	}
 	call := func(method, path, bearer string, form url.Values) (int, map[string]any) {
 		t.Helper()

@@ -159,21 +159,3 @@ func TestPolicyEngineWithAWSCLI(t *testing.T) {
 }
 
 type creds struct{ id, secret, token string }
-
-// requireAWSCLI skips a test in -short mode or without the aws CLI
-// (fails without it when MAILGATE_REQUIRE_AWS_CLI is set) and returns
-// the CLI's path.
-func requireAWSCLI(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	p, err := exec.LookPath("aws")
-	if err != nil {
-		if os.Getenv("MAILGATE_REQUIRE_AWS_CLI") != "" {
-			t.Fatal("aws CLI not found")
-		}
-		t.Skip("aws CLI not installed")
-	}
-	return p
-}
