@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/jmespath/go-jmespath"
 
 	"github.com/mailgate/mailgate/internal/model"
+	"github.com/mailgate/mailgate/internal/protocol/awsjson"
 )
 
 // --query uses github.com/jmespath/go-jmespath, the reference Go
@@ -252,8 +254,24 @@ func formatTimestamp(t time.Time, opt treeOptions) any {
 		}
 		return t.UTC().Format("2006-01-02T15:04:05.999999999Z")
 	}
-	// Python builds the datetime from the epoch float, to the microsecond.
-	return isoFormat(t.Round(time.Microsecond).In(time.Local))
+	return isoFormat(pythonTime(t, opt.jsonProtocol).In(time.Local))
+}
+
+// pythonTime is the time as botocore hands it to the AWS CLI, at
+// microsecond precision. From awsJson it parses the epoch text into a
+// float and rounds its fraction half to even (datetime.fromtimestamp);
+// from an ISO 8601 string dateutil keeps the first six fractional digits.
+func pythonTime(t time.Time, jsonProtocol bool) time.Time {
+	if !jsonProtocol {
+		return t.Truncate(time.Microsecond)
+	}
+	f, err := strconv.ParseFloat(string(awsjson.AppendEpoch(nil, t)), 64)
+	if err != nil {
+		return t.Round(time.Microsecond)
+	}
+	sec, frac := math.Modf(f)
+	us := math.RoundToEven(frac * 1e6)
+	return time.Unix(int64(sec), int64(us)*1000)
 }
 
 // isoFormat is Python's datetime.isoformat(): microseconds only when not

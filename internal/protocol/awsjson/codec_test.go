@@ -220,7 +220,7 @@ func TestEpochSeconds(t *testing.T) {
 		{time.Unix(-2, 0), "-2"},
 		{time.Unix(-100, 250000000), "-99.75"},
 	} {
-		if got := string(appendEpoch(nil, c.t)); got != c.want {
+		if got := string(AppendEpoch(nil, c.t)); got != c.want {
 			t.Errorf("%v: got %s want %s", c.t, got, c.want)
 		}
 		back, ok := model.ParseEpochSeconds(c.want)

@@ -221,7 +221,7 @@ func appendValue(b []byte, sh *model.Shape, v any) ([]byte, error) {
 		if !ok {
 			return nil, mismatch("time.Time", v)
 		}
-		return appendEpoch(b, t), nil
+		return AppendEpoch(b, t), nil
 	case model.TypeBlob:
 		p, ok := v.([]byte)
 		if !ok {
@@ -252,9 +252,9 @@ func appendFloat(b []byte, f float64) []byte {
 	return strconv.AppendFloat(b, f, format, -1, 64)
 }
 
-// appendEpoch writes epoch seconds: an integer when whole, else with the
+// AppendEpoch writes epoch seconds (the wire form of a timestamp): an integer when whole, else with the
 // fraction (trailing zeros trimmed), computed from integers to stay exact.
-func appendEpoch(b []byte, t time.Time) []byte {
+func AppendEpoch(b []byte, t time.Time) []byte {
 	sec, ns := t.Unix(), int64(t.Nanosecond())
 	if ns == 0 {
 		return strconv.AppendInt(b, sec, 10)
