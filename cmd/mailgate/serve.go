@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/bootstrap"
 	"github.com/mailgate/mailgate/internal/iam"
 	"github.com/mailgate/mailgate/internal/secretbox"
@@ -71,7 +72,7 @@ func serve(args []string) int {
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may finish after SIGINT/SIGTERM")
 	fs.DurationVar(&f.impersonationTokenTTL, "impersonation-token-ttl", workmail.DefaultImpersonationTokenTTL, "lifetime of the tokens AssumeImpersonationRole issues (ExpiresIn)")
 	fs.IntVar(&f.impersonationMaxRoles, "impersonation-max-roles", workmail.DefaultMaxImpersonationRoles, "impersonation roles per organization (LimitExceededException beyond)")
-	fs.StringVar(&f.enforcement, "enforcement", string(server.EnforceStrict), "IAM policy enforcement: strict (deny what policies do not allow), soft (allow, but log each would-be denial and why), or off")
+	fs.StringVar(&f.enforcement, "enforcement", string(authz.EnforceStrict), "IAM policy enforcement: strict (deny what policies do not allow), soft (allow, but log each would-be denial and why), or off")
 	f.modeFlags.register(fs)
 	f.idpFlags.register(fs)
 	fs.Usage = flagUsage(fs, "Usage: mailgate serve [flags]\n\nEvery flag has an environment twin; the flag wins.\n\n")
@@ -102,7 +103,7 @@ func serve(args []string) int {
 		fmt.Fprintln(os.Stderr, "mailgate serve:", err)
 		return 2
 	}
-	if _, err := server.ParseEnforcement(f.enforcement); err != nil {
+	if _, err := authz.ParseEnforcement(f.enforcement); err != nil {
 		fmt.Fprintln(os.Stderr, "mailgate serve: --enforcement:", err)
 		return 2
 	}
@@ -186,7 +187,7 @@ func run(f serveFlags, logger *slog.Logger) error {
 		Store:        st,
 		WorkMail:     wm,
 		STS:          sts.New(st, sts.Options{}),
-		Enforcement:  server.Enforcement(f.enforcement),
+		Enforcement:  authz.Enforcement(f.enforcement),
 		IAM:          iam.New(st, iam.Options{}),
 		Logger:       logger,
 		MaxBodyBytes: f.maxBodyBytes,
@@ -199,7 +200,7 @@ func run(f serveFlags, logger *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	logger.Info("mailgate ready", "endpoint", endpoint, "account", boot.AccountID, "store", storeKind(url), "version", versionString(), "enforcement", f.enforcement)
-	if f.enforcement != string(server.EnforceStrict) {
+	if f.enforcement != string(authz.EnforceStrict) {
 		logger.Warn("IAM policies are not enforced", "enforcement", f.enforcement)
 	}
 	fmt.Printf("mailgate ready on %s\n", endpoint)

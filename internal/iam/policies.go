@@ -7,40 +7,27 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
+	"github.com/mailgate/mailgate/internal/arn"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
-// parsePolicyARN splits arn:<partition>:iam::<account|aws>:policy<path><name>.
-func parsePolicyARN(arn string) (owner, path, name string, ok bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] != "iam" || parts[3] != "" {
-		return "", "", "", false
-	}
-	res, found := strings.CutPrefix(parts[5], "policy/")
-	if !found || res == "" || strings.HasSuffix(res, "/") {
-		return "", "", "", false
-	}
-	i := strings.LastIndexByte(res, '/')
-	return parts[4], "/" + res[:i+1], res[i+1:], true
-}
-
 // policyByARN loads a managed policy the caller can see (its own or an
 // AWS-managed one), with the caller's usage counts; notFound builds the
 // error for a policy that does not exist.
-func (s *Service) policyByARN(ctx context.Context, sc scope, arn string, notFound func(string, ...any) *apierror.Error) (*store.ManagedPolicy, error) {
-	owner, path, name, ok := parsePolicyARN(arn)
+func (s *Service) policyByARN(ctx context.Context, sc scope, policyARN string, notFound apierror.Constructor) (*store.ManagedPolicy, error) {
+	owner, path, name, ok := arn.Policy(policyARN)
 	if !ok {
-		return nil, iamapi.NewInvalidInputException("ARN %s is not valid.", arn)
+		return nil, iamapi.NewInvalidInputException("ARN %s is not valid.", policyARN)
 	}
 	if owner != sc.account && owner != store.AWSManagedAccount {
-		return nil, notFound("Policy %s does not exist or is not attachable.", arn)
+		return nil, notFound("Policy %s does not exist or is not attachable.", policyARN)
 	}
 	p, err := s.st.GetManagedPolicy(ctx, owner, name, sc.account)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.Path != path || p.Name != name)) {
-		return nil, notFound("Policy %s does not exist or is not attachable.", arn)
+		return nil, notFound("Policy %s does not exist or is not attachable.", policyARN)
 	}
 	return p, err
 }
@@ -48,7 +35,7 @@ func (s *Service) policyByARN(ctx context.Context, sc scope, arn string, notFoun
 // ownPolicy loads a customer-managed policy for a write; AWS-managed
 // policies cannot be changed.
 func (s *Service) ownPolicy(ctx context.Context, sc scope, arn string) (*store.ManagedPolicy, error) {
-	p, err := s.policyByARN(ctx, sc, arn, iamapi.NewNoSuchEntityException)
+	p, err := s.policyByARN(ctx, sc, arn, apierror.Maker(iamapi.NewNoSuchEntityException))
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +141,7 @@ func (s *Service) GetPolicy(ctx context.Context, in *iamapi.GetPolicyRequest) (*
 	return &iamapi.GetPolicyResponse{Policy: out}, nil
 }
 
-func policyNotFound(_ string, args ...any) *apierror.Error {
+func policyNotFound(_ string, args ...any) error {
 	return iamapi.NewNoSuchEntityException("Policy %s was not found.", args...)
 }
 
@@ -349,7 +336,7 @@ func (s *Service) ListPolicyTags(ctx context.Context, in *iamapi.ListPolicyTagsR
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.policyByARN(ctx, sc, in.PolicyArn, iamapi.NewNoSuchEntityException)
+	p, err := s.policyByARN(ctx, sc, in.PolicyArn, apierror.Maker(iamapi.NewNoSuchEntityException))
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +352,7 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamapi.ListEnti
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.policyByARN(ctx, sc, in.PolicyArn, iamapi.NewNoSuchEntityException)
+	p, err := s.policyByARN(ctx, sc, in.PolicyArn, apierror.Maker(iamapi.NewNoSuchEntityException))
 	if err != nil {
 		return nil, err
 	}
@@ -422,14 +409,14 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamapi.ListEnti
 
 // ---- permissions boundaries ----
 
-func scopeNotFound(_ string, args ...any) *apierror.Error {
+func scopeNotFound(_ string, args ...any) error {
 	return iamapi.NewNoSuchEntityException("Scope ARN: %s does not exist or is not attachable.", args...)
 }
 
 // boundaryPolicy resolves a boundary ARN; mk builds the error for one
 // that does not exist (each operation's model names its own).
-func (s *Service) boundaryPolicy(ctx context.Context, sc scope, arn string, mk func(string, ...any) *apierror.Error) (*store.ManagedPolicy, error) {
-	return s.policyByARN(ctx, sc, arn, func(_ string, _ ...any) *apierror.Error {
+func (s *Service) boundaryPolicy(ctx context.Context, sc scope, arn string, mk apierror.Constructor) (*store.ManagedPolicy, error) {
+	return s.policyByARN(ctx, sc, arn, func(_ string, _ ...any) error {
 		return mk("Scope ARN: %s does not exist or is not attachable.", arn)
 	})
 }
@@ -492,7 +479,7 @@ func (s *Service) attach(ctx context.Context, kind, name, arn string) error {
 		if err := protected(e); err != nil {
 			return err
 		}
-		p, err := s.policyByARN(ctx, sc, arn, iamapi.NewNoSuchEntityException)
+		p, err := s.policyByARN(ctx, sc, arn, apierror.Maker(iamapi.NewNoSuchEntityException))
 		if err != nil {
 			return err
 		}

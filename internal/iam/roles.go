@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
+	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/store"
@@ -102,7 +103,7 @@ func (s *Service) CreateRole(ctx context.Context, in *iamapi.CreateRoleRequest) 
 	var out *iamapi.Role
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		if in.PermissionsBoundary != nil {
-			p, err := s.boundaryPolicy(ctx, sc, *in.PermissionsBoundary, iamapi.NewInvalidInputException)
+			p, err := s.boundaryPolicy(ctx, sc, *in.PermissionsBoundary, apierror.Maker(iamapi.NewInvalidInputException))
 			if err != nil {
 				return err
 			}

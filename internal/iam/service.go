@@ -232,7 +232,7 @@ func decodeMarker(m *string) (string, error) {
 
 // apiValidation is the protocol's ValidationError (400).
 func apiValidation(msg string) error {
-	return apierror.New("ValidationError", 400, true, "%s", msg)
+	return apierror.ValidationError.InQuery("%s", msg)
 }
 
 // paginate cuts one page out of a listing held in memory.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
+	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -117,15 +118,15 @@ func contextKeys(entries []policy.Entry) []string {
 
 // principalPolicies loads the policies of the user, group or role an ARN
 // of the caller's account names.
-func (s *Service) principalPolicies(ctx context.Context, sc scope, arn string) (*PrincipalPolicies, error) {
-	e, ok, err := EntityByARN(ctx, s.st, arn)
+func (s *Service) principalPolicies(ctx context.Context, sc scope, arn string) (*authz.PrincipalPolicies, error) {
+	e, ok, err := authz.EntityByARN(ctx, s.st, arn)
 	if err != nil {
 		return nil, err
 	}
 	if !ok || e.AccountID != sc.account {
 		return nil, iamapi.NewNoSuchEntityException("The principal %s cannot be found.", arn)
 	}
-	return LoadPrincipalPolicies(ctx, s.st, sc.partition, e)
+	return authz.LoadPrincipalPolicies(ctx, s.st, sc.partition, e)
 }
 
 // inputPolicies compiles documents given in a request; one that does not

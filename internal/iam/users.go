@@ -41,7 +41,7 @@ func (s *Service) CreateUser(ctx context.Context, in *iamapi.CreateUserRequest) 
 	var out *iamapi.User
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		if in.PermissionsBoundary != nil {
-			p, err := s.boundaryPolicy(ctx, sc, *in.PermissionsBoundary, iamapi.NewNoSuchEntityException)
+			p, err := s.boundaryPolicy(ctx, sc, *in.PermissionsBoundary, apierror.Maker(iamapi.NewNoSuchEntityException))
 			if err != nil {
 				return err
 			}
@@ -128,7 +128,7 @@ func (s *Service) UpdateUser(ctx context.Context, in *iamapi.UpdateUserRequest) 
 
 // renameErr words a rename clash with the new name.
 func renameErr(err error, kind string, newName *string) error {
-	if e, ok := apierror.As(err); ok && newName != nil && e.Code == iamapi.CodeEntityAlreadyExistsException {
+	if e, ok := apierror.As(err); ok && newName != nil && e.ErrorCode() == iamapi.CodeEntityAlreadyExistsException {
 		return iamapi.NewEntityAlreadyExistsException("%s with name %s already exists.", upperNoun(kind), *newName)
 	}
 	return err

@@ -42,6 +42,28 @@ type Service struct {
 	Shapes     map[string]*Shape
 	// OperationNames is sorted.
 	OperationNames []string
+	// ValidationError is the modeled error a JSON service answers input
+	// that breaks the model's constraints with (WorkMail's
+	// InvalidParameterException); nil where the service uses the common
+	// ValidationError (IAM, STS).
+	ValidationError *Shape
+}
+
+// validationErrorShapes are, in order of preference, the exception shapes
+// through which awsJson services report invalid input.
+var validationErrorShapes = []string{"ValidationException", "InvalidParameterException", "InvalidRequestException"}
+
+// findValidationError picks the service's modeled validation error.
+func (s *Service) findValidationError() *Shape {
+	if s.Protocol != "json" {
+		return nil
+	}
+	for _, n := range validationErrorShapes {
+		if sh := s.Shapes[n]; sh != nil && sh.Exception {
+			return sh
+		}
+	}
+	return nil
 }
 
 // Operation is one API operation.
@@ -286,6 +308,7 @@ func Load(name string, serviceJSON, paginatorsJSON []byte) (*Service, error) {
 		s.OperationNames = append(s.OperationNames, n)
 	}
 	sort.Strings(s.OperationNames)
+	s.ValidationError = s.findValidationError()
 	return s, nil
 }
 

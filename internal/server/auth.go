@@ -4,41 +4,18 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/mailgate/mailgate/internal/apierror"
-	"github.com/mailgate/mailgate/internal/ids"
+	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/sigv4"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
-// credentialSource answers the SigV4 verifier from the store. It reads
-// the store on every request, so a key that is deleted or deactivated
-// stops working with the write that changed it.
-type credentialSource struct{ st store.Store }
-
-func (cs credentialSource) LookupCredential(ctx context.Context, id string) (*sigv4.Credential, error) {
-	if strings.HasPrefix(id, ids.PrefixTempAccessKey) {
-		return cs.lookupSession(ctx, id)
-	}
-	k, err := cs.st.GetAccessKey(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, sigv4.ErrUnknownAccessKey
-	}
-	if err != nil {
-		return nil, err
-	}
-	if k.Status != "Active" {
-		return nil, sigv4.ErrUnknownAccessKey
-	}
-	return &sigv4.Credential{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey, Principal: k}, nil
-}
-
 // authenticate verifies the signature and records the caller. No request
 // reaches decoding, let alone a handler, without passing here.
-func (s *Server) authenticate(r *http.Request, body []byte, c *call) *apierror.Error {
+func (s *Server) authenticate(r *http.Request, body []byte, c *call) apierror.APIError {
 	res, err := s.verifier.Verify(r.Context(), r, body)
 	if err != nil {
 		var se *sigv4.Error
@@ -48,89 +25,43 @@ func (s *Server) authenticate(r *http.Request, body []byte, c *call) *apierror.E
 		return s.asAPIError(c, err)
 	}
 	if res.Service != c.svc.model.SigningName {
-		return apierror.New(s.code(c, "IncompleteSignatureException", "IncompleteSignature"), 400, true,
-			"Credential should be scoped to correct service: '%s'.", c.svc.model.SigningName)
+		return apierror.IncompleteSignature.New(s.protocol(c), "Credential should be scoped to correct service: '%s'.", c.svc.model.SigningName)
 	}
 	partition := reqctx.PartitionOf(res.Region)
-	if sess, ok := res.Credential.Principal.(*store.STSSession); ok {
-		caller, aerr := s.sessionCaller(r.Context(), c, sess, partition)
-		if aerr != nil {
-			return aerr
-		}
-		c.req.Caller, c.req.Region, c.req.Partition = caller, res.Region, partition
-		return nil
+	caller, err := authz.Credentials{Store: s.cfg.Store}.Caller(r.Context(), res.Credential.Principal, partition, s.cfg.Now())
+	switch {
+	case errors.Is(err, authz.ErrExpiredToken):
+		return apierror.ExpiredToken.New(s.protocol(c), "The security token included in the request is expired")
+	case errors.Is(err, authz.ErrInvalidToken):
+		return s.authError(c, &sigv4.Error{Kind: sigv4.KindInvalidToken, Message: sigv4.MsgInvalidToken})
+	case err != nil:
+		return s.asAPIError(c, err)
 	}
-	k, _ := res.Credential.Principal.(*store.AccessKey)
-	if k == nil {
-		return apierror.Internal()
+	if k, ok := res.Credential.Principal.(*store.AccessKey); ok {
+		s.recordKeyUse(r.Context(), k.AccessKeyID, res.Region, res.Service, s.cfg.Now())
 	}
-	caller := &reqctx.Caller{AccountID: k.AccountID, AccessKeyID: k.AccessKeyID}
-	if k.UserName == "" {
-		caller.Root, caller.Type = true, "Account"
-		caller.UserID = k.AccountID
-		caller.Arn = "arn:" + partition + ":iam::" + k.AccountID + ":root"
-	} else {
-		// An IAM user's key: the caller is the user, by its path and
-		// unique ID. A key whose user is gone authenticates no one.
-		u, gen, err := s.cfg.Store.GetIAMPrincipal(r.Context(), k.AccountID, store.IAMUser, k.UserName)
-		if errors.Is(err, store.ErrNotFound) {
-			return s.authError(c, &sigv4.Error{Kind: sigv4.KindUnknownKey, Message: sigv4.MsgInvalidToken})
-		}
-		if err != nil {
-			return s.asAPIError(c, err)
-		}
-		caller.UserID, caller.EntityID, caller.UserName, caller.Type = u.ID, u.ID, u.Name, "User"
-		caller.AuthzGeneration, caller.HasAuthzGeneration = gen, true
-		caller.Arn = "arn:" + partition + ":iam::" + k.AccountID + ":user" + u.Path + u.Name
-	}
-	s.recordKeyUse(r.Context(), k.AccessKeyID, res.Region, res.Service, s.cfg.Now())
 	c.req.Caller, c.req.Region, c.req.Partition = caller, res.Region, partition
 	return nil
 }
 
-// authError maps a SigV4 failure to the code and status AWS uses for it in
-// each protocol.
-func (s *Server) authError(c *call, se *sigv4.Error) *apierror.Error {
-	type codes struct {
-		json, query string
-		jsonStatus  int
-		queryStatus int
-	}
-	var k codes
+// authError maps a SigV4 failure to the error AWS answers it with in each
+// protocol.
+func (s *Server) authError(c *call, se *sigv4.Error) apierror.APIError {
+	var e apierror.Common
 	switch se.Kind {
 	case sigv4.KindMissing:
-		k = codes{"MissingAuthenticationTokenException", "MissingAuthenticationToken", 400, 403}
+		e = apierror.MissingAuthenticationToken
 	case sigv4.KindIncomplete:
-		k = codes{"IncompleteSignatureException", "IncompleteSignature", 400, 400}
-	case sigv4.KindUnknownKey:
-		k = codes{"UnrecognizedClientException", "InvalidClientTokenId", 400, 403}
-	case sigv4.KindInvalidToken:
-		k = codes{"UnrecognizedClientException", "InvalidClientTokenId", 400, 403}
-	case sigv4.KindExpired:
-		k = codes{"InvalidSignatureException", "SignatureDoesNotMatch", 400, 403}
+		e = apierror.IncompleteSignature
+	case sigv4.KindUnknownKey, sigv4.KindInvalidToken:
+		e = apierror.InvalidClientTokenID
 	default:
-		k = codes{"InvalidSignatureException", "SignatureDoesNotMatch", 400, 403}
+		e = apierror.SignatureDoesNotMatch
 	}
-	if c.svc == nil || c.svc.model.Protocol == "json" {
-		msg := se.Message
-		if se.Kind == sigv4.KindMissing {
-			msg = sigv4.MsgMissingJSON
-		}
-		return apierror.New(k.json, k.jsonStatus, true, "%s", msg)
+	if s.protocol(c) == apierror.ProtocolJSON && se.Kind == sigv4.KindMissing {
+		return e.InJSON("%s", sigv4.MsgMissingJSON)
 	}
-	return apierror.New(k.query, k.queryStatus, true, "%s", se.Message)
-}
-
-// resourceInAccount reports whether an ARN belongs to the account ("*" and
-// account-less ARNs do). AWS-managed resources (account "aws", such as
-// arn:aws:iam::aws:policy/ReadOnlyAccess) are shared by every account;
-// the services refuse to change them.
-func resourceInAccount(arn, account string) bool {
-	if arn == "*" || arn == "" {
-		return true
-	}
-	parts := strings.SplitN(arn, ":", 6)
-	return len(parts) == 6 && (parts[4] == "" || parts[4] == account || parts[4] == store.AWSManagedAccount)
+	return e.New(s.protocol(c), "%s", se.Message)
 }
 
 // keyUseGranularity bounds how often the last use of one access key is
@@ -147,30 +78,4 @@ func (s *Server) recordKeyUse(ctx context.Context, id, region, service string, n
 	}
 	s.keyUse.Store(id, now)
 	_ = s.cfg.Store.TouchAccessKey(ctx, id, store.AccessKeyUsage{At: now.UTC(), Region: region, Service: service})
-}
-
-// AccessDenied is the denial in the shape of the request's service, with
-// the message AWS gives: principal, action and resource.
-func AccessDenied(req *reqctx.Request) error { return AccessDeniedBecause(req, "") }
-
-// AccessDeniedBecause is AccessDenied with the reason AWS appends ("because
-// no identity-based policy allows the iam:GetUser action", "with an
-// explicit deny in an identity-based policy").
-func AccessDeniedBecause(req *reqctx.Request, reason string) error {
-	code, status := "AccessDenied", 403
-	if req.Service == "workmail" {
-		code, status = "AccessDeniedException", 400
-	}
-	arn := "anonymous"
-	if req.Caller != nil && req.Caller.Arn != "" {
-		arn = req.Caller.Arn
-	}
-	msg := "User: " + arn + " is not authorized to perform: " + req.Action
-	if req.Resource != "" && req.Resource != "*" {
-		msg += " on resource: " + req.Resource
-	}
-	if reason != "" {
-		msg += " " + reason
-	}
-	return apierror.New(code, status, true, "%s", msg)
 }

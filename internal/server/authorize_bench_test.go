@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/server"
 	"github.com/mailgate/mailgate/internal/testenv"
 )
@@ -20,7 +21,7 @@ import (
 // strict mode and with enforcement off; and signed by the root, which is
 // never evaluated.
 func BenchmarkAuthorizedRequest(b *testing.B) {
-	for _, mode := range []server.Enforcement{server.EnforceStrict, server.EnforceOff} {
+	for _, mode := range []authz.Enforcement{authz.EnforceStrict, authz.EnforceOff} {
 		e := testenv.New(b, testenv.Options{Configure: func(c *server.Config) { c.Enforcement = mode }})
 		org, user := benchUser(b, e)
 		ctx := context.Background()

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 
-	"github.com/mailgate/mailgate/internal/store"
 	"net/http"
+
+	"github.com/mailgate/mailgate/internal/store"
 )
 
 // serveControl answers mailgate's own endpoints under ControlPrefix.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/introspection"
 	"github.com/mailgate/mailgate/internal/reqctx"
@@ -88,7 +89,7 @@ func (s *Server) serveIntrospect(w http.ResponseWriter, r *http.Request) int {
 		ctx := reqctx.With(r.Context(), c.req)
 		authorize := func(resource string) error {
 			c.req.Resource = resource
-			return s.cfg.Authorizer.Authorize(ctx, c.req, map[string]any{"Mailbox": mailbox})
+			return s.cfg.Authorizer.Authorize(ctx, c.req, &api.Target{Resources: []string{resource}})
 		}
 		if pi, ok := s.cfg.WorkMail.(introspection.PersonalAccessTokenIntrospector); ok && introspection.IsPersonalAccessToken(token) {
 			res, err = pi.IntrospectPersonalAccessToken(ctx, token, mailbox, authorize)

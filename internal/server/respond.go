@@ -35,13 +35,13 @@ func (s *Server) writeOutput(w http.ResponseWriter, c *call, out any) {
 
 // writeError encodes an API error in the shape of the request's protocol
 // (awsJson when the service could not be told).
-func (s *Server) writeError(w http.ResponseWriter, c *call, e *apierror.Error) {
-	status := e.Status
+func (s *Server) writeError(w http.ResponseWriter, c *call, e apierror.APIError) {
+	status := e.HTTPStatus()
 	if status == 0 {
 		status = 400
 	}
 	if c.svc == nil || c.svc.model.Protocol == "json" {
-		w.Header().Set("X-Amzn-ErrorType", e.Code)
+		w.Header().Set("X-Amzn-ErrorType", e.ErrorCode())
 		s.write(w, c, status, awsjson.ContentType, awsjson.EncodeError(e))
 		return
 	}

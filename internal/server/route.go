@@ -22,18 +22,18 @@ func (s *Server) route(r *http.Request, body []byte, c *call) (url.Values, *apie
 		prefix, op, _ := strings.Cut(target, ".")
 		b := s.byTarget[prefix]
 		if b == nil {
-			return nil, apierror.New("UnknownOperationException", 400, true, "Unknown target prefix %q.", prefix)
+			return nil, apierror.InvalidAction.InJSON("Unknown target prefix %q.", prefix)
 		}
 		c.svc = b
 		if c.op = b.model.Operations[op]; c.op == nil {
-			return nil, apierror.New("UnknownOperationException", 400, true, "Unknown operation %q.", op)
+			return nil, apierror.InvalidAction.InJSON("Unknown operation %q.", op)
 		}
 		if r.Method != http.MethodPost {
-			return nil, apierror.New("UnknownOperationException", 400, true, "Operations of %s are called with POST.", b.model.FullName)
+			return nil, apierror.InvalidAction.InJSON("Operations of %s are called with POST.", b.model.FullName)
 		}
 		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if mt != "application/x-amz-json-1.1" && mt != "application/x-amz-json-1.0" {
-			return nil, apierror.New("UnsupportedMediaTypeException", http.StatusUnsupportedMediaType, true,
+			return nil, apierror.UnsupportedMediaType.InJSON(
 				"Content-Type must be application/x-amz-json-1.1, got %q.", r.Header.Get("Content-Type"))
 		}
 		return nil, nil
@@ -47,16 +47,16 @@ func (s *Server) route(r *http.Request, body []byte, c *call) (url.Values, *apie
 	action := form.Get("Action")
 	if action == "" {
 		if r.Method == http.MethodGet && r.URL.RawQuery == "" && r.URL.Path == "/" {
-			return nil, apierror.New("MissingAction", 400, true, "Missing Action: this endpoint serves AWS API requests; see %shealth for the server's health.", ControlPrefix)
+			return nil, apierror.MissingAction.InQuery("Missing Action: this endpoint serves AWS API requests; see %shealth for the server's health.", ControlPrefix)
 		}
-		return nil, apierror.New("MissingAction", 400, true, "Missing Action.")
+		return nil, apierror.MissingAction.InQuery("Missing Action.")
 	}
 	op := c.svc.model.Operations[action]
 	if op == nil {
-		return nil, apierror.New("InvalidAction", 400, true, "Could not find operation %s for version %s.", action, form.Get("Version"))
+		return nil, apierror.InvalidAction.InQuery("Could not find operation %s for version %s.", action, form.Get("Version"))
 	}
 	if v := form.Get("Version"); v != "" && v != c.svc.model.APIVersion {
-		return nil, apierror.New("InvalidAction", 400, true, "Could not find operation %s for version %s.", action, v)
+		return nil, apierror.InvalidAction.InQuery("Could not find operation %s for version %s.", action, v)
 	}
 	c.op = op
 	return form, nil
@@ -67,23 +67,23 @@ func (s *Server) route(r *http.Request, body []byte, c *call) (url.Values, *apie
 func queryForm(r *http.Request, body []byte) (url.Values, *apierror.Error) {
 	form, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, apierror.New("MalformedQueryString", 400, true, "The query string is not valid URL encoding.")
+		return nil, apierror.MalformedQueryString.InQuery("The query string is not valid URL encoding.")
 	}
 	if r.Method == http.MethodPost && len(body) > 0 {
 		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if mt != formContentType {
-			return form, apierror.New("UnsupportedMediaType", http.StatusUnsupportedMediaType, true,
+			return form, apierror.UnsupportedMediaType.InQuery(
 				"Content-Type must be %s (or X-Amz-Target set for JSON services), got %q.", formContentType, r.Header.Get("Content-Type"))
 		}
 		bf, err := url.ParseQuery(string(body))
 		if err != nil {
-			return form, apierror.New("MalformedInput", 400, true, "The request body is not valid form encoding.")
+			return form, apierror.MalformedInput.InQuery("The request body is not valid form encoding.")
 		}
 		for k, v := range bf {
 			form[k] = append(form[k], v...)
 		}
 	} else if r.Method != http.MethodPost && r.Method != http.MethodGet {
-		return form, apierror.New("InvalidAction", http.StatusMethodNotAllowed, true, "Method %s is not supported.", r.Method)
+		return form, apierror.MethodNotAllowed.InQuery("Method %s is not supported.", r.Method)
 	}
 	for k := range form {
 		if strings.HasPrefix(k, "X-Amz-") {

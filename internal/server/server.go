@@ -5,12 +5,15 @@
 //	identify service and operation       (route.go: X-Amz-Target or Action)
 //	authenticate                         (SigV4: header or presigned query)
 //	decode and validate from the model   (protocol codecs, model.Validate)
-//	authorize                            (Authorizer)
-//	typed handler                        (generated Dispatch)
+//	bind to the typed input, once        (api.Operation.Bind)
+//	name the target                      (api.Operation.Target, api.Resolver)
+//	authorize                            (authz.Authorizer)
+//	typed handler                        (api.Operation.Call)
 //	encode from the model                (protocol codecs) + access log
 //
 // Handlers never see HTTP and never write error bodies: they return an
-// *apierror.Error and the protocol of the service decides its wire shape.
+// apierror.APIError (the generated type of a modeled error) and the
+// protocol of the service decides its wire shape.
 package server
 
 import (
@@ -20,16 +23,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/api/stsapi"
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/model"
 	"github.com/mailgate/mailgate/internal/protocol/awsjson"
 	"github.com/mailgate/mailgate/internal/protocol/awsquery"
@@ -53,30 +59,16 @@ type Config struct {
 	IAM      iamapi.API
 	STS      stsapi.API
 	// Authorizer decides whether the caller may run the operation; nil
-	// is the policy engine (NewEngine) with Enforcement.
-	Authorizer Authorizer
+	// is the policy engine (authz.NewEngine) with Enforcement.
+	Authorizer authz.Authorizer
 	// Enforcement of the policy engine: strict (default), soft or off.
-	Enforcement  Enforcement
+	Enforcement  authz.Enforcement
 	Logger       *slog.Logger
 	MaxBodyBytes int64
 	MaxSkew      time.Duration
 	Now          func() time.Time
 	// TestMode, when set, makes the server a test double (testmode.go).
 	TestMode *TestMode
-}
-
-// Authorizer decides whether the authenticated caller (req.Caller) may
-// perform req.Action ("workmail:CreateUser") on req.Resource (an ARN, or
-// "*"). The input document is there for condition keys.
-type Authorizer interface {
-	Authorize(ctx context.Context, req *reqctx.Request, input map[string]any) error
-}
-
-// ResourceNamer is implemented by services whose operations act on named
-// resources: it returns the ARN an operation acts on, for authorization.
-// Services that do not implement it are authorized on "*".
-type ResourceNamer interface {
-	ResourceARN(req *reqctx.Request, input map[string]any) string
 }
 
 // Server is the HTTP handler.
@@ -91,10 +83,19 @@ type Server struct {
 	test     *testMode  // nil outside the test mode
 }
 
+// binding is one service as the server runs it.
 type binding struct {
-	model    *model.Service
-	dispatch func(ctx context.Context, op string, in map[string]any) (any, error)
-	namer    ResourceNamer // nil: "*"
+	model *model.Service
+	ops   map[string]*api.Operation
+	// resolver turns the targets' Refs into ARNs; nil: "*".
+	resolver api.Resolver
+	// modeledError builds a modeled error of the service by shape name.
+	modeledError func(shape, message string) apierror.APIError
+}
+
+func newBinding(m *model.Service, svc any, ops map[string]*api.Operation, modeled func(string, string) apierror.APIError) *binding {
+	r, _ := svc.(api.Resolver)
+	return &binding{model: m, ops: ops, resolver: r, modeledError: modeled}
 }
 
 // New builds a server.
@@ -109,12 +110,12 @@ func New(cfg Config) *Server {
 		cfg.Now = time.Now
 	}
 	if cfg.Authorizer == nil {
-		cfg.Authorizer = NewEngine(cfg.Store, cfg.Logger, cfg.Enforcement, cfg.Now)
+		cfg.Authorizer = authz.NewEngine(cfg.Store, cfg.Logger, cfg.Enforcement, cfg.Now)
 	}
 	s := &Server{
 		cfg:      cfg,
 		log:      cfg.Logger,
-		verifier: &sigv4.Verifier{Credentials: credentialSource{cfg.Store}, Now: cfg.Now, MaxSkew: cfg.MaxSkew},
+		verifier: &sigv4.Verifier{Credentials: authz.Credentials{Store: cfg.Store}, Now: cfg.Now, MaxSkew: cfg.MaxSkew},
 		byTarget: map[string]*binding{},
 		byName:   map[string]*binding{},
 	}
@@ -129,21 +130,10 @@ func New(cfg Config) *Server {
 	if st == nil {
 		st = stsapi.Unimplemented{}
 	}
-	s.add(&binding{model: workmailapi.Model(), namer: namerOf(wm), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
-		return workmailapi.Dispatch(ctx, wm, op, in)
-	}})
-	s.add(&binding{model: stsapi.Model(), namer: namerOf(st), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
-		return stsapi.Dispatch(ctx, st, op, in)
-	}})
-	s.add(&binding{model: iamapi.Model(), namer: namerOf(ia), dispatch: func(ctx context.Context, op string, in map[string]any) (any, error) {
-		return iamapi.Dispatch(ctx, ia, op, in)
-	}})
+	s.add(newBinding(workmailapi.Model(), wm, workmailapi.Operations(wm), workmailapi.ModeledError))
+	s.add(newBinding(stsapi.Model(), st, stsapi.Operations(st), stsapi.ModeledError))
+	s.add(newBinding(iamapi.Model(), ia, iamapi.Operations(ia), iamapi.ModeledError))
 	return s
-}
-
-func namerOf(svc any) ResourceNamer {
-	n, _ := svc.(ResourceNamer)
-	return n
 }
 
 func (s *Server) add(b *binding) {
@@ -195,11 +185,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.routeForError(r, c)
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			s.writeError(w, c, apierror.New(s.code(c, "RequestEntityTooLargeException", "RequestEntityTooLarge"), http.StatusRequestEntityTooLarge, true,
+			s.writeError(w, c, apierror.RequestEntityTooLarge.New(s.protocol(c),
 				"Request body is larger than the limit of %d bytes.", s.cfg.MaxBodyBytes))
 			return
 		}
-		s.writeError(w, c, apierror.New(s.code(c, "SerializationException", "MalformedInput"), 400, true, "Could not read the request body."))
+		s.writeError(w, c, apierror.MalformedInput.New(s.protocol(c), "Could not read the request body."))
 		return
 	}
 
@@ -215,31 +205,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := reqctx.With(r.Context(), c.req)
-
-	var doc map[string]any
-	if c.svc.model.Protocol == "json" {
-		doc, err = awsjson.DecodeRequest(c.op.Input, body)
-	} else {
-		doc, err = awsquery.DecodeRequest(c.op.Input, form)
-	}
-	if err != nil {
-		s.writeError(w, c, s.asAPIError(c, err))
-		return
-	}
-	if err := model.Validate(c.op.Input, doc); err != nil {
-		s.writeError(w, c, s.asAPIError(c, err))
-		return
-	}
-	c.req.Action = c.svc.model.SigningName + ":" + c.op.Name
-	c.req.Resource = "*"
-	if c.svc.namer != nil {
-		c.req.Resource = c.svc.namer.ResourceARN(c.req, doc)
-	}
-	if err := s.cfg.Authorizer.Authorize(ctx, c.req, doc); err != nil {
-		s.writeError(w, c, s.asAPIError(c, err))
-		return
-	}
-	out, err := c.svc.dispatch(ctx, c.op.Name, doc)
+	out, err := s.run(ctx, c, body, form)
 	if err != nil {
 		s.writeError(w, c, s.asAPIError(c, err))
 		return
@@ -247,36 +213,109 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.writeOutput(w, c, out)
 }
 
+// run decodes, validates and binds the request once, authorizes it on its
+// target and calls the handler with the same typed input.
+func (s *Server) run(ctx context.Context, c *call, body []byte, form url.Values) (any, error) {
+	var doc map[string]any
+	var err error
+	if c.svc.model.Protocol == "json" {
+		doc, err = awsjson.DecodeRequest(c.op.Input, body)
+	} else {
+		doc, err = awsquery.DecodeRequest(c.op.Input, form)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := model.Validate(c.op.Input, doc); err != nil {
+		return nil, err
+	}
+	op := c.svc.ops[c.op.Name]
+	in, err := op.Bind(doc)
+	if err != nil {
+		return nil, err
+	}
+	c.req.Action = c.svc.model.SigningName + ":" + c.op.Name
+	t, err := s.target(ctx, c, op, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.cfg.Authorizer.Authorize(ctx, c.req, t); err != nil {
+		return nil, err
+	}
+	return op.Call(ctx, in)
+}
+
+// target names what the request acts on: the operation's target, with its
+// Refs turned into ARNs by the service ("*" when it names nothing).
+func (s *Server) target(ctx context.Context, c *call, op *api.Operation, in any) (*api.Target, error) {
+	t, err := op.Target(ctx, c.req, in)
+	if err != nil {
+		return nil, err
+	}
+	var refs []api.Ref
+	for _, r := range t.Refs {
+		if r.Kind == api.KindARN {
+			t.Resources = append(t.Resources, r.ARN())
+		} else {
+			refs = append(refs, r)
+		}
+	}
+	if len(refs) > 0 && c.svc.resolver != nil {
+		arns, err := c.svc.resolver.Resolve(ctx, c.req, refs)
+		if err != nil {
+			return nil, err
+		}
+		t.Resources = append(t.Resources, arns...)
+	}
+	if len(t.Resources) == 0 {
+		t.Resources = anyResource
+	}
+	c.req.Resource = t.Resources[0]
+	return t, nil
+}
+
+// anyResource is the target of operations that name no resource.
+var anyResource = []string{"*"}
+
 // asAPIError turns any error into the API error the caller sees. Errors
 // that are not API errors are internal: logged here, hidden from callers.
-func (s *Server) asAPIError(c *call, err error) *apierror.Error {
+func (s *Server) asAPIError(c *call, err error) apierror.APIError {
 	if e, ok := apierror.As(err); ok {
 		return e
 	}
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
-		if c.svc != nil && c.svc.model.Protocol == "json" {
-			return workmailapi.NewInvalidParameterException("%s", ve.Error())
-		}
-		return apierror.New("ValidationError", 400, true, "%s", ve.Error())
+		return s.validationError(c, ve)
 	}
 	if store.IsUnavailable(err) {
 		s.log.Warn("store unavailable", "request_id", c.req.ID, "operation", c.req.Operation, "error", err)
-		return apierror.New("ServiceUnavailable", http.StatusServiceUnavailable, false, "The service is temporarily unavailable. Please retry.")
+		return apierror.ServiceUnavailable.New(s.protocol(c), "The service is temporarily unavailable. Please retry.")
 	}
 	if errors.Is(err, context.Canceled) {
-		return apierror.New("RequestCanceled", 499, true, "The request was canceled.")
+		return apierror.RequestCanceled.New(s.protocol(c), "The request was canceled.")
 	}
 	s.log.Error("internal error", "request_id", c.req.ID, "service", c.req.Service, "operation", c.req.Operation, "error", err)
 	return apierror.Internal()
 }
 
-// code picks the JSON or query spelling of a protocol-level error code.
-func (s *Server) code(c *call, jsonCode, queryCode string) string {
-	if c.svc == nil || c.svc.model.Protocol == "json" {
-		return jsonCode
+// protocol is the protocol of the request's service ("json" when it could
+// not be told).
+func (s *Server) protocol(c *call) string {
+	if c.svc == nil {
+		return apierror.ProtocolJSON
 	}
-	return queryCode
+	return c.svc.model.Protocol
+}
+
+// validationError is the service's modeled validation error (WorkMail's
+// InvalidParameterException), or the common ValidationError.
+func (s *Server) validationError(c *call, ve *model.ValidationError) apierror.APIError {
+	if c.svc != nil && c.svc.model.ValidationError != nil {
+		if e := c.svc.modeledError(c.svc.model.ValidationError.Name, ve.Error()); e != nil {
+			return e
+		}
+	}
+	return apierror.ValidationError.New(s.protocol(c), "%s", ve.Error())
 }
 
 func sourceIP(r *http.Request) string {

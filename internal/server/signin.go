@@ -104,8 +104,8 @@ func (s *Server) signInError(w http.ResponseWriter, r *http.Request, err error) 
 	case errors.Is(err, mailauth.ErrNotFound):
 		return oauthError(w, http.StatusNotFound, "not_found", "No such personal access token.")
 	}
-	if ae, ok := apierror.As(err); ok && ae.Status < 500 {
-		return oauthError(w, http.StatusBadRequest, "invalid_request", ae.Message)
+	if ae, ok := apierror.As(err); ok && ae.HTTPStatus() < 500 {
+		return oauthError(w, http.StatusBadRequest, "invalid_request", ae.ErrorMessage())
 	}
 	s.log.Error("sign-in: internal error", "request_id", w.Header().Get("x-amzn-RequestId"), "path", r.URL.Path, "error", err)
 	return oauthError(w, http.StatusInternalServerError, "server_error", "Internal error.")

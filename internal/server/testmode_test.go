@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/workmail"
 	"github.com/aws/smithy-go"
 
+	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/bootstrap"
 	"github.com/mailgate/mailgate/internal/server"
 	"github.com/mailgate/mailgate/internal/testenv"
@@ -27,12 +28,12 @@ import (
 
 // newTestModeEnv starts a server in test mode on a store of its own (the
 // reset wipes all of it), bootstrapped as `serve --mode test` does.
-func newTestModeEnv(t *testing.T, tm server.TestMode, authz server.Authorizer) *testenv.Env {
+func newTestModeEnv(t *testing.T, tm server.TestMode, az authz.Authorizer) *testenv.Env {
 	t.Helper()
 	e := testenv.New(t, testenv.Options{StoreURL: testenv.IsolatedStoreURL(t), Configure: func(c *server.Config) {
 		c.TestMode = &tm
-		if authz != nil {
-			c.Authorizer = authz
+		if az != nil {
+			c.Authorizer = az
 		}
 	}})
 	opts := tm.Bootstrap

@@ -19,6 +19,7 @@ import (
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/aws-sdk-go-v2/service/workmail"
 
+	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/server"
 	stssvc "github.com/mailgate/mailgate/internal/sts"
 	"github.com/mailgate/mailgate/internal/testenv"
@@ -55,7 +56,7 @@ type fx struct {
 	log *bytes.Buffer
 }
 
-func newFx(t *testing.T, mode server.Enforcement) *fx {
+func newFx(t *testing.T, mode authz.Enforcement) *fx {
 	f := &fx{clk: &clock{t: time.Now().UTC()}, log: &bytes.Buffer{}}
 	var mu sync.Mutex
 	f.e = testenv.New(t, testenv.Options{Configure: func(c *server.Config) {
@@ -124,7 +125,7 @@ func trustUser(account, user string) string {
 }
 
 func TestEveryCallAuthorized(t *testing.T) {
-	f := newFx(t, server.EnforceStrict)
+	f := newFx(t, authz.EnforceStrict)
 	alice := f.user(t, "alice")
 	wm := workmail.NewFromConfig(alice)
 
@@ -202,7 +203,7 @@ func TestEveryCallAuthorized(t *testing.T) {
 
 func TestEnforcementModes(t *testing.T) {
 	t.Run("mode=soft", func(t *testing.T) {
-		f := newFx(t, server.EnforceSoft)
+		f := newFx(t, authz.EnforceSoft)
 		u := f.user(t, "dave")
 		_, err := workmail.NewFromConfig(u).ListOrganizations(ctx, &workmail.ListOrganizationsInput{})
 		must(t, err)
@@ -213,7 +214,7 @@ func TestEnforcementModes(t *testing.T) {
 		}
 	})
 	t.Run("mode=off", func(t *testing.T) {
-		f := newFx(t, server.EnforceOff)
+		f := newFx(t, authz.EnforceOff)
 		u := f.user(t, "erin")
 		_, err := workmail.NewFromConfig(u).ListOrganizations(ctx, &workmail.ListOrganizationsInput{})
 		must(t, err)
@@ -224,7 +225,7 @@ func TestEnforcementModes(t *testing.T) {
 }
 
 func TestAssumeRole(t *testing.T) {
-	f := newFx(t, server.EnforceStrict)
+	f := newFx(t, authz.EnforceStrict)
 	acct := f.e.AccountID
 	alice := f.user(t, "alice")
 	as := sts.NewFromConfig(alice)
@@ -358,7 +359,7 @@ func TestAssumeRole(t *testing.T) {
 }
 
 func TestSessionExpiryAndRevocation(t *testing.T) {
-	f := newFx(t, server.EnforceStrict)
+	f := newFx(t, authz.EnforceStrict)
 	acct := f.e.AccountID
 	alice := f.user(t, "alice")
 	roleArn := f.role(t, "r", trustUser(acct, "alice"), 0, allow("iam:ListRoles"))
@@ -412,7 +413,7 @@ func TestSessionExpiryAndRevocation(t *testing.T) {
 }
 
 func TestGetSessionTokenAndInfo(t *testing.T) {
-	f := newFx(t, server.EnforceStrict)
+	f := newFx(t, authz.EnforceStrict)
 	alice := f.user(t, "alice")
 	f.putUserPolicy(t, "alice", allow("workmail:ListOrganizations", "iam:ListRoles", "sts:DecodeAuthorizationMessage", "sts:GetAccessKeyInfo"))
 	out, err := sts.NewFromConfig(alice).GetSessionToken(ctx, &sts.GetSessionTokenInput{})

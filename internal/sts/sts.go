@@ -32,7 +32,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api/stsapi"
 	"github.com/mailgate/mailgate/internal/apierror"
-	"github.com/mailgate/mailgate/internal/iam"
+	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/reqctx"
@@ -79,7 +79,7 @@ func (s *Service) GetCallerIdentity(ctx context.Context, _ *stsapi.GetCallerIden
 }
 
 func validation(format string, args ...any) error {
-	return apierror.New("ValidationError", 400, true, format, args...)
+	return apierror.ValidationError.InQuery(format, args...)
 }
 
 func accessDenied(c *reqctx.Caller, action, resource string) error {
@@ -87,14 +87,14 @@ func accessDenied(c *reqctx.Caller, action, resource string) error {
 	if resource != "" {
 		msg += " on resource: " + resource
 	}
-	return apierror.New("AccessDenied", 403, true, "%s", msg)
+	return apierror.AccessDenied.InQuery("%s", msg)
 }
 
 // AssumeRole issues credentials for a role session.
 func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) (*stsapi.AssumeRoleResponse, error) {
 	r := reqctx.From(ctx)
 	c := r.Caller
-	role, ok, err := iam.EntityByARN(ctx, s.st, in.RoleArn)
+	role, ok, err := authz.EntityByARN(ctx, s.st, in.RoleArn)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 	}
 	for _, pa := range in.PolicyArns {
 		arn := deref(pa.Arn)
-		doc, ok, err := iam.ManagedPolicyDocument(ctx, s.st, role.AccountID, arn)
+		doc, ok, err := authz.ManagedPolicyDocument(ctx, s.st, role.AccountID, arn)
 		if err != nil {
 			return nil, err
 		}
@@ -158,10 +158,10 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 	for _, t := range in.Tags {
 		k := strings.ToLower(t.Key)
 		if seen[k] {
-			return nil, apierror.New("InvalidParameterValue", 400, true, "One or more session tags in the request override transitive session tags: %s.", t.Key)
+			return nil, apierror.InvalidParameterValue.InQuery("One or more session tags in the request override transitive session tags: %s.", t.Key)
 		}
 		if mine[k] {
-			return nil, apierror.New("InvalidParameterValue", 400, true, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+			return nil, apierror.InvalidParameterValue.InQuery("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 		}
 		mine[k] = true
 		tags = append(tags, store.Tag{Key: t.Key, Value: t.Value})
@@ -169,7 +169,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 	}
 	for _, k := range in.TransitiveTagKeys {
 		if !mine[strings.ToLower(k)] {
-			return nil, apierror.New("InvalidParameterValue", 400, true, "The specified transitive tag key must be included in the requested tags.")
+			return nil, apierror.InvalidParameterValue.InQuery("The specified transitive tag key must be included in the requested tags.")
 		}
 		transitive = append(transitive, k)
 	}
@@ -220,7 +220,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 func (s *Service) GetSessionToken(ctx context.Context, in *stsapi.GetSessionTokenRequest) (*stsapi.GetSessionTokenResponse, error) {
 	c := reqctx.From(ctx).Caller
 	if c.Session != nil {
-		return nil, apierror.New("AccessDenied", 403, true, "Cannot call GetSessionToken with session credentials")
+		return nil, apierror.AccessDenied.InQuery("Cannot call GetSessionToken with session credentials")
 	}
 	dur := defaultTokenDuration
 	if c.Root {
@@ -267,20 +267,16 @@ func (s *Service) GetAccessKeyInfo(ctx context.Context, in *stsapi.GetAccessKeyI
 		}
 	}
 	if account == "" {
-		return nil, apierror.New("InvalidParameterValue", 400, true, "The access key ID %s is not valid.", in.AccessKeyId)
+		return nil, apierror.InvalidParameterValue.InQuery("The access key ID %s is not valid.", in.AccessKeyId)
 	}
 	return &stsapi.GetAccessKeyInfoResponse{Account: &account}, nil
 }
-
-// MessagePrefix starts the encoded authorization messages the server
-// writes to its log with each denial (server.EncodeAuthorizationMessage).
-const MessagePrefix = "mgam1."
 
 // DecodeAuthorizationMessage decodes an authorization message from the
 // server's log into the JSON AWS documents.
 func (s *Service) DecodeAuthorizationMessage(ctx context.Context, in *stsapi.DecodeAuthorizationMessageRequest) (*stsapi.DecodeAuthorizationMessageResponse, error) {
 	bad := stsapi.NewInvalidAuthorizationMessageException("The message is not a valid authorization message.")
-	rest, ok := strings.CutPrefix(in.EncodedMessage, MessagePrefix)
+	rest, ok := strings.CutPrefix(in.EncodedMessage, authz.MessagePrefix)
 	if !ok {
 		return nil, bad
 	}
@@ -323,14 +319,4 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
-}
-
-// ResourceARN names what an operation acts on, for authorization: the
-// role for AssumeRole, "*" for the others (as STS's authorization
-// reference lists them).
-func (s *Service) ResourceARN(_ *reqctx.Request, in map[string]any) string {
-	if arn, ok := in["RoleArn"].(string); ok && arn != "" {
-		return arn
-	}
-	return "*"
 }

@@ -72,7 +72,7 @@ func callerCtx(account, region string) context.Context {
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
 	e, ok := apierror.As(err)
-	if !ok || e.Code != code {
+	if !ok || e.ErrorCode() != code {
 		t.Fatalf("want %s, got %v", code, err)
 	}
 }
@@ -83,7 +83,7 @@ func asAPI(err error) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return e.Code, true
+	return e.ErrorCode(), true
 }
 
 // org creates an organization and returns its ID.

@@ -26,6 +26,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/workmail"
 	"github.com/aws/aws-sdk-go-v2/service/workmail/types"
 
+	"github.com/mailgate/mailgate/internal/api"
+	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/server"
@@ -57,7 +59,7 @@ type impFx struct {
 
 type impOpts struct {
 	imp  wmsvc.ImpersonationOptions
-	auth server.Authorizer
+	auth authz.Authorizer
 }
 
 func newImpFx(t testing.TB, o impOpts) *impFx {
@@ -701,12 +703,13 @@ type recorder struct {
 	deny  string            // action to deny
 }
 
-func (r *recorder) Authorize(_ context.Context, req *reqctx.Request, _ map[string]any) error {
+func (r *recorder) Authorize(_ context.Context, req *reqctx.Request, t *api.Target) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	req.Resource = t.Resources[0]
 	r.asked[req.Action] = req.Resource
 	if req.Action == r.deny {
-		return server.AccessDenied(req)
+		return authz.AccessDenied(req)
 	}
 	return nil
 }

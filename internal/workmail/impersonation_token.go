@@ -180,7 +180,7 @@ func (s *Service) introspectMailbox(ctx context.Context, orgID, mailbox string, 
 		if !ok {
 			return nil, err
 		}
-		res.MailboxError = ae.Code
+		res.MailboxError = ae.ErrorCode()
 		return nil, nil
 	}
 	res.MailboxUserID = u.ID

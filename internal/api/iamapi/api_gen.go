@@ -5,13 +5,19 @@ package iamapi
 
 import (
 	"context"
+	"strconv"
 	"time"
 
+	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/model"
+	"github.com/mailgate/mailgate/internal/reqctx"
 )
 
-var _ = time.Time{}
+var (
+	_ = time.Time{}
+	_ = strconv.Itoa
+)
 
 // Model is the embedded iam model.
 func Model() *model.Service { return model.Get("iam") }
@@ -2497,287 +2503,780 @@ type VirtualMFADevice struct {
 	Tags             []Tag
 }
 
-// NewAccountNotManagementOrDelegatedAdministratorException returns the modeled AccountNotManagementOrDelegatedAdministratorException error (HTTP 400).
-func NewAccountNotManagementOrDelegatedAdministratorException(format string, args ...any) *apierror.Error {
-	return apierror.New("AccountNotManagementOrDelegatedAdministratorException", 400, true, format, args...)
+// AccountNotManagementOrDelegatedAdministratorException is the modeled AccountNotManagementOrDelegatedAdministratorException error (HTTP 400).
+type AccountNotManagementOrDelegatedAdministratorException struct{ Message string }
+
+// NewAccountNotManagementOrDelegatedAdministratorException returns the modeled AccountNotManagementOrDelegatedAdministratorException error.
+func NewAccountNotManagementOrDelegatedAdministratorException(format string, args ...any) *AccountNotManagementOrDelegatedAdministratorException {
+	return &AccountNotManagementOrDelegatedAdministratorException{Message: apierror.Message(format, args...)}
 }
+
+func (e *AccountNotManagementOrDelegatedAdministratorException) Error() string {
+	return CodeAccountNotManagementOrDelegatedAdministratorException + ": " + e.Message
+}
+func (e *AccountNotManagementOrDelegatedAdministratorException) ErrorCode() string {
+	return CodeAccountNotManagementOrDelegatedAdministratorException
+}
+func (e *AccountNotManagementOrDelegatedAdministratorException) ErrorMessage() string {
+	return e.Message
+}
+func (e *AccountNotManagementOrDelegatedAdministratorException) HTTPStatus() int   { return 400 }
+func (e *AccountNotManagementOrDelegatedAdministratorException) SenderFault() bool { return true }
 
 // CodeAccountNotManagementOrDelegatedAdministratorException is the wire code of AccountNotManagementOrDelegatedAdministratorException.
 const CodeAccountNotManagementOrDelegatedAdministratorException = "AccountNotManagementOrDelegatedAdministratorException"
 
-// NewCallerIsNotManagementAccountException returns the modeled CallerIsNotManagementAccountException error (HTTP 400).
-func NewCallerIsNotManagementAccountException(format string, args ...any) *apierror.Error {
-	return apierror.New("CallerIsNotManagementAccountException", 400, true, format, args...)
+// CallerIsNotManagementAccountException is the modeled CallerIsNotManagementAccountException error (HTTP 400).
+type CallerIsNotManagementAccountException struct{ Message string }
+
+// NewCallerIsNotManagementAccountException returns the modeled CallerIsNotManagementAccountException error.
+func NewCallerIsNotManagementAccountException(format string, args ...any) *CallerIsNotManagementAccountException {
+	return &CallerIsNotManagementAccountException{Message: apierror.Message(format, args...)}
 }
+
+func (e *CallerIsNotManagementAccountException) Error() string {
+	return CodeCallerIsNotManagementAccountException + ": " + e.Message
+}
+func (e *CallerIsNotManagementAccountException) ErrorCode() string {
+	return CodeCallerIsNotManagementAccountException
+}
+func (e *CallerIsNotManagementAccountException) ErrorMessage() string { return e.Message }
+func (e *CallerIsNotManagementAccountException) HTTPStatus() int      { return 400 }
+func (e *CallerIsNotManagementAccountException) SenderFault() bool    { return true }
 
 // CodeCallerIsNotManagementAccountException is the wire code of CallerIsNotManagementAccountException.
 const CodeCallerIsNotManagementAccountException = "CallerIsNotManagementAccountException"
 
-// NewConcurrentModificationException returns the modeled ConcurrentModification error (HTTP 409).
-func NewConcurrentModificationException(format string, args ...any) *apierror.Error {
-	return apierror.New("ConcurrentModification", 409, true, format, args...)
+// ConcurrentModificationException is the modeled ConcurrentModification error (HTTP 409).
+type ConcurrentModificationException struct{ Message string }
+
+// NewConcurrentModificationException returns the modeled ConcurrentModification error.
+func NewConcurrentModificationException(format string, args ...any) *ConcurrentModificationException {
+	return &ConcurrentModificationException{Message: apierror.Message(format, args...)}
 }
+
+func (e *ConcurrentModificationException) Error() string {
+	return CodeConcurrentModificationException + ": " + e.Message
+}
+func (e *ConcurrentModificationException) ErrorCode() string {
+	return CodeConcurrentModificationException
+}
+func (e *ConcurrentModificationException) ErrorMessage() string { return e.Message }
+func (e *ConcurrentModificationException) HTTPStatus() int      { return 409 }
+func (e *ConcurrentModificationException) SenderFault() bool    { return true }
 
 // CodeConcurrentModificationException is the wire code of ConcurrentModificationException.
 const CodeConcurrentModificationException = "ConcurrentModification"
 
-// NewCredentialReportExpiredException returns the modeled ReportExpired error (HTTP 410).
-func NewCredentialReportExpiredException(format string, args ...any) *apierror.Error {
-	return apierror.New("ReportExpired", 410, true, format, args...)
+// CredentialReportExpiredException is the modeled ReportExpired error (HTTP 410).
+type CredentialReportExpiredException struct{ Message string }
+
+// NewCredentialReportExpiredException returns the modeled ReportExpired error.
+func NewCredentialReportExpiredException(format string, args ...any) *CredentialReportExpiredException {
+	return &CredentialReportExpiredException{Message: apierror.Message(format, args...)}
 }
+
+func (e *CredentialReportExpiredException) Error() string {
+	return CodeCredentialReportExpiredException + ": " + e.Message
+}
+func (e *CredentialReportExpiredException) ErrorCode() string {
+	return CodeCredentialReportExpiredException
+}
+func (e *CredentialReportExpiredException) ErrorMessage() string { return e.Message }
+func (e *CredentialReportExpiredException) HTTPStatus() int      { return 410 }
+func (e *CredentialReportExpiredException) SenderFault() bool    { return true }
 
 // CodeCredentialReportExpiredException is the wire code of CredentialReportExpiredException.
 const CodeCredentialReportExpiredException = "ReportExpired"
 
-// NewCredentialReportNotPresentException returns the modeled ReportNotPresent error (HTTP 410).
-func NewCredentialReportNotPresentException(format string, args ...any) *apierror.Error {
-	return apierror.New("ReportNotPresent", 410, true, format, args...)
+// CredentialReportNotPresentException is the modeled ReportNotPresent error (HTTP 410).
+type CredentialReportNotPresentException struct{ Message string }
+
+// NewCredentialReportNotPresentException returns the modeled ReportNotPresent error.
+func NewCredentialReportNotPresentException(format string, args ...any) *CredentialReportNotPresentException {
+	return &CredentialReportNotPresentException{Message: apierror.Message(format, args...)}
 }
+
+func (e *CredentialReportNotPresentException) Error() string {
+	return CodeCredentialReportNotPresentException + ": " + e.Message
+}
+func (e *CredentialReportNotPresentException) ErrorCode() string {
+	return CodeCredentialReportNotPresentException
+}
+func (e *CredentialReportNotPresentException) ErrorMessage() string { return e.Message }
+func (e *CredentialReportNotPresentException) HTTPStatus() int      { return 410 }
+func (e *CredentialReportNotPresentException) SenderFault() bool    { return true }
 
 // CodeCredentialReportNotPresentException is the wire code of CredentialReportNotPresentException.
 const CodeCredentialReportNotPresentException = "ReportNotPresent"
 
-// NewCredentialReportNotReadyException returns the modeled ReportInProgress error (HTTP 404).
-func NewCredentialReportNotReadyException(format string, args ...any) *apierror.Error {
-	return apierror.New("ReportInProgress", 404, true, format, args...)
+// CredentialReportNotReadyException is the modeled ReportInProgress error (HTTP 404).
+type CredentialReportNotReadyException struct{ Message string }
+
+// NewCredentialReportNotReadyException returns the modeled ReportInProgress error.
+func NewCredentialReportNotReadyException(format string, args ...any) *CredentialReportNotReadyException {
+	return &CredentialReportNotReadyException{Message: apierror.Message(format, args...)}
 }
+
+func (e *CredentialReportNotReadyException) Error() string {
+	return CodeCredentialReportNotReadyException + ": " + e.Message
+}
+func (e *CredentialReportNotReadyException) ErrorCode() string {
+	return CodeCredentialReportNotReadyException
+}
+func (e *CredentialReportNotReadyException) ErrorMessage() string { return e.Message }
+func (e *CredentialReportNotReadyException) HTTPStatus() int      { return 404 }
+func (e *CredentialReportNotReadyException) SenderFault() bool    { return true }
 
 // CodeCredentialReportNotReadyException is the wire code of CredentialReportNotReadyException.
 const CodeCredentialReportNotReadyException = "ReportInProgress"
 
-// NewDeleteConflictException returns the modeled DeleteConflict error (HTTP 409).
-func NewDeleteConflictException(format string, args ...any) *apierror.Error {
-	return apierror.New("DeleteConflict", 409, true, format, args...)
+// DeleteConflictException is the modeled DeleteConflict error (HTTP 409).
+type DeleteConflictException struct{ Message string }
+
+// NewDeleteConflictException returns the modeled DeleteConflict error.
+func NewDeleteConflictException(format string, args ...any) *DeleteConflictException {
+	return &DeleteConflictException{Message: apierror.Message(format, args...)}
 }
+
+func (e *DeleteConflictException) Error() string {
+	return CodeDeleteConflictException + ": " + e.Message
+}
+func (e *DeleteConflictException) ErrorCode() string    { return CodeDeleteConflictException }
+func (e *DeleteConflictException) ErrorMessage() string { return e.Message }
+func (e *DeleteConflictException) HTTPStatus() int      { return 409 }
+func (e *DeleteConflictException) SenderFault() bool    { return true }
 
 // CodeDeleteConflictException is the wire code of DeleteConflictException.
 const CodeDeleteConflictException = "DeleteConflict"
 
-// NewDuplicateCertificateException returns the modeled DuplicateCertificate error (HTTP 409).
-func NewDuplicateCertificateException(format string, args ...any) *apierror.Error {
-	return apierror.New("DuplicateCertificate", 409, true, format, args...)
+// DuplicateCertificateException is the modeled DuplicateCertificate error (HTTP 409).
+type DuplicateCertificateException struct{ Message string }
+
+// NewDuplicateCertificateException returns the modeled DuplicateCertificate error.
+func NewDuplicateCertificateException(format string, args ...any) *DuplicateCertificateException {
+	return &DuplicateCertificateException{Message: apierror.Message(format, args...)}
 }
+
+func (e *DuplicateCertificateException) Error() string {
+	return CodeDuplicateCertificateException + ": " + e.Message
+}
+func (e *DuplicateCertificateException) ErrorCode() string    { return CodeDuplicateCertificateException }
+func (e *DuplicateCertificateException) ErrorMessage() string { return e.Message }
+func (e *DuplicateCertificateException) HTTPStatus() int      { return 409 }
+func (e *DuplicateCertificateException) SenderFault() bool    { return true }
 
 // CodeDuplicateCertificateException is the wire code of DuplicateCertificateException.
 const CodeDuplicateCertificateException = "DuplicateCertificate"
 
-// NewDuplicateSSHPublicKeyException returns the modeled DuplicateSSHPublicKey error (HTTP 400).
-func NewDuplicateSSHPublicKeyException(format string, args ...any) *apierror.Error {
-	return apierror.New("DuplicateSSHPublicKey", 400, true, format, args...)
+// DuplicateSSHPublicKeyException is the modeled DuplicateSSHPublicKey error (HTTP 400).
+type DuplicateSSHPublicKeyException struct{ Message string }
+
+// NewDuplicateSSHPublicKeyException returns the modeled DuplicateSSHPublicKey error.
+func NewDuplicateSSHPublicKeyException(format string, args ...any) *DuplicateSSHPublicKeyException {
+	return &DuplicateSSHPublicKeyException{Message: apierror.Message(format, args...)}
 }
+
+func (e *DuplicateSSHPublicKeyException) Error() string {
+	return CodeDuplicateSSHPublicKeyException + ": " + e.Message
+}
+func (e *DuplicateSSHPublicKeyException) ErrorCode() string {
+	return CodeDuplicateSSHPublicKeyException
+}
+func (e *DuplicateSSHPublicKeyException) ErrorMessage() string { return e.Message }
+func (e *DuplicateSSHPublicKeyException) HTTPStatus() int      { return 400 }
+func (e *DuplicateSSHPublicKeyException) SenderFault() bool    { return true }
 
 // CodeDuplicateSSHPublicKeyException is the wire code of DuplicateSSHPublicKeyException.
 const CodeDuplicateSSHPublicKeyException = "DuplicateSSHPublicKey"
 
-// NewEntityAlreadyExistsException returns the modeled EntityAlreadyExists error (HTTP 409).
-func NewEntityAlreadyExistsException(format string, args ...any) *apierror.Error {
-	return apierror.New("EntityAlreadyExists", 409, true, format, args...)
+// EntityAlreadyExistsException is the modeled EntityAlreadyExists error (HTTP 409).
+type EntityAlreadyExistsException struct{ Message string }
+
+// NewEntityAlreadyExistsException returns the modeled EntityAlreadyExists error.
+func NewEntityAlreadyExistsException(format string, args ...any) *EntityAlreadyExistsException {
+	return &EntityAlreadyExistsException{Message: apierror.Message(format, args...)}
 }
+
+func (e *EntityAlreadyExistsException) Error() string {
+	return CodeEntityAlreadyExistsException + ": " + e.Message
+}
+func (e *EntityAlreadyExistsException) ErrorCode() string    { return CodeEntityAlreadyExistsException }
+func (e *EntityAlreadyExistsException) ErrorMessage() string { return e.Message }
+func (e *EntityAlreadyExistsException) HTTPStatus() int      { return 409 }
+func (e *EntityAlreadyExistsException) SenderFault() bool    { return true }
 
 // CodeEntityAlreadyExistsException is the wire code of EntityAlreadyExistsException.
 const CodeEntityAlreadyExistsException = "EntityAlreadyExists"
 
-// NewEntityTemporarilyUnmodifiableException returns the modeled EntityTemporarilyUnmodifiable error (HTTP 409).
-func NewEntityTemporarilyUnmodifiableException(format string, args ...any) *apierror.Error {
-	return apierror.New("EntityTemporarilyUnmodifiable", 409, true, format, args...)
+// EntityTemporarilyUnmodifiableException is the modeled EntityTemporarilyUnmodifiable error (HTTP 409).
+type EntityTemporarilyUnmodifiableException struct{ Message string }
+
+// NewEntityTemporarilyUnmodifiableException returns the modeled EntityTemporarilyUnmodifiable error.
+func NewEntityTemporarilyUnmodifiableException(format string, args ...any) *EntityTemporarilyUnmodifiableException {
+	return &EntityTemporarilyUnmodifiableException{Message: apierror.Message(format, args...)}
 }
+
+func (e *EntityTemporarilyUnmodifiableException) Error() string {
+	return CodeEntityTemporarilyUnmodifiableException + ": " + e.Message
+}
+func (e *EntityTemporarilyUnmodifiableException) ErrorCode() string {
+	return CodeEntityTemporarilyUnmodifiableException
+}
+func (e *EntityTemporarilyUnmodifiableException) ErrorMessage() string { return e.Message }
+func (e *EntityTemporarilyUnmodifiableException) HTTPStatus() int      { return 409 }
+func (e *EntityTemporarilyUnmodifiableException) SenderFault() bool    { return true }
 
 // CodeEntityTemporarilyUnmodifiableException is the wire code of EntityTemporarilyUnmodifiableException.
 const CodeEntityTemporarilyUnmodifiableException = "EntityTemporarilyUnmodifiable"
 
-// NewFeatureDisabledException returns the modeled FeatureDisabled error (HTTP 404).
-func NewFeatureDisabledException(format string, args ...any) *apierror.Error {
-	return apierror.New("FeatureDisabled", 404, true, format, args...)
+// FeatureDisabledException is the modeled FeatureDisabled error (HTTP 404).
+type FeatureDisabledException struct{ Message string }
+
+// NewFeatureDisabledException returns the modeled FeatureDisabled error.
+func NewFeatureDisabledException(format string, args ...any) *FeatureDisabledException {
+	return &FeatureDisabledException{Message: apierror.Message(format, args...)}
 }
+
+func (e *FeatureDisabledException) Error() string {
+	return CodeFeatureDisabledException + ": " + e.Message
+}
+func (e *FeatureDisabledException) ErrorCode() string    { return CodeFeatureDisabledException }
+func (e *FeatureDisabledException) ErrorMessage() string { return e.Message }
+func (e *FeatureDisabledException) HTTPStatus() int      { return 404 }
+func (e *FeatureDisabledException) SenderFault() bool    { return true }
 
 // CodeFeatureDisabledException is the wire code of FeatureDisabledException.
 const CodeFeatureDisabledException = "FeatureDisabled"
 
-// NewFeatureEnabledException returns the modeled FeatureEnabled error (HTTP 409).
-func NewFeatureEnabledException(format string, args ...any) *apierror.Error {
-	return apierror.New("FeatureEnabled", 409, true, format, args...)
+// FeatureEnabledException is the modeled FeatureEnabled error (HTTP 409).
+type FeatureEnabledException struct{ Message string }
+
+// NewFeatureEnabledException returns the modeled FeatureEnabled error.
+func NewFeatureEnabledException(format string, args ...any) *FeatureEnabledException {
+	return &FeatureEnabledException{Message: apierror.Message(format, args...)}
 }
+
+func (e *FeatureEnabledException) Error() string {
+	return CodeFeatureEnabledException + ": " + e.Message
+}
+func (e *FeatureEnabledException) ErrorCode() string    { return CodeFeatureEnabledException }
+func (e *FeatureEnabledException) ErrorMessage() string { return e.Message }
+func (e *FeatureEnabledException) HTTPStatus() int      { return 409 }
+func (e *FeatureEnabledException) SenderFault() bool    { return true }
 
 // CodeFeatureEnabledException is the wire code of FeatureEnabledException.
 const CodeFeatureEnabledException = "FeatureEnabled"
 
-// NewInvalidAuthenticationCodeException returns the modeled InvalidAuthenticationCode error (HTTP 403).
-func NewInvalidAuthenticationCodeException(format string, args ...any) *apierror.Error {
-	return apierror.New("InvalidAuthenticationCode", 403, true, format, args...)
+// InvalidAuthenticationCodeException is the modeled InvalidAuthenticationCode error (HTTP 403).
+type InvalidAuthenticationCodeException struct{ Message string }
+
+// NewInvalidAuthenticationCodeException returns the modeled InvalidAuthenticationCode error.
+func NewInvalidAuthenticationCodeException(format string, args ...any) *InvalidAuthenticationCodeException {
+	return &InvalidAuthenticationCodeException{Message: apierror.Message(format, args...)}
 }
+
+func (e *InvalidAuthenticationCodeException) Error() string {
+	return CodeInvalidAuthenticationCodeException + ": " + e.Message
+}
+func (e *InvalidAuthenticationCodeException) ErrorCode() string {
+	return CodeInvalidAuthenticationCodeException
+}
+func (e *InvalidAuthenticationCodeException) ErrorMessage() string { return e.Message }
+func (e *InvalidAuthenticationCodeException) HTTPStatus() int      { return 403 }
+func (e *InvalidAuthenticationCodeException) SenderFault() bool    { return true }
 
 // CodeInvalidAuthenticationCodeException is the wire code of InvalidAuthenticationCodeException.
 const CodeInvalidAuthenticationCodeException = "InvalidAuthenticationCode"
 
-// NewInvalidCertificateException returns the modeled InvalidCertificate error (HTTP 400).
-func NewInvalidCertificateException(format string, args ...any) *apierror.Error {
-	return apierror.New("InvalidCertificate", 400, true, format, args...)
+// InvalidCertificateException is the modeled InvalidCertificate error (HTTP 400).
+type InvalidCertificateException struct{ Message string }
+
+// NewInvalidCertificateException returns the modeled InvalidCertificate error.
+func NewInvalidCertificateException(format string, args ...any) *InvalidCertificateException {
+	return &InvalidCertificateException{Message: apierror.Message(format, args...)}
 }
+
+func (e *InvalidCertificateException) Error() string {
+	return CodeInvalidCertificateException + ": " + e.Message
+}
+func (e *InvalidCertificateException) ErrorCode() string    { return CodeInvalidCertificateException }
+func (e *InvalidCertificateException) ErrorMessage() string { return e.Message }
+func (e *InvalidCertificateException) HTTPStatus() int      { return 400 }
+func (e *InvalidCertificateException) SenderFault() bool    { return true }
 
 // CodeInvalidCertificateException is the wire code of InvalidCertificateException.
 const CodeInvalidCertificateException = "InvalidCertificate"
 
-// NewInvalidInputException returns the modeled InvalidInput error (HTTP 400).
-func NewInvalidInputException(format string, args ...any) *apierror.Error {
-	return apierror.New("InvalidInput", 400, true, format, args...)
+// InvalidInputException is the modeled InvalidInput error (HTTP 400).
+type InvalidInputException struct{ Message string }
+
+// NewInvalidInputException returns the modeled InvalidInput error.
+func NewInvalidInputException(format string, args ...any) *InvalidInputException {
+	return &InvalidInputException{Message: apierror.Message(format, args...)}
 }
+
+func (e *InvalidInputException) Error() string        { return CodeInvalidInputException + ": " + e.Message }
+func (e *InvalidInputException) ErrorCode() string    { return CodeInvalidInputException }
+func (e *InvalidInputException) ErrorMessage() string { return e.Message }
+func (e *InvalidInputException) HTTPStatus() int      { return 400 }
+func (e *InvalidInputException) SenderFault() bool    { return true }
 
 // CodeInvalidInputException is the wire code of InvalidInputException.
 const CodeInvalidInputException = "InvalidInput"
 
-// NewInvalidPublicKeyException returns the modeled InvalidPublicKey error (HTTP 400).
-func NewInvalidPublicKeyException(format string, args ...any) *apierror.Error {
-	return apierror.New("InvalidPublicKey", 400, true, format, args...)
+// InvalidPublicKeyException is the modeled InvalidPublicKey error (HTTP 400).
+type InvalidPublicKeyException struct{ Message string }
+
+// NewInvalidPublicKeyException returns the modeled InvalidPublicKey error.
+func NewInvalidPublicKeyException(format string, args ...any) *InvalidPublicKeyException {
+	return &InvalidPublicKeyException{Message: apierror.Message(format, args...)}
 }
+
+func (e *InvalidPublicKeyException) Error() string {
+	return CodeInvalidPublicKeyException + ": " + e.Message
+}
+func (e *InvalidPublicKeyException) ErrorCode() string    { return CodeInvalidPublicKeyException }
+func (e *InvalidPublicKeyException) ErrorMessage() string { return e.Message }
+func (e *InvalidPublicKeyException) HTTPStatus() int      { return 400 }
+func (e *InvalidPublicKeyException) SenderFault() bool    { return true }
 
 // CodeInvalidPublicKeyException is the wire code of InvalidPublicKeyException.
 const CodeInvalidPublicKeyException = "InvalidPublicKey"
 
-// NewInvalidUserTypeException returns the modeled InvalidUserType error (HTTP 400).
-func NewInvalidUserTypeException(format string, args ...any) *apierror.Error {
-	return apierror.New("InvalidUserType", 400, true, format, args...)
+// InvalidUserTypeException is the modeled InvalidUserType error (HTTP 400).
+type InvalidUserTypeException struct{ Message string }
+
+// NewInvalidUserTypeException returns the modeled InvalidUserType error.
+func NewInvalidUserTypeException(format string, args ...any) *InvalidUserTypeException {
+	return &InvalidUserTypeException{Message: apierror.Message(format, args...)}
 }
+
+func (e *InvalidUserTypeException) Error() string {
+	return CodeInvalidUserTypeException + ": " + e.Message
+}
+func (e *InvalidUserTypeException) ErrorCode() string    { return CodeInvalidUserTypeException }
+func (e *InvalidUserTypeException) ErrorMessage() string { return e.Message }
+func (e *InvalidUserTypeException) HTTPStatus() int      { return 400 }
+func (e *InvalidUserTypeException) SenderFault() bool    { return true }
 
 // CodeInvalidUserTypeException is the wire code of InvalidUserTypeException.
 const CodeInvalidUserTypeException = "InvalidUserType"
 
-// NewKeyPairMismatchException returns the modeled KeyPairMismatch error (HTTP 400).
-func NewKeyPairMismatchException(format string, args ...any) *apierror.Error {
-	return apierror.New("KeyPairMismatch", 400, true, format, args...)
+// KeyPairMismatchException is the modeled KeyPairMismatch error (HTTP 400).
+type KeyPairMismatchException struct{ Message string }
+
+// NewKeyPairMismatchException returns the modeled KeyPairMismatch error.
+func NewKeyPairMismatchException(format string, args ...any) *KeyPairMismatchException {
+	return &KeyPairMismatchException{Message: apierror.Message(format, args...)}
 }
+
+func (e *KeyPairMismatchException) Error() string {
+	return CodeKeyPairMismatchException + ": " + e.Message
+}
+func (e *KeyPairMismatchException) ErrorCode() string    { return CodeKeyPairMismatchException }
+func (e *KeyPairMismatchException) ErrorMessage() string { return e.Message }
+func (e *KeyPairMismatchException) HTTPStatus() int      { return 400 }
+func (e *KeyPairMismatchException) SenderFault() bool    { return true }
 
 // CodeKeyPairMismatchException is the wire code of KeyPairMismatchException.
 const CodeKeyPairMismatchException = "KeyPairMismatch"
 
-// NewLimitExceededException returns the modeled LimitExceeded error (HTTP 409).
-func NewLimitExceededException(format string, args ...any) *apierror.Error {
-	return apierror.New("LimitExceeded", 409, true, format, args...)
+// LimitExceededException is the modeled LimitExceeded error (HTTP 409).
+type LimitExceededException struct{ Message string }
+
+// NewLimitExceededException returns the modeled LimitExceeded error.
+func NewLimitExceededException(format string, args ...any) *LimitExceededException {
+	return &LimitExceededException{Message: apierror.Message(format, args...)}
 }
+
+func (e *LimitExceededException) Error() string        { return CodeLimitExceededException + ": " + e.Message }
+func (e *LimitExceededException) ErrorCode() string    { return CodeLimitExceededException }
+func (e *LimitExceededException) ErrorMessage() string { return e.Message }
+func (e *LimitExceededException) HTTPStatus() int      { return 409 }
+func (e *LimitExceededException) SenderFault() bool    { return true }
 
 // CodeLimitExceededException is the wire code of LimitExceededException.
 const CodeLimitExceededException = "LimitExceeded"
 
-// NewMalformedCertificateException returns the modeled MalformedCertificate error (HTTP 400).
-func NewMalformedCertificateException(format string, args ...any) *apierror.Error {
-	return apierror.New("MalformedCertificate", 400, true, format, args...)
+// MalformedCertificateException is the modeled MalformedCertificate error (HTTP 400).
+type MalformedCertificateException struct{ Message string }
+
+// NewMalformedCertificateException returns the modeled MalformedCertificate error.
+func NewMalformedCertificateException(format string, args ...any) *MalformedCertificateException {
+	return &MalformedCertificateException{Message: apierror.Message(format, args...)}
 }
+
+func (e *MalformedCertificateException) Error() string {
+	return CodeMalformedCertificateException + ": " + e.Message
+}
+func (e *MalformedCertificateException) ErrorCode() string    { return CodeMalformedCertificateException }
+func (e *MalformedCertificateException) ErrorMessage() string { return e.Message }
+func (e *MalformedCertificateException) HTTPStatus() int      { return 400 }
+func (e *MalformedCertificateException) SenderFault() bool    { return true }
 
 // CodeMalformedCertificateException is the wire code of MalformedCertificateException.
 const CodeMalformedCertificateException = "MalformedCertificate"
 
-// NewMalformedPolicyDocumentException returns the modeled MalformedPolicyDocument error (HTTP 400).
-func NewMalformedPolicyDocumentException(format string, args ...any) *apierror.Error {
-	return apierror.New("MalformedPolicyDocument", 400, true, format, args...)
+// MalformedPolicyDocumentException is the modeled MalformedPolicyDocument error (HTTP 400).
+type MalformedPolicyDocumentException struct{ Message string }
+
+// NewMalformedPolicyDocumentException returns the modeled MalformedPolicyDocument error.
+func NewMalformedPolicyDocumentException(format string, args ...any) *MalformedPolicyDocumentException {
+	return &MalformedPolicyDocumentException{Message: apierror.Message(format, args...)}
 }
+
+func (e *MalformedPolicyDocumentException) Error() string {
+	return CodeMalformedPolicyDocumentException + ": " + e.Message
+}
+func (e *MalformedPolicyDocumentException) ErrorCode() string {
+	return CodeMalformedPolicyDocumentException
+}
+func (e *MalformedPolicyDocumentException) ErrorMessage() string { return e.Message }
+func (e *MalformedPolicyDocumentException) HTTPStatus() int      { return 400 }
+func (e *MalformedPolicyDocumentException) SenderFault() bool    { return true }
 
 // CodeMalformedPolicyDocumentException is the wire code of MalformedPolicyDocumentException.
 const CodeMalformedPolicyDocumentException = "MalformedPolicyDocument"
 
-// NewNoSuchEntityException returns the modeled NoSuchEntity error (HTTP 404).
-func NewNoSuchEntityException(format string, args ...any) *apierror.Error {
-	return apierror.New("NoSuchEntity", 404, true, format, args...)
+// NoSuchEntityException is the modeled NoSuchEntity error (HTTP 404).
+type NoSuchEntityException struct{ Message string }
+
+// NewNoSuchEntityException returns the modeled NoSuchEntity error.
+func NewNoSuchEntityException(format string, args ...any) *NoSuchEntityException {
+	return &NoSuchEntityException{Message: apierror.Message(format, args...)}
 }
+
+func (e *NoSuchEntityException) Error() string        { return CodeNoSuchEntityException + ": " + e.Message }
+func (e *NoSuchEntityException) ErrorCode() string    { return CodeNoSuchEntityException }
+func (e *NoSuchEntityException) ErrorMessage() string { return e.Message }
+func (e *NoSuchEntityException) HTTPStatus() int      { return 404 }
+func (e *NoSuchEntityException) SenderFault() bool    { return true }
 
 // CodeNoSuchEntityException is the wire code of NoSuchEntityException.
 const CodeNoSuchEntityException = "NoSuchEntity"
 
-// NewOpenIdIdpCommunicationErrorException returns the modeled OpenIdIdpCommunicationError error (HTTP 400).
-func NewOpenIdIdpCommunicationErrorException(format string, args ...any) *apierror.Error {
-	return apierror.New("OpenIdIdpCommunicationError", 400, true, format, args...)
+// OpenIdIdpCommunicationErrorException is the modeled OpenIdIdpCommunicationError error (HTTP 400).
+type OpenIdIdpCommunicationErrorException struct{ Message string }
+
+// NewOpenIdIdpCommunicationErrorException returns the modeled OpenIdIdpCommunicationError error.
+func NewOpenIdIdpCommunicationErrorException(format string, args ...any) *OpenIdIdpCommunicationErrorException {
+	return &OpenIdIdpCommunicationErrorException{Message: apierror.Message(format, args...)}
 }
+
+func (e *OpenIdIdpCommunicationErrorException) Error() string {
+	return CodeOpenIdIdpCommunicationErrorException + ": " + e.Message
+}
+func (e *OpenIdIdpCommunicationErrorException) ErrorCode() string {
+	return CodeOpenIdIdpCommunicationErrorException
+}
+func (e *OpenIdIdpCommunicationErrorException) ErrorMessage() string { return e.Message }
+func (e *OpenIdIdpCommunicationErrorException) HTTPStatus() int      { return 400 }
+func (e *OpenIdIdpCommunicationErrorException) SenderFault() bool    { return true }
 
 // CodeOpenIdIdpCommunicationErrorException is the wire code of OpenIdIdpCommunicationErrorException.
 const CodeOpenIdIdpCommunicationErrorException = "OpenIdIdpCommunicationError"
 
-// NewOrganizationNotFoundException returns the modeled OrganizationNotFoundException error (HTTP 400).
-func NewOrganizationNotFoundException(format string, args ...any) *apierror.Error {
-	return apierror.New("OrganizationNotFoundException", 400, true, format, args...)
+// OrganizationNotFoundException is the modeled OrganizationNotFoundException error (HTTP 400).
+type OrganizationNotFoundException struct{ Message string }
+
+// NewOrganizationNotFoundException returns the modeled OrganizationNotFoundException error.
+func NewOrganizationNotFoundException(format string, args ...any) *OrganizationNotFoundException {
+	return &OrganizationNotFoundException{Message: apierror.Message(format, args...)}
 }
+
+func (e *OrganizationNotFoundException) Error() string {
+	return CodeOrganizationNotFoundException + ": " + e.Message
+}
+func (e *OrganizationNotFoundException) ErrorCode() string    { return CodeOrganizationNotFoundException }
+func (e *OrganizationNotFoundException) ErrorMessage() string { return e.Message }
+func (e *OrganizationNotFoundException) HTTPStatus() int      { return 400 }
+func (e *OrganizationNotFoundException) SenderFault() bool    { return true }
 
 // CodeOrganizationNotFoundException is the wire code of OrganizationNotFoundException.
 const CodeOrganizationNotFoundException = "OrganizationNotFoundException"
 
-// NewOrganizationNotInAllFeaturesModeException returns the modeled OrganizationNotInAllFeaturesModeException error (HTTP 400).
-func NewOrganizationNotInAllFeaturesModeException(format string, args ...any) *apierror.Error {
-	return apierror.New("OrganizationNotInAllFeaturesModeException", 400, true, format, args...)
+// OrganizationNotInAllFeaturesModeException is the modeled OrganizationNotInAllFeaturesModeException error (HTTP 400).
+type OrganizationNotInAllFeaturesModeException struct{ Message string }
+
+// NewOrganizationNotInAllFeaturesModeException returns the modeled OrganizationNotInAllFeaturesModeException error.
+func NewOrganizationNotInAllFeaturesModeException(format string, args ...any) *OrganizationNotInAllFeaturesModeException {
+	return &OrganizationNotInAllFeaturesModeException{Message: apierror.Message(format, args...)}
 }
+
+func (e *OrganizationNotInAllFeaturesModeException) Error() string {
+	return CodeOrganizationNotInAllFeaturesModeException + ": " + e.Message
+}
+func (e *OrganizationNotInAllFeaturesModeException) ErrorCode() string {
+	return CodeOrganizationNotInAllFeaturesModeException
+}
+func (e *OrganizationNotInAllFeaturesModeException) ErrorMessage() string { return e.Message }
+func (e *OrganizationNotInAllFeaturesModeException) HTTPStatus() int      { return 400 }
+func (e *OrganizationNotInAllFeaturesModeException) SenderFault() bool    { return true }
 
 // CodeOrganizationNotInAllFeaturesModeException is the wire code of OrganizationNotInAllFeaturesModeException.
 const CodeOrganizationNotInAllFeaturesModeException = "OrganizationNotInAllFeaturesModeException"
 
-// NewPasswordPolicyViolationException returns the modeled PasswordPolicyViolation error (HTTP 400).
-func NewPasswordPolicyViolationException(format string, args ...any) *apierror.Error {
-	return apierror.New("PasswordPolicyViolation", 400, true, format, args...)
+// PasswordPolicyViolationException is the modeled PasswordPolicyViolation error (HTTP 400).
+type PasswordPolicyViolationException struct{ Message string }
+
+// NewPasswordPolicyViolationException returns the modeled PasswordPolicyViolation error.
+func NewPasswordPolicyViolationException(format string, args ...any) *PasswordPolicyViolationException {
+	return &PasswordPolicyViolationException{Message: apierror.Message(format, args...)}
 }
+
+func (e *PasswordPolicyViolationException) Error() string {
+	return CodePasswordPolicyViolationException + ": " + e.Message
+}
+func (e *PasswordPolicyViolationException) ErrorCode() string {
+	return CodePasswordPolicyViolationException
+}
+func (e *PasswordPolicyViolationException) ErrorMessage() string { return e.Message }
+func (e *PasswordPolicyViolationException) HTTPStatus() int      { return 400 }
+func (e *PasswordPolicyViolationException) SenderFault() bool    { return true }
 
 // CodePasswordPolicyViolationException is the wire code of PasswordPolicyViolationException.
 const CodePasswordPolicyViolationException = "PasswordPolicyViolation"
 
-// NewPolicyEvaluationException returns the modeled PolicyEvaluation error (HTTP 500).
-func NewPolicyEvaluationException(format string, args ...any) *apierror.Error {
-	return apierror.New("PolicyEvaluation", 500, false, format, args...)
+// PolicyEvaluationException is the modeled PolicyEvaluation error (HTTP 500).
+type PolicyEvaluationException struct{ Message string }
+
+// NewPolicyEvaluationException returns the modeled PolicyEvaluation error.
+func NewPolicyEvaluationException(format string, args ...any) *PolicyEvaluationException {
+	return &PolicyEvaluationException{Message: apierror.Message(format, args...)}
 }
+
+func (e *PolicyEvaluationException) Error() string {
+	return CodePolicyEvaluationException + ": " + e.Message
+}
+func (e *PolicyEvaluationException) ErrorCode() string    { return CodePolicyEvaluationException }
+func (e *PolicyEvaluationException) ErrorMessage() string { return e.Message }
+func (e *PolicyEvaluationException) HTTPStatus() int      { return 500 }
+func (e *PolicyEvaluationException) SenderFault() bool    { return false }
 
 // CodePolicyEvaluationException is the wire code of PolicyEvaluationException.
 const CodePolicyEvaluationException = "PolicyEvaluation"
 
-// NewPolicyNotAttachableException returns the modeled PolicyNotAttachable error (HTTP 400).
-func NewPolicyNotAttachableException(format string, args ...any) *apierror.Error {
-	return apierror.New("PolicyNotAttachable", 400, true, format, args...)
+// PolicyNotAttachableException is the modeled PolicyNotAttachable error (HTTP 400).
+type PolicyNotAttachableException struct{ Message string }
+
+// NewPolicyNotAttachableException returns the modeled PolicyNotAttachable error.
+func NewPolicyNotAttachableException(format string, args ...any) *PolicyNotAttachableException {
+	return &PolicyNotAttachableException{Message: apierror.Message(format, args...)}
 }
+
+func (e *PolicyNotAttachableException) Error() string {
+	return CodePolicyNotAttachableException + ": " + e.Message
+}
+func (e *PolicyNotAttachableException) ErrorCode() string    { return CodePolicyNotAttachableException }
+func (e *PolicyNotAttachableException) ErrorMessage() string { return e.Message }
+func (e *PolicyNotAttachableException) HTTPStatus() int      { return 400 }
+func (e *PolicyNotAttachableException) SenderFault() bool    { return true }
 
 // CodePolicyNotAttachableException is the wire code of PolicyNotAttachableException.
 const CodePolicyNotAttachableException = "PolicyNotAttachable"
 
-// NewReportGenerationLimitExceededException returns the modeled ReportGenerationLimitExceeded error (HTTP 409).
-func NewReportGenerationLimitExceededException(format string, args ...any) *apierror.Error {
-	return apierror.New("ReportGenerationLimitExceeded", 409, true, format, args...)
+// ReportGenerationLimitExceededException is the modeled ReportGenerationLimitExceeded error (HTTP 409).
+type ReportGenerationLimitExceededException struct{ Message string }
+
+// NewReportGenerationLimitExceededException returns the modeled ReportGenerationLimitExceeded error.
+func NewReportGenerationLimitExceededException(format string, args ...any) *ReportGenerationLimitExceededException {
+	return &ReportGenerationLimitExceededException{Message: apierror.Message(format, args...)}
 }
+
+func (e *ReportGenerationLimitExceededException) Error() string {
+	return CodeReportGenerationLimitExceededException + ": " + e.Message
+}
+func (e *ReportGenerationLimitExceededException) ErrorCode() string {
+	return CodeReportGenerationLimitExceededException
+}
+func (e *ReportGenerationLimitExceededException) ErrorMessage() string { return e.Message }
+func (e *ReportGenerationLimitExceededException) HTTPStatus() int      { return 409 }
+func (e *ReportGenerationLimitExceededException) SenderFault() bool    { return true }
 
 // CodeReportGenerationLimitExceededException is the wire code of ReportGenerationLimitExceededException.
 const CodeReportGenerationLimitExceededException = "ReportGenerationLimitExceeded"
 
-// NewServiceAccessNotEnabledException returns the modeled ServiceAccessNotEnabledException error (HTTP 400).
-func NewServiceAccessNotEnabledException(format string, args ...any) *apierror.Error {
-	return apierror.New("ServiceAccessNotEnabledException", 400, true, format, args...)
+// ServiceAccessNotEnabledException is the modeled ServiceAccessNotEnabledException error (HTTP 400).
+type ServiceAccessNotEnabledException struct{ Message string }
+
+// NewServiceAccessNotEnabledException returns the modeled ServiceAccessNotEnabledException error.
+func NewServiceAccessNotEnabledException(format string, args ...any) *ServiceAccessNotEnabledException {
+	return &ServiceAccessNotEnabledException{Message: apierror.Message(format, args...)}
 }
+
+func (e *ServiceAccessNotEnabledException) Error() string {
+	return CodeServiceAccessNotEnabledException + ": " + e.Message
+}
+func (e *ServiceAccessNotEnabledException) ErrorCode() string {
+	return CodeServiceAccessNotEnabledException
+}
+func (e *ServiceAccessNotEnabledException) ErrorMessage() string { return e.Message }
+func (e *ServiceAccessNotEnabledException) HTTPStatus() int      { return 400 }
+func (e *ServiceAccessNotEnabledException) SenderFault() bool    { return true }
 
 // CodeServiceAccessNotEnabledException is the wire code of ServiceAccessNotEnabledException.
 const CodeServiceAccessNotEnabledException = "ServiceAccessNotEnabledException"
 
-// NewServiceFailureException returns the modeled ServiceFailure error (HTTP 500).
-func NewServiceFailureException(format string, args ...any) *apierror.Error {
-	return apierror.New("ServiceFailure", 500, false, format, args...)
+// ServiceFailureException is the modeled ServiceFailure error (HTTP 500).
+type ServiceFailureException struct{ Message string }
+
+// NewServiceFailureException returns the modeled ServiceFailure error.
+func NewServiceFailureException(format string, args ...any) *ServiceFailureException {
+	return &ServiceFailureException{Message: apierror.Message(format, args...)}
 }
+
+func (e *ServiceFailureException) Error() string {
+	return CodeServiceFailureException + ": " + e.Message
+}
+func (e *ServiceFailureException) ErrorCode() string    { return CodeServiceFailureException }
+func (e *ServiceFailureException) ErrorMessage() string { return e.Message }
+func (e *ServiceFailureException) HTTPStatus() int      { return 500 }
+func (e *ServiceFailureException) SenderFault() bool    { return false }
 
 // CodeServiceFailureException is the wire code of ServiceFailureException.
 const CodeServiceFailureException = "ServiceFailure"
 
-// NewServiceNotSupportedException returns the modeled NotSupportedService error (HTTP 404).
-func NewServiceNotSupportedException(format string, args ...any) *apierror.Error {
-	return apierror.New("NotSupportedService", 404, true, format, args...)
+// ServiceNotSupportedException is the modeled NotSupportedService error (HTTP 404).
+type ServiceNotSupportedException struct{ Message string }
+
+// NewServiceNotSupportedException returns the modeled NotSupportedService error.
+func NewServiceNotSupportedException(format string, args ...any) *ServiceNotSupportedException {
+	return &ServiceNotSupportedException{Message: apierror.Message(format, args...)}
 }
+
+func (e *ServiceNotSupportedException) Error() string {
+	return CodeServiceNotSupportedException + ": " + e.Message
+}
+func (e *ServiceNotSupportedException) ErrorCode() string    { return CodeServiceNotSupportedException }
+func (e *ServiceNotSupportedException) ErrorMessage() string { return e.Message }
+func (e *ServiceNotSupportedException) HTTPStatus() int      { return 404 }
+func (e *ServiceNotSupportedException) SenderFault() bool    { return true }
 
 // CodeServiceNotSupportedException is the wire code of ServiceNotSupportedException.
 const CodeServiceNotSupportedException = "NotSupportedService"
 
-// NewUnmodifiableEntityException returns the modeled UnmodifiableEntity error (HTTP 400).
-func NewUnmodifiableEntityException(format string, args ...any) *apierror.Error {
-	return apierror.New("UnmodifiableEntity", 400, true, format, args...)
+// UnmodifiableEntityException is the modeled UnmodifiableEntity error (HTTP 400).
+type UnmodifiableEntityException struct{ Message string }
+
+// NewUnmodifiableEntityException returns the modeled UnmodifiableEntity error.
+func NewUnmodifiableEntityException(format string, args ...any) *UnmodifiableEntityException {
+	return &UnmodifiableEntityException{Message: apierror.Message(format, args...)}
 }
+
+func (e *UnmodifiableEntityException) Error() string {
+	return CodeUnmodifiableEntityException + ": " + e.Message
+}
+func (e *UnmodifiableEntityException) ErrorCode() string    { return CodeUnmodifiableEntityException }
+func (e *UnmodifiableEntityException) ErrorMessage() string { return e.Message }
+func (e *UnmodifiableEntityException) HTTPStatus() int      { return 400 }
+func (e *UnmodifiableEntityException) SenderFault() bool    { return true }
 
 // CodeUnmodifiableEntityException is the wire code of UnmodifiableEntityException.
 const CodeUnmodifiableEntityException = "UnmodifiableEntity"
 
-// NewUnrecognizedPublicKeyEncodingException returns the modeled UnrecognizedPublicKeyEncoding error (HTTP 400).
-func NewUnrecognizedPublicKeyEncodingException(format string, args ...any) *apierror.Error {
-	return apierror.New("UnrecognizedPublicKeyEncoding", 400, true, format, args...)
+// UnrecognizedPublicKeyEncodingException is the modeled UnrecognizedPublicKeyEncoding error (HTTP 400).
+type UnrecognizedPublicKeyEncodingException struct{ Message string }
+
+// NewUnrecognizedPublicKeyEncodingException returns the modeled UnrecognizedPublicKeyEncoding error.
+func NewUnrecognizedPublicKeyEncodingException(format string, args ...any) *UnrecognizedPublicKeyEncodingException {
+	return &UnrecognizedPublicKeyEncodingException{Message: apierror.Message(format, args...)}
 }
+
+func (e *UnrecognizedPublicKeyEncodingException) Error() string {
+	return CodeUnrecognizedPublicKeyEncodingException + ": " + e.Message
+}
+func (e *UnrecognizedPublicKeyEncodingException) ErrorCode() string {
+	return CodeUnrecognizedPublicKeyEncodingException
+}
+func (e *UnrecognizedPublicKeyEncodingException) ErrorMessage() string { return e.Message }
+func (e *UnrecognizedPublicKeyEncodingException) HTTPStatus() int      { return 400 }
+func (e *UnrecognizedPublicKeyEncodingException) SenderFault() bool    { return true }
 
 // CodeUnrecognizedPublicKeyEncodingException is the wire code of UnrecognizedPublicKeyEncodingException.
 const CodeUnrecognizedPublicKeyEncodingException = "UnrecognizedPublicKeyEncoding"
 
-// API is implemented by the iam service.
+// ModeledError builds the modeled error of the named exception shape;
+// nil for a shape that is not one.
+func ModeledError(shape, message string) apierror.APIError {
+	switch shape {
+	case "AccountNotManagementOrDelegatedAdministratorException":
+		return &AccountNotManagementOrDelegatedAdministratorException{Message: message}
+	case "CallerIsNotManagementAccountException":
+		return &CallerIsNotManagementAccountException{Message: message}
+	case "ConcurrentModificationException":
+		return &ConcurrentModificationException{Message: message}
+	case "CredentialReportExpiredException":
+		return &CredentialReportExpiredException{Message: message}
+	case "CredentialReportNotPresentException":
+		return &CredentialReportNotPresentException{Message: message}
+	case "CredentialReportNotReadyException":
+		return &CredentialReportNotReadyException{Message: message}
+	case "DeleteConflictException":
+		return &DeleteConflictException{Message: message}
+	case "DuplicateCertificateException":
+		return &DuplicateCertificateException{Message: message}
+	case "DuplicateSSHPublicKeyException":
+		return &DuplicateSSHPublicKeyException{Message: message}
+	case "EntityAlreadyExistsException":
+		return &EntityAlreadyExistsException{Message: message}
+	case "EntityTemporarilyUnmodifiableException":
+		return &EntityTemporarilyUnmodifiableException{Message: message}
+	case "FeatureDisabledException":
+		return &FeatureDisabledException{Message: message}
+	case "FeatureEnabledException":
+		return &FeatureEnabledException{Message: message}
+	case "InvalidAuthenticationCodeException":
+		return &InvalidAuthenticationCodeException{Message: message}
+	case "InvalidCertificateException":
+		return &InvalidCertificateException{Message: message}
+	case "InvalidInputException":
+		return &InvalidInputException{Message: message}
+	case "InvalidPublicKeyException":
+		return &InvalidPublicKeyException{Message: message}
+	case "InvalidUserTypeException":
+		return &InvalidUserTypeException{Message: message}
+	case "KeyPairMismatchException":
+		return &KeyPairMismatchException{Message: message}
+	case "LimitExceededException":
+		return &LimitExceededException{Message: message}
+	case "MalformedCertificateException":
+		return &MalformedCertificateException{Message: message}
+	case "MalformedPolicyDocumentException":
+		return &MalformedPolicyDocumentException{Message: message}
+	case "NoSuchEntityException":
+		return &NoSuchEntityException{Message: message}
+	case "OpenIdIdpCommunicationErrorException":
+		return &OpenIdIdpCommunicationErrorException{Message: message}
+	case "OrganizationNotFoundException":
+		return &OrganizationNotFoundException{Message: message}
+	case "OrganizationNotInAllFeaturesModeException":
+		return &OrganizationNotInAllFeaturesModeException{Message: message}
+	case "PasswordPolicyViolationException":
+		return &PasswordPolicyViolationException{Message: message}
+	case "PolicyEvaluationException":
+		return &PolicyEvaluationException{Message: message}
+	case "PolicyNotAttachableException":
+		return &PolicyNotAttachableException{Message: message}
+	case "ReportGenerationLimitExceededException":
+		return &ReportGenerationLimitExceededException{Message: message}
+	case "ServiceAccessNotEnabledException":
+		return &ServiceAccessNotEnabledException{Message: message}
+	case "ServiceFailureException":
+		return &ServiceFailureException{Message: message}
+	case "ServiceNotSupportedException":
+		return &ServiceNotSupportedException{Message: message}
+	case "UnmodifiableEntityException":
+		return &UnmodifiableEntityException{Message: message}
+	case "UnrecognizedPublicKeyEncodingException":
+		return &UnrecognizedPublicKeyEncodingException{Message: message}
+	}
+	return nil
+}
+
+// API is implemented by the iam service. An operation whose resource
+// the model does not name well enough also has a hook the service may
+// implement, <Operation>Target (see Operations).
 type API interface {
 	AcceptDelegationRequest(ctx context.Context, in *AcceptDelegationRequestRequest) error
 	AddClientIDToOpenIDConnectProvider(ctx context.Context, in *AddClientIDToOpenIDConnectProviderRequest) error
@@ -3665,1422 +4164,5690 @@ func (Unimplemented) UploadSigningCertificate(ctx context.Context, in *UploadSig
 	return nil, apierror.NotImplemented("UploadSigningCertificate")
 }
 
-// Dispatch binds a validated input document to the operation's typed
-// input and calls it. The output is the typed output struct, or nil.
-func Dispatch(ctx context.Context, api API, op string, in map[string]any) (any, error) {
-	switch op {
-	case "AcceptDelegationRequest":
-		var x AcceptDelegationRequestRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.AcceptDelegationRequest(ctx, &x)
-	case "AddClientIDToOpenIDConnectProvider":
-		var x AddClientIDToOpenIDConnectProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.AddClientIDToOpenIDConnectProvider(ctx, &x)
-	case "AddRoleToInstanceProfile":
-		var x AddRoleToInstanceProfileRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.AddRoleToInstanceProfile(ctx, &x)
-	case "AddUserToGroup":
-		var x AddUserToGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.AddUserToGroup(ctx, &x)
-	case "AssociateDelegationRequest":
-		var x AssociateDelegationRequestRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.AssociateDelegationRequest(ctx, &x)
-	case "AttachGroupPolicy":
-		var x AttachGroupPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.AttachGroupPolicy(ctx, &x)
-	case "AttachRolePolicy":
-		var x AttachRolePolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.AttachRolePolicy(ctx, &x)
-	case "AttachUserPolicy":
-		var x AttachUserPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.AttachUserPolicy(ctx, &x)
-	case "ChangePassword":
-		var x ChangePasswordRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.ChangePassword(ctx, &x)
-	case "CreateAccessKey":
-		var x CreateAccessKeyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateAccessKey(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateAccountAlias":
-		var x CreateAccountAliasRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.CreateAccountAlias(ctx, &x)
-	case "CreateDelegationRequest":
-		var x CreateDelegationRequestRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateDelegationRequest(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateGroup":
-		var x CreateGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateGroup(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateInstanceProfile":
-		var x CreateInstanceProfileRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateInstanceProfile(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateLoginProfile":
-		var x CreateLoginProfileRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateLoginProfile(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateOpenIDConnectProvider":
-		var x CreateOpenIDConnectProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateOpenIDConnectProvider(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreatePolicy":
-		var x CreatePolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreatePolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreatePolicyVersion":
-		var x CreatePolicyVersionRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreatePolicyVersion(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateRole":
-		var x CreateRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateSAMLProvider":
-		var x CreateSAMLProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateSAMLProvider(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateServiceLinkedRole":
-		var x CreateServiceLinkedRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateServiceLinkedRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateServiceSpecificCredential":
-		var x CreateServiceSpecificCredentialRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateServiceSpecificCredential(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateUser":
-		var x CreateUserRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateUser(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateVirtualMFADevice":
-		var x CreateVirtualMFADeviceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateVirtualMFADevice(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeactivateMFADevice":
-		var x DeactivateMFADeviceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeactivateMFADevice(ctx, &x)
-	case "DeleteAccessKey":
-		var x DeleteAccessKeyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteAccessKey(ctx, &x)
-	case "DeleteAccountAlias":
-		var x DeleteAccountAliasRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteAccountAlias(ctx, &x)
-	case "DeleteAccountPasswordPolicy":
-		return nil, api.DeleteAccountPasswordPolicy(ctx)
-	case "DeleteGroup":
-		var x DeleteGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteGroup(ctx, &x)
-	case "DeleteGroupPolicy":
-		var x DeleteGroupPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteGroupPolicy(ctx, &x)
-	case "DeleteInstanceProfile":
-		var x DeleteInstanceProfileRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteInstanceProfile(ctx, &x)
-	case "DeleteLoginProfile":
-		var x DeleteLoginProfileRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteLoginProfile(ctx, &x)
-	case "DeleteOpenIDConnectProvider":
-		var x DeleteOpenIDConnectProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteOpenIDConnectProvider(ctx, &x)
-	case "DeletePolicy":
-		var x DeletePolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeletePolicy(ctx, &x)
-	case "DeletePolicyVersion":
-		var x DeletePolicyVersionRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeletePolicyVersion(ctx, &x)
-	case "DeleteRole":
-		var x DeleteRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteRole(ctx, &x)
-	case "DeleteRolePermissionsBoundary":
-		var x DeleteRolePermissionsBoundaryRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteRolePermissionsBoundary(ctx, &x)
-	case "DeleteRolePolicy":
-		var x DeleteRolePolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteRolePolicy(ctx, &x)
-	case "DeleteSAMLProvider":
-		var x DeleteSAMLProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteSAMLProvider(ctx, &x)
-	case "DeleteSSHPublicKey":
-		var x DeleteSSHPublicKeyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteSSHPublicKey(ctx, &x)
-	case "DeleteServerCertificate":
-		var x DeleteServerCertificateRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteServerCertificate(ctx, &x)
-	case "DeleteServiceLinkedRole":
-		var x DeleteServiceLinkedRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteServiceLinkedRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteServiceSpecificCredential":
-		var x DeleteServiceSpecificCredentialRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteServiceSpecificCredential(ctx, &x)
-	case "DeleteSigningCertificate":
-		var x DeleteSigningCertificateRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteSigningCertificate(ctx, &x)
-	case "DeleteUser":
-		var x DeleteUserRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteUser(ctx, &x)
-	case "DeleteUserPermissionsBoundary":
-		var x DeleteUserPermissionsBoundaryRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteUserPermissionsBoundary(ctx, &x)
-	case "DeleteUserPolicy":
-		var x DeleteUserPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteUserPolicy(ctx, &x)
-	case "DeleteVirtualMFADevice":
-		var x DeleteVirtualMFADeviceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DeleteVirtualMFADevice(ctx, &x)
-	case "DetachGroupPolicy":
-		var x DetachGroupPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DetachGroupPolicy(ctx, &x)
-	case "DetachRolePolicy":
-		var x DetachRolePolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DetachRolePolicy(ctx, &x)
-	case "DetachUserPolicy":
-		var x DetachUserPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.DetachUserPolicy(ctx, &x)
-	case "DisableOrganizationsRootCredentialsManagement":
-		var x DisableOrganizationsRootCredentialsManagementRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DisableOrganizationsRootCredentialsManagement(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DisableOrganizationsRootSessions":
-		var x DisableOrganizationsRootSessionsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DisableOrganizationsRootSessions(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DisableOutboundWebIdentityFederation":
-		return nil, api.DisableOutboundWebIdentityFederation(ctx)
-	case "EnableMFADevice":
-		var x EnableMFADeviceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.EnableMFADevice(ctx, &x)
-	case "EnableOrganizationsRootCredentialsManagement":
-		var x EnableOrganizationsRootCredentialsManagementRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.EnableOrganizationsRootCredentialsManagement(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "EnableOrganizationsRootSessions":
-		var x EnableOrganizationsRootSessionsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.EnableOrganizationsRootSessions(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "EnableOutboundWebIdentityFederation":
-		out, err := api.EnableOutboundWebIdentityFederation(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GenerateCredentialReport":
-		out, err := api.GenerateCredentialReport(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GenerateOrganizationsAccessReport":
-		var x GenerateOrganizationsAccessReportRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GenerateOrganizationsAccessReport(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GenerateServiceLastAccessedDetails":
-		var x GenerateServiceLastAccessedDetailsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GenerateServiceLastAccessedDetails(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetAccessKeyLastUsed":
-		var x GetAccessKeyLastUsedRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetAccessKeyLastUsed(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetAccountAuthorizationDetails":
-		var x GetAccountAuthorizationDetailsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetAccountAuthorizationDetails(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetAccountPasswordPolicy":
-		out, err := api.GetAccountPasswordPolicy(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetAccountSummary":
-		out, err := api.GetAccountSummary(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetContextKeysForCustomPolicy":
-		var x GetContextKeysForCustomPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetContextKeysForCustomPolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetContextKeysForPrincipalPolicy":
-		var x GetContextKeysForPrincipalPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetContextKeysForPrincipalPolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetCredentialReport":
-		out, err := api.GetCredentialReport(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetDelegationRequest":
-		var x GetDelegationRequestRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetDelegationRequest(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetGroup":
-		var x GetGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetGroup(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetGroupPolicy":
-		var x GetGroupPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetGroupPolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetHumanReadableSummary":
-		var x GetHumanReadableSummaryRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetHumanReadableSummary(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetInstanceProfile":
-		var x GetInstanceProfileRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetInstanceProfile(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetLoginProfile":
-		var x GetLoginProfileRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetLoginProfile(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetMFADevice":
-		var x GetMFADeviceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetMFADevice(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetOpenIDConnectProvider":
-		var x GetOpenIDConnectProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetOpenIDConnectProvider(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetOrganizationsAccessReport":
-		var x GetOrganizationsAccessReportRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetOrganizationsAccessReport(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetOutboundWebIdentityFederationInfo":
-		out, err := api.GetOutboundWebIdentityFederationInfo(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetPolicy":
-		var x GetPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetPolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetPolicyVersion":
-		var x GetPolicyVersionRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetPolicyVersion(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetRole":
-		var x GetRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetRolePolicy":
-		var x GetRolePolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetRolePolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetSAMLProvider":
-		var x GetSAMLProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetSAMLProvider(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetSSHPublicKey":
-		var x GetSSHPublicKeyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetSSHPublicKey(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetServerCertificate":
-		var x GetServerCertificateRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetServerCertificate(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetServiceLastAccessedDetails":
-		var x GetServiceLastAccessedDetailsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetServiceLastAccessedDetails(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetServiceLastAccessedDetailsWithEntities":
-		var x GetServiceLastAccessedDetailsWithEntitiesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetServiceLastAccessedDetailsWithEntities(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetServiceLinkedRoleDeletionStatus":
-		var x GetServiceLinkedRoleDeletionStatusRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetServiceLinkedRoleDeletionStatus(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetUser":
-		var x GetUserRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetUser(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetUserPolicy":
-		var x GetUserPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetUserPolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListAccessKeys":
-		var x ListAccessKeysRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListAccessKeys(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListAccountAliases":
-		var x ListAccountAliasesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListAccountAliases(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListAttachedGroupPolicies":
-		var x ListAttachedGroupPoliciesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListAttachedGroupPolicies(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListAttachedRolePolicies":
-		var x ListAttachedRolePoliciesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListAttachedRolePolicies(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListAttachedUserPolicies":
-		var x ListAttachedUserPoliciesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListAttachedUserPolicies(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListDelegationRequests":
-		var x ListDelegationRequestsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListDelegationRequests(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListEntitiesForPolicy":
-		var x ListEntitiesForPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListEntitiesForPolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListGroupPolicies":
-		var x ListGroupPoliciesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListGroupPolicies(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListGroups":
-		var x ListGroupsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListGroups(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListGroupsForUser":
-		var x ListGroupsForUserRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListGroupsForUser(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListInstanceProfileTags":
-		var x ListInstanceProfileTagsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListInstanceProfileTags(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListInstanceProfiles":
-		var x ListInstanceProfilesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListInstanceProfiles(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListInstanceProfilesForRole":
-		var x ListInstanceProfilesForRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListInstanceProfilesForRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListMFADeviceTags":
-		var x ListMFADeviceTagsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListMFADeviceTags(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListMFADevices":
-		var x ListMFADevicesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListMFADevices(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListOpenIDConnectProviderTags":
-		var x ListOpenIDConnectProviderTagsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListOpenIDConnectProviderTags(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListOpenIDConnectProviders":
-		var x ListOpenIDConnectProvidersRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListOpenIDConnectProviders(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListOrganizationsFeatures":
-		var x ListOrganizationsFeaturesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListOrganizationsFeatures(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListPolicies":
-		var x ListPoliciesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListPolicies(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListPoliciesGrantingServiceAccess":
-		var x ListPoliciesGrantingServiceAccessRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListPoliciesGrantingServiceAccess(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListPolicyTags":
-		var x ListPolicyTagsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListPolicyTags(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListPolicyVersions":
-		var x ListPolicyVersionsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListPolicyVersions(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListRolePolicies":
-		var x ListRolePoliciesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListRolePolicies(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListRoleTags":
-		var x ListRoleTagsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListRoleTags(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListRoles":
-		var x ListRolesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListRoles(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListSAMLProviderTags":
-		var x ListSAMLProviderTagsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListSAMLProviderTags(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListSAMLProviders":
-		var x ListSAMLProvidersRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListSAMLProviders(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListSSHPublicKeys":
-		var x ListSSHPublicKeysRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListSSHPublicKeys(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListServerCertificateTags":
-		var x ListServerCertificateTagsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListServerCertificateTags(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListServerCertificates":
-		var x ListServerCertificatesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListServerCertificates(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListServiceSpecificCredentials":
-		var x ListServiceSpecificCredentialsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListServiceSpecificCredentials(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListSigningCertificates":
-		var x ListSigningCertificatesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListSigningCertificates(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListUserPolicies":
-		var x ListUserPoliciesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListUserPolicies(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListUserTags":
-		var x ListUserTagsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListUserTags(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListUsers":
-		var x ListUsersRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListUsers(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListVirtualMFADevices":
-		var x ListVirtualMFADevicesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListVirtualMFADevices(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "PutGroupPolicy":
-		var x PutGroupPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.PutGroupPolicy(ctx, &x)
-	case "PutRolePermissionsBoundary":
-		var x PutRolePermissionsBoundaryRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.PutRolePermissionsBoundary(ctx, &x)
-	case "PutRolePolicy":
-		var x PutRolePolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.PutRolePolicy(ctx, &x)
-	case "PutUserPermissionsBoundary":
-		var x PutUserPermissionsBoundaryRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.PutUserPermissionsBoundary(ctx, &x)
-	case "PutUserPolicy":
-		var x PutUserPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.PutUserPolicy(ctx, &x)
-	case "RejectDelegationRequest":
-		var x RejectDelegationRequestRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.RejectDelegationRequest(ctx, &x)
-	case "RemoveClientIDFromOpenIDConnectProvider":
-		var x RemoveClientIDFromOpenIDConnectProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.RemoveClientIDFromOpenIDConnectProvider(ctx, &x)
-	case "RemoveRoleFromInstanceProfile":
-		var x RemoveRoleFromInstanceProfileRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.RemoveRoleFromInstanceProfile(ctx, &x)
-	case "RemoveUserFromGroup":
-		var x RemoveUserFromGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.RemoveUserFromGroup(ctx, &x)
-	case "ResetServiceSpecificCredential":
-		var x ResetServiceSpecificCredentialRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ResetServiceSpecificCredential(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ResyncMFADevice":
-		var x ResyncMFADeviceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.ResyncMFADevice(ctx, &x)
-	case "SendDelegationToken":
-		var x SendDelegationTokenRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.SendDelegationToken(ctx, &x)
-	case "SetDefaultPolicyVersion":
-		var x SetDefaultPolicyVersionRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.SetDefaultPolicyVersion(ctx, &x)
-	case "SetSecurityTokenServicePreferences":
-		var x SetSecurityTokenServicePreferencesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.SetSecurityTokenServicePreferences(ctx, &x)
-	case "SimulateCustomPolicy":
-		var x SimulateCustomPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.SimulateCustomPolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "SimulatePrincipalPolicy":
-		var x SimulatePrincipalPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.SimulatePrincipalPolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "TagInstanceProfile":
-		var x TagInstanceProfileRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.TagInstanceProfile(ctx, &x)
-	case "TagMFADevice":
-		var x TagMFADeviceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.TagMFADevice(ctx, &x)
-	case "TagOpenIDConnectProvider":
-		var x TagOpenIDConnectProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.TagOpenIDConnectProvider(ctx, &x)
-	case "TagPolicy":
-		var x TagPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.TagPolicy(ctx, &x)
-	case "TagRole":
-		var x TagRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.TagRole(ctx, &x)
-	case "TagSAMLProvider":
-		var x TagSAMLProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.TagSAMLProvider(ctx, &x)
-	case "TagServerCertificate":
-		var x TagServerCertificateRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.TagServerCertificate(ctx, &x)
-	case "TagUser":
-		var x TagUserRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.TagUser(ctx, &x)
-	case "UntagInstanceProfile":
-		var x UntagInstanceProfileRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UntagInstanceProfile(ctx, &x)
-	case "UntagMFADevice":
-		var x UntagMFADeviceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UntagMFADevice(ctx, &x)
-	case "UntagOpenIDConnectProvider":
-		var x UntagOpenIDConnectProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UntagOpenIDConnectProvider(ctx, &x)
-	case "UntagPolicy":
-		var x UntagPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UntagPolicy(ctx, &x)
-	case "UntagRole":
-		var x UntagRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UntagRole(ctx, &x)
-	case "UntagSAMLProvider":
-		var x UntagSAMLProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UntagSAMLProvider(ctx, &x)
-	case "UntagServerCertificate":
-		var x UntagServerCertificateRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UntagServerCertificate(ctx, &x)
-	case "UntagUser":
-		var x UntagUserRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UntagUser(ctx, &x)
-	case "UpdateAccessKey":
-		var x UpdateAccessKeyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateAccessKey(ctx, &x)
-	case "UpdateAccountPasswordPolicy":
-		var x UpdateAccountPasswordPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateAccountPasswordPolicy(ctx, &x)
-	case "UpdateAssumeRolePolicy":
-		var x UpdateAssumeRolePolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateAssumeRolePolicy(ctx, &x)
-	case "UpdateDelegationRequest":
-		var x UpdateDelegationRequestRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateDelegationRequest(ctx, &x)
-	case "UpdateGroup":
-		var x UpdateGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateGroup(ctx, &x)
-	case "UpdateLoginProfile":
-		var x UpdateLoginProfileRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateLoginProfile(ctx, &x)
-	case "UpdateOpenIDConnectProviderThumbprint":
-		var x UpdateOpenIDConnectProviderThumbprintRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateOpenIDConnectProviderThumbprint(ctx, &x)
-	case "UpdateRole":
-		var x UpdateRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdateRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdateRoleDescription":
-		var x UpdateRoleDescriptionRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdateRoleDescription(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdateSAMLProvider":
-		var x UpdateSAMLProviderRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdateSAMLProvider(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdateSSHPublicKey":
-		var x UpdateSSHPublicKeyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateSSHPublicKey(ctx, &x)
-	case "UpdateServerCertificate":
-		var x UpdateServerCertificateRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateServerCertificate(ctx, &x)
-	case "UpdateServiceSpecificCredential":
-		var x UpdateServiceSpecificCredentialRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateServiceSpecificCredential(ctx, &x)
-	case "UpdateSigningCertificate":
-		var x UpdateSigningCertificateRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateSigningCertificate(ctx, &x)
-	case "UpdateUser":
-		var x UpdateUserRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		return nil, api.UpdateUser(ctx, &x)
-	case "UploadSSHPublicKey":
-		var x UploadSSHPublicKeyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UploadSSHPublicKey(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UploadServerCertificate":
-		var x UploadServerCertificateRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UploadServerCertificate(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UploadSigningCertificate":
-		var x UploadSigningCertificateRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UploadSigningCertificate(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
+// AuthzTarget is what a AcceptDelegationRequestRequest acts on and the condition keys it sets.
+func (x *AcceptDelegationRequestRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a AddClientIDToOpenIDConnectProviderRequest acts on and the condition keys it sets.
+func (x *AddClientIDToOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a AddRoleToInstanceProfileRequest acts on and the condition keys it sets.
+func (x *AddRoleToInstanceProfileRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a AddUserToGroupRequest acts on and the condition keys it sets.
+func (x *AddUserToGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a AssociateDelegationRequestRequest acts on and the condition keys it sets.
+func (x *AssociateDelegationRequestRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a AttachGroupPolicyRequest acts on and the condition keys it sets.
+func (x *AttachGroupPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a AttachRolePolicyRequest acts on and the condition keys it sets.
+func (x *AttachRolePolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a AttachUserPolicyRequest acts on and the condition keys it sets.
+func (x *AttachUserPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a ChangePasswordRequest acts on and the condition keys it sets.
+func (x *ChangePasswordRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a CreateAccessKeyRequest acts on and the condition keys it sets.
+func (x *CreateAccessKeyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
 	}
-	return nil, apierror.NotImplemented(op)
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CreateAccountAliasRequest acts on and the condition keys it sets.
+func (x *CreateAccountAliasRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a CreateDelegationRequestRequest acts on and the condition keys it sets.
+func (x *CreateDelegationRequestRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a CreateGroupRequest acts on and the condition keys it sets.
+func (x *CreateGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	ref.New = true
+	if x.Path != nil {
+		ref.Path = *x.Path
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CreateInstanceProfileRequest acts on and the condition keys it sets.
+func (x *CreateInstanceProfileRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "instance-profile"}
+	ref.Name = x.InstanceProfileName
+	ref.New = true
+	if x.Path != nil {
+		ref.Path = *x.Path
+	}
+	t.Refs = []api.Ref{ref}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a CreateLoginProfileRequest acts on and the condition keys it sets.
+func (x *CreateLoginProfileRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CreateOpenIDConnectProviderRequest acts on and the condition keys it sets.
+func (x *CreateOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a CreatePolicyRequest acts on and the condition keys it sets.
+func (x *CreatePolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy"}
+	ref.Name = x.PolicyName
+	ref.New = true
+	if x.Path != nil {
+		ref.Path = *x.Path
+	}
+	t.Refs = []api.Ref{ref}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a CreatePolicyVersionRequest acts on and the condition keys it sets.
+func (x *CreatePolicyVersionRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy-arn"}
+	ref.Name = x.PolicyArn
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a CreateRoleRequest acts on and the condition keys it sets.
+func (x *CreateRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	ref.New = true
+	if x.Path != nil {
+		ref.Path = *x.Path
+	}
+	t.Refs = []api.Ref{ref}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	if x.PermissionsBoundary != nil {
+		t.SetKey("iam:PermissionsBoundary", *x.PermissionsBoundary)
+	}
+	return t
+}
+
+// AuthzTarget is what a CreateSAMLProviderRequest acts on and the condition keys it sets.
+func (x *CreateSAMLProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a CreateServiceLinkedRoleRequest acts on and the condition keys it sets.
+func (x *CreateServiceLinkedRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	t.SetKey("iam:AWSServiceName", x.AWSServiceName)
+	return t
+}
+
+// AuthzTarget is what a CreateServiceSpecificCredentialRequest acts on and the condition keys it sets.
+func (x *CreateServiceSpecificCredentialRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CreateUserRequest acts on and the condition keys it sets.
+func (x *CreateUserRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	ref.New = true
+	if x.Path != nil {
+		ref.Path = *x.Path
+	}
+	t.Refs = []api.Ref{ref}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	if x.PermissionsBoundary != nil {
+		t.SetKey("iam:PermissionsBoundary", *x.PermissionsBoundary)
+	}
+	return t
+}
+
+// AuthzTarget is what a CreateVirtualMFADeviceRequest acts on and the condition keys it sets.
+func (x *CreateVirtualMFADeviceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a DeactivateMFADeviceRequest acts on and the condition keys it sets.
+func (x *DeactivateMFADeviceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteAccessKeyRequest acts on and the condition keys it sets.
+func (x *DeleteAccessKeyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteAccountAliasRequest acts on and the condition keys it sets.
+func (x *DeleteAccountAliasRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a DeleteGroupPolicyRequest acts on and the condition keys it sets.
+func (x *DeleteGroupPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteGroupRequest acts on and the condition keys it sets.
+func (x *DeleteGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteInstanceProfileRequest acts on and the condition keys it sets.
+func (x *DeleteInstanceProfileRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "instance-profile"}
+	ref.Name = x.InstanceProfileName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteLoginProfileRequest acts on and the condition keys it sets.
+func (x *DeleteLoginProfileRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteOpenIDConnectProviderRequest acts on and the condition keys it sets.
+func (x *DeleteOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a DeletePolicyRequest acts on and the condition keys it sets.
+func (x *DeletePolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy-arn"}
+	ref.Name = x.PolicyArn
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a DeletePolicyVersionRequest acts on and the condition keys it sets.
+func (x *DeletePolicyVersionRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy-arn"}
+	ref.Name = x.PolicyArn
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a DeleteRolePermissionsBoundaryRequest acts on and the condition keys it sets.
+func (x *DeleteRolePermissionsBoundaryRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteRolePolicyRequest acts on and the condition keys it sets.
+func (x *DeleteRolePolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteRoleRequest acts on and the condition keys it sets.
+func (x *DeleteRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteSAMLProviderRequest acts on and the condition keys it sets.
+func (x *DeleteSAMLProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a DeleteSSHPublicKeyRequest acts on and the condition keys it sets.
+func (x *DeleteSSHPublicKeyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteServerCertificateRequest acts on and the condition keys it sets.
+func (x *DeleteServerCertificateRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a DeleteServiceLinkedRoleRequest acts on and the condition keys it sets.
+func (x *DeleteServiceLinkedRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteServiceSpecificCredentialRequest acts on and the condition keys it sets.
+func (x *DeleteServiceSpecificCredentialRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteSigningCertificateRequest acts on and the condition keys it sets.
+func (x *DeleteSigningCertificateRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteUserPermissionsBoundaryRequest acts on and the condition keys it sets.
+func (x *DeleteUserPermissionsBoundaryRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteUserPolicyRequest acts on and the condition keys it sets.
+func (x *DeleteUserPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteUserRequest acts on and the condition keys it sets.
+func (x *DeleteUserRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteVirtualMFADeviceRequest acts on and the condition keys it sets.
+func (x *DeleteVirtualMFADeviceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a DetachGroupPolicyRequest acts on and the condition keys it sets.
+func (x *DetachGroupPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a DetachRolePolicyRequest acts on and the condition keys it sets.
+func (x *DetachRolePolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a DetachUserPolicyRequest acts on and the condition keys it sets.
+func (x *DetachUserPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a DisableOrganizationsRootCredentialsManagementRequest acts on and the condition keys it sets.
+func (x *DisableOrganizationsRootCredentialsManagementRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a DisableOrganizationsRootSessionsRequest acts on and the condition keys it sets.
+func (x *DisableOrganizationsRootSessionsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a EnableMFADeviceRequest acts on and the condition keys it sets.
+func (x *EnableMFADeviceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a EnableOrganizationsRootCredentialsManagementRequest acts on and the condition keys it sets.
+func (x *EnableOrganizationsRootCredentialsManagementRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a EnableOrganizationsRootSessionsRequest acts on and the condition keys it sets.
+func (x *EnableOrganizationsRootSessionsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GenerateOrganizationsAccessReportRequest acts on and the condition keys it sets.
+func (x *GenerateOrganizationsAccessReportRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GenerateServiceLastAccessedDetailsRequest acts on and the condition keys it sets.
+func (x *GenerateServiceLastAccessedDetailsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetAccessKeyLastUsedRequest acts on and the condition keys it sets.
+func (x *GetAccessKeyLastUsedRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "access-key"}
+	ref.Name = x.AccessKeyId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetAccountAuthorizationDetailsRequest acts on and the condition keys it sets.
+func (x *GetAccountAuthorizationDetailsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetContextKeysForCustomPolicyRequest acts on and the condition keys it sets.
+func (x *GetContextKeysForCustomPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetContextKeysForPrincipalPolicyRequest acts on and the condition keys it sets.
+func (x *GetContextKeysForPrincipalPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.PolicySourceArn
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetDelegationRequestRequest acts on and the condition keys it sets.
+func (x *GetDelegationRequestRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetGroupPolicyRequest acts on and the condition keys it sets.
+func (x *GetGroupPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetGroupRequest acts on and the condition keys it sets.
+func (x *GetGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetHumanReadableSummaryRequest acts on and the condition keys it sets.
+func (x *GetHumanReadableSummaryRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetInstanceProfileRequest acts on and the condition keys it sets.
+func (x *GetInstanceProfileRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "instance-profile"}
+	ref.Name = x.InstanceProfileName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetLoginProfileRequest acts on and the condition keys it sets.
+func (x *GetLoginProfileRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetMFADeviceRequest acts on and the condition keys it sets.
+func (x *GetMFADeviceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetOpenIDConnectProviderRequest acts on and the condition keys it sets.
+func (x *GetOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetOrganizationsAccessReportRequest acts on and the condition keys it sets.
+func (x *GetOrganizationsAccessReportRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetPolicyRequest acts on and the condition keys it sets.
+func (x *GetPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy-arn"}
+	ref.Name = x.PolicyArn
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a GetPolicyVersionRequest acts on and the condition keys it sets.
+func (x *GetPolicyVersionRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy-arn"}
+	ref.Name = x.PolicyArn
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a GetRolePolicyRequest acts on and the condition keys it sets.
+func (x *GetRolePolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetRoleRequest acts on and the condition keys it sets.
+func (x *GetRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetSAMLProviderRequest acts on and the condition keys it sets.
+func (x *GetSAMLProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetSSHPublicKeyRequest acts on and the condition keys it sets.
+func (x *GetSSHPublicKeyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetServerCertificateRequest acts on and the condition keys it sets.
+func (x *GetServerCertificateRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetServiceLastAccessedDetailsRequest acts on and the condition keys it sets.
+func (x *GetServiceLastAccessedDetailsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetServiceLastAccessedDetailsWithEntitiesRequest acts on and the condition keys it sets.
+func (x *GetServiceLastAccessedDetailsWithEntitiesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetServiceLinkedRoleDeletionStatusRequest acts on and the condition keys it sets.
+func (x *GetServiceLinkedRoleDeletionStatusRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetUserPolicyRequest acts on and the condition keys it sets.
+func (x *GetUserPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetUserRequest acts on and the condition keys it sets.
+func (x *GetUserRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListAccessKeysRequest acts on and the condition keys it sets.
+func (x *ListAccessKeysRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListAccountAliasesRequest acts on and the condition keys it sets.
+func (x *ListAccountAliasesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListAttachedGroupPoliciesRequest acts on and the condition keys it sets.
+func (x *ListAttachedGroupPoliciesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListAttachedRolePoliciesRequest acts on and the condition keys it sets.
+func (x *ListAttachedRolePoliciesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListAttachedUserPoliciesRequest acts on and the condition keys it sets.
+func (x *ListAttachedUserPoliciesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListDelegationRequestsRequest acts on and the condition keys it sets.
+func (x *ListDelegationRequestsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListEntitiesForPolicyRequest acts on and the condition keys it sets.
+func (x *ListEntitiesForPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy-arn"}
+	ref.Name = x.PolicyArn
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a ListGroupPoliciesRequest acts on and the condition keys it sets.
+func (x *ListGroupPoliciesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListGroupsForUserRequest acts on and the condition keys it sets.
+func (x *ListGroupsForUserRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListGroupsRequest acts on and the condition keys it sets.
+func (x *ListGroupsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListInstanceProfileTagsRequest acts on and the condition keys it sets.
+func (x *ListInstanceProfileTagsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "instance-profile"}
+	ref.Name = x.InstanceProfileName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListInstanceProfilesForRoleRequest acts on and the condition keys it sets.
+func (x *ListInstanceProfilesForRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListInstanceProfilesRequest acts on and the condition keys it sets.
+func (x *ListInstanceProfilesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListMFADeviceTagsRequest acts on and the condition keys it sets.
+func (x *ListMFADeviceTagsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListMFADevicesRequest acts on and the condition keys it sets.
+func (x *ListMFADevicesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListOpenIDConnectProviderTagsRequest acts on and the condition keys it sets.
+func (x *ListOpenIDConnectProviderTagsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListOpenIDConnectProvidersRequest acts on and the condition keys it sets.
+func (x *ListOpenIDConnectProvidersRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListOrganizationsFeaturesRequest acts on and the condition keys it sets.
+func (x *ListOrganizationsFeaturesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListPoliciesGrantingServiceAccessRequest acts on and the condition keys it sets.
+func (x *ListPoliciesGrantingServiceAccessRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListPoliciesRequest acts on and the condition keys it sets.
+func (x *ListPoliciesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListPolicyTagsRequest acts on and the condition keys it sets.
+func (x *ListPolicyTagsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy-arn"}
+	ref.Name = x.PolicyArn
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a ListPolicyVersionsRequest acts on and the condition keys it sets.
+func (x *ListPolicyVersionsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy-arn"}
+	ref.Name = x.PolicyArn
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a ListRolePoliciesRequest acts on and the condition keys it sets.
+func (x *ListRolePoliciesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListRoleTagsRequest acts on and the condition keys it sets.
+func (x *ListRoleTagsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListRolesRequest acts on and the condition keys it sets.
+func (x *ListRolesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListSAMLProviderTagsRequest acts on and the condition keys it sets.
+func (x *ListSAMLProviderTagsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListSAMLProvidersRequest acts on and the condition keys it sets.
+func (x *ListSAMLProvidersRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListSSHPublicKeysRequest acts on and the condition keys it sets.
+func (x *ListSSHPublicKeysRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListServerCertificateTagsRequest acts on and the condition keys it sets.
+func (x *ListServerCertificateTagsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListServerCertificatesRequest acts on and the condition keys it sets.
+func (x *ListServerCertificatesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListServiceSpecificCredentialsRequest acts on and the condition keys it sets.
+func (x *ListServiceSpecificCredentialsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListSigningCertificatesRequest acts on and the condition keys it sets.
+func (x *ListSigningCertificatesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListUserPoliciesRequest acts on and the condition keys it sets.
+func (x *ListUserPoliciesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListUserTagsRequest acts on and the condition keys it sets.
+func (x *ListUserTagsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListUsersRequest acts on and the condition keys it sets.
+func (x *ListUsersRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListVirtualMFADevicesRequest acts on and the condition keys it sets.
+func (x *ListVirtualMFADevicesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a PutGroupPolicyRequest acts on and the condition keys it sets.
+func (x *PutGroupPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a PutRolePermissionsBoundaryRequest acts on and the condition keys it sets.
+func (x *PutRolePermissionsBoundaryRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PermissionsBoundary", x.PermissionsBoundary)
+	return t
+}
+
+// AuthzTarget is what a PutRolePolicyRequest acts on and the condition keys it sets.
+func (x *PutRolePolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a PutUserPermissionsBoundaryRequest acts on and the condition keys it sets.
+func (x *PutUserPermissionsBoundaryRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PermissionsBoundary", x.PermissionsBoundary)
+	return t
+}
+
+// AuthzTarget is what a PutUserPolicyRequest acts on and the condition keys it sets.
+func (x *PutUserPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a RejectDelegationRequestRequest acts on and the condition keys it sets.
+func (x *RejectDelegationRequestRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a RemoveClientIDFromOpenIDConnectProviderRequest acts on and the condition keys it sets.
+func (x *RemoveClientIDFromOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a RemoveRoleFromInstanceProfileRequest acts on and the condition keys it sets.
+func (x *RemoveRoleFromInstanceProfileRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a RemoveUserFromGroupRequest acts on and the condition keys it sets.
+func (x *RemoveUserFromGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ResetServiceSpecificCredentialRequest acts on and the condition keys it sets.
+func (x *ResetServiceSpecificCredentialRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ResyncMFADeviceRequest acts on and the condition keys it sets.
+func (x *ResyncMFADeviceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a SendDelegationTokenRequest acts on and the condition keys it sets.
+func (x *SendDelegationTokenRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a SetDefaultPolicyVersionRequest acts on and the condition keys it sets.
+func (x *SetDefaultPolicyVersionRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy-arn"}
+	ref.Name = x.PolicyArn
+	t.Refs = []api.Ref{ref}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a SetSecurityTokenServicePreferencesRequest acts on and the condition keys it sets.
+func (x *SetSecurityTokenServicePreferencesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a SimulateCustomPolicyRequest acts on and the condition keys it sets.
+func (x *SimulateCustomPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a SimulatePrincipalPolicyRequest acts on and the condition keys it sets.
+func (x *SimulatePrincipalPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.PolicySourceArn
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a TagInstanceProfileRequest acts on and the condition keys it sets.
+func (x *TagInstanceProfileRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "instance-profile"}
+	ref.Name = x.InstanceProfileName
+	t.Refs = []api.Ref{ref}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a TagMFADeviceRequest acts on and the condition keys it sets.
+func (x *TagMFADeviceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a TagOpenIDConnectProviderRequest acts on and the condition keys it sets.
+func (x *TagOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a TagPolicyRequest acts on and the condition keys it sets.
+func (x *TagPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy-arn"}
+	ref.Name = x.PolicyArn
+	t.Refs = []api.Ref{ref}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a TagRoleRequest acts on and the condition keys it sets.
+func (x *TagRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a TagSAMLProviderRequest acts on and the condition keys it sets.
+func (x *TagSAMLProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a TagServerCertificateRequest acts on and the condition keys it sets.
+func (x *TagServerCertificateRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a TagUserRequest acts on and the condition keys it sets.
+func (x *TagUserRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a UntagInstanceProfileRequest acts on and the condition keys it sets.
+func (x *UntagInstanceProfileRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "instance-profile"}
+	ref.Name = x.InstanceProfileName
+	t.Refs = []api.Ref{ref}
+	if x.TagKeys != nil {
+		t.SetKey("aws:TagKeys", x.TagKeys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a UntagMFADeviceRequest acts on and the condition keys it sets.
+func (x *UntagMFADeviceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if x.TagKeys != nil {
+		t.SetKey("aws:TagKeys", x.TagKeys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a UntagOpenIDConnectProviderRequest acts on and the condition keys it sets.
+func (x *UntagOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if x.TagKeys != nil {
+		t.SetKey("aws:TagKeys", x.TagKeys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a UntagPolicyRequest acts on and the condition keys it sets.
+func (x *UntagPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "policy-arn"}
+	ref.Name = x.PolicyArn
+	t.Refs = []api.Ref{ref}
+	if x.TagKeys != nil {
+		t.SetKey("aws:TagKeys", x.TagKeys...)
+	}
+	t.SetKey("iam:PolicyARN", x.PolicyArn)
+	return t
+}
+
+// AuthzTarget is what a UntagRoleRequest acts on and the condition keys it sets.
+func (x *UntagRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	if x.TagKeys != nil {
+		t.SetKey("aws:TagKeys", x.TagKeys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a UntagSAMLProviderRequest acts on and the condition keys it sets.
+func (x *UntagSAMLProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if x.TagKeys != nil {
+		t.SetKey("aws:TagKeys", x.TagKeys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a UntagServerCertificateRequest acts on and the condition keys it sets.
+func (x *UntagServerCertificateRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if x.TagKeys != nil {
+		t.SetKey("aws:TagKeys", x.TagKeys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a UntagUserRequest acts on and the condition keys it sets.
+func (x *UntagUserRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	if x.TagKeys != nil {
+		t.SetKey("aws:TagKeys", x.TagKeys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a UpdateAccessKeyRequest acts on and the condition keys it sets.
+func (x *UpdateAccessKeyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateAccountPasswordPolicyRequest acts on and the condition keys it sets.
+func (x *UpdateAccountPasswordPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a UpdateAssumeRolePolicyRequest acts on and the condition keys it sets.
+func (x *UpdateAssumeRolePolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateDelegationRequestRequest acts on and the condition keys it sets.
+func (x *UpdateDelegationRequestRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a UpdateGroupRequest acts on and the condition keys it sets.
+func (x *UpdateGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "group"}
+	ref.Name = x.GroupName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateLoginProfileRequest acts on and the condition keys it sets.
+func (x *UpdateLoginProfileRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateOpenIDConnectProviderThumbprintRequest acts on and the condition keys it sets.
+func (x *UpdateOpenIDConnectProviderThumbprintRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a UpdateRoleDescriptionRequest acts on and the condition keys it sets.
+func (x *UpdateRoleDescriptionRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateRoleRequest acts on and the condition keys it sets.
+func (x *UpdateRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "role"}
+	ref.Name = x.RoleName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateSAMLProviderRequest acts on and the condition keys it sets.
+func (x *UpdateSAMLProviderRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a UpdateSSHPublicKeyRequest acts on and the condition keys it sets.
+func (x *UpdateSSHPublicKeyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateServerCertificateRequest acts on and the condition keys it sets.
+func (x *UpdateServerCertificateRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a UpdateServiceSpecificCredentialRequest acts on and the condition keys it sets.
+func (x *UpdateServiceSpecificCredentialRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateSigningCertificateRequest acts on and the condition keys it sets.
+func (x *UpdateSigningCertificateRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateUserRequest acts on and the condition keys it sets.
+func (x *UpdateUserRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UploadSSHPublicKeyRequest acts on and the condition keys it sets.
+func (x *UploadSSHPublicKeyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	ref.Name = x.UserName
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UploadServerCertificateRequest acts on and the condition keys it sets.
+func (x *UploadServerCertificateRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a UploadSigningCertificateRequest acts on and the condition keys it sets.
+func (x *UploadSigningCertificateRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "user"}
+	if x.UserName != nil {
+		ref.Name = *x.UserName
+	}
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// Operations binds the service's handlers into the frame the server
+// runs: for each operation, bind the validated document to the typed
+// input once, name its target for authorization (the service's
+// <Operation>Target hook where it has one, else the input's
+// AuthzTarget), and call the handler with the same input.
+func Operations(svc API) map[string]*api.Operation {
+	return map[string]*api.Operation{
+		"AcceptDelegationRequest": {
+			Name: "AcceptDelegationRequest",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AcceptDelegationRequestRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AcceptDelegationRequestTarget(context.Context, *reqctx.Request, *AcceptDelegationRequestRequest) (*api.Target, error)
+				}); ok {
+					return h.AcceptDelegationRequestTarget(ctx, req, in.(*AcceptDelegationRequestRequest))
+				}
+				return in.(*AcceptDelegationRequestRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.AcceptDelegationRequest(ctx, in.(*AcceptDelegationRequestRequest))
+			},
+		},
+		"AddClientIDToOpenIDConnectProvider": {
+			Name: "AddClientIDToOpenIDConnectProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AddClientIDToOpenIDConnectProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AddClientIDToOpenIDConnectProviderTarget(context.Context, *reqctx.Request, *AddClientIDToOpenIDConnectProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.AddClientIDToOpenIDConnectProviderTarget(ctx, req, in.(*AddClientIDToOpenIDConnectProviderRequest))
+				}
+				return in.(*AddClientIDToOpenIDConnectProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.AddClientIDToOpenIDConnectProvider(ctx, in.(*AddClientIDToOpenIDConnectProviderRequest))
+			},
+		},
+		"AddRoleToInstanceProfile": {
+			Name: "AddRoleToInstanceProfile",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AddRoleToInstanceProfileRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AddRoleToInstanceProfileTarget(context.Context, *reqctx.Request, *AddRoleToInstanceProfileRequest) (*api.Target, error)
+				}); ok {
+					return h.AddRoleToInstanceProfileTarget(ctx, req, in.(*AddRoleToInstanceProfileRequest))
+				}
+				return in.(*AddRoleToInstanceProfileRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.AddRoleToInstanceProfile(ctx, in.(*AddRoleToInstanceProfileRequest))
+			},
+		},
+		"AddUserToGroup": {
+			Name: "AddUserToGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AddUserToGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AddUserToGroupTarget(context.Context, *reqctx.Request, *AddUserToGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.AddUserToGroupTarget(ctx, req, in.(*AddUserToGroupRequest))
+				}
+				return in.(*AddUserToGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.AddUserToGroup(ctx, in.(*AddUserToGroupRequest))
+			},
+		},
+		"AssociateDelegationRequest": {
+			Name: "AssociateDelegationRequest",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AssociateDelegationRequestRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AssociateDelegationRequestTarget(context.Context, *reqctx.Request, *AssociateDelegationRequestRequest) (*api.Target, error)
+				}); ok {
+					return h.AssociateDelegationRequestTarget(ctx, req, in.(*AssociateDelegationRequestRequest))
+				}
+				return in.(*AssociateDelegationRequestRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.AssociateDelegationRequest(ctx, in.(*AssociateDelegationRequestRequest))
+			},
+		},
+		"AttachGroupPolicy": {
+			Name: "AttachGroupPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AttachGroupPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AttachGroupPolicyTarget(context.Context, *reqctx.Request, *AttachGroupPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.AttachGroupPolicyTarget(ctx, req, in.(*AttachGroupPolicyRequest))
+				}
+				return in.(*AttachGroupPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.AttachGroupPolicy(ctx, in.(*AttachGroupPolicyRequest))
+			},
+		},
+		"AttachRolePolicy": {
+			Name: "AttachRolePolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AttachRolePolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AttachRolePolicyTarget(context.Context, *reqctx.Request, *AttachRolePolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.AttachRolePolicyTarget(ctx, req, in.(*AttachRolePolicyRequest))
+				}
+				return in.(*AttachRolePolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.AttachRolePolicy(ctx, in.(*AttachRolePolicyRequest))
+			},
+		},
+		"AttachUserPolicy": {
+			Name: "AttachUserPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AttachUserPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AttachUserPolicyTarget(context.Context, *reqctx.Request, *AttachUserPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.AttachUserPolicyTarget(ctx, req, in.(*AttachUserPolicyRequest))
+				}
+				return in.(*AttachUserPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.AttachUserPolicy(ctx, in.(*AttachUserPolicyRequest))
+			},
+		},
+		"ChangePassword": {
+			Name: "ChangePassword",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ChangePasswordRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ChangePasswordTarget(context.Context, *reqctx.Request, *ChangePasswordRequest) (*api.Target, error)
+				}); ok {
+					return h.ChangePasswordTarget(ctx, req, in.(*ChangePasswordRequest))
+				}
+				return in.(*ChangePasswordRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.ChangePassword(ctx, in.(*ChangePasswordRequest))
+			},
+		},
+		"CreateAccessKey": {
+			Name: "CreateAccessKey",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateAccessKeyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateAccessKeyTarget(context.Context, *reqctx.Request, *CreateAccessKeyRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateAccessKeyTarget(ctx, req, in.(*CreateAccessKeyRequest))
+				}
+				return in.(*CreateAccessKeyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateAccessKey(ctx, in.(*CreateAccessKeyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateAccountAlias": {
+			Name: "CreateAccountAlias",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateAccountAliasRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateAccountAliasTarget(context.Context, *reqctx.Request, *CreateAccountAliasRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateAccountAliasTarget(ctx, req, in.(*CreateAccountAliasRequest))
+				}
+				return in.(*CreateAccountAliasRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.CreateAccountAlias(ctx, in.(*CreateAccountAliasRequest))
+			},
+		},
+		"CreateDelegationRequest": {
+			Name: "CreateDelegationRequest",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateDelegationRequestRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateDelegationRequestTarget(context.Context, *reqctx.Request, *CreateDelegationRequestRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateDelegationRequestTarget(ctx, req, in.(*CreateDelegationRequestRequest))
+				}
+				return in.(*CreateDelegationRequestRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateDelegationRequest(ctx, in.(*CreateDelegationRequestRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateGroup": {
+			Name: "CreateGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateGroupTarget(context.Context, *reqctx.Request, *CreateGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateGroupTarget(ctx, req, in.(*CreateGroupRequest))
+				}
+				return in.(*CreateGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateGroup(ctx, in.(*CreateGroupRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateInstanceProfile": {
+			Name: "CreateInstanceProfile",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateInstanceProfileRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateInstanceProfileTarget(context.Context, *reqctx.Request, *CreateInstanceProfileRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateInstanceProfileTarget(ctx, req, in.(*CreateInstanceProfileRequest))
+				}
+				return in.(*CreateInstanceProfileRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateInstanceProfile(ctx, in.(*CreateInstanceProfileRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateLoginProfile": {
+			Name: "CreateLoginProfile",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateLoginProfileRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateLoginProfileTarget(context.Context, *reqctx.Request, *CreateLoginProfileRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateLoginProfileTarget(ctx, req, in.(*CreateLoginProfileRequest))
+				}
+				return in.(*CreateLoginProfileRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateLoginProfile(ctx, in.(*CreateLoginProfileRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateOpenIDConnectProvider": {
+			Name: "CreateOpenIDConnectProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateOpenIDConnectProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateOpenIDConnectProviderTarget(context.Context, *reqctx.Request, *CreateOpenIDConnectProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateOpenIDConnectProviderTarget(ctx, req, in.(*CreateOpenIDConnectProviderRequest))
+				}
+				return in.(*CreateOpenIDConnectProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateOpenIDConnectProvider(ctx, in.(*CreateOpenIDConnectProviderRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreatePolicy": {
+			Name: "CreatePolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreatePolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreatePolicyTarget(context.Context, *reqctx.Request, *CreatePolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.CreatePolicyTarget(ctx, req, in.(*CreatePolicyRequest))
+				}
+				return in.(*CreatePolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreatePolicy(ctx, in.(*CreatePolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreatePolicyVersion": {
+			Name: "CreatePolicyVersion",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreatePolicyVersionRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreatePolicyVersionTarget(context.Context, *reqctx.Request, *CreatePolicyVersionRequest) (*api.Target, error)
+				}); ok {
+					return h.CreatePolicyVersionTarget(ctx, req, in.(*CreatePolicyVersionRequest))
+				}
+				return in.(*CreatePolicyVersionRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreatePolicyVersion(ctx, in.(*CreatePolicyVersionRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateRole": {
+			Name: "CreateRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateRoleTarget(context.Context, *reqctx.Request, *CreateRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateRoleTarget(ctx, req, in.(*CreateRoleRequest))
+				}
+				return in.(*CreateRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateRole(ctx, in.(*CreateRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateSAMLProvider": {
+			Name: "CreateSAMLProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateSAMLProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateSAMLProviderTarget(context.Context, *reqctx.Request, *CreateSAMLProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateSAMLProviderTarget(ctx, req, in.(*CreateSAMLProviderRequest))
+				}
+				return in.(*CreateSAMLProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateSAMLProvider(ctx, in.(*CreateSAMLProviderRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateServiceLinkedRole": {
+			Name: "CreateServiceLinkedRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateServiceLinkedRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateServiceLinkedRoleTarget(context.Context, *reqctx.Request, *CreateServiceLinkedRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateServiceLinkedRoleTarget(ctx, req, in.(*CreateServiceLinkedRoleRequest))
+				}
+				return in.(*CreateServiceLinkedRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateServiceLinkedRole(ctx, in.(*CreateServiceLinkedRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateServiceSpecificCredential": {
+			Name: "CreateServiceSpecificCredential",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateServiceSpecificCredentialRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateServiceSpecificCredentialTarget(context.Context, *reqctx.Request, *CreateServiceSpecificCredentialRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateServiceSpecificCredentialTarget(ctx, req, in.(*CreateServiceSpecificCredentialRequest))
+				}
+				return in.(*CreateServiceSpecificCredentialRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateServiceSpecificCredential(ctx, in.(*CreateServiceSpecificCredentialRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateUser": {
+			Name: "CreateUser",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateUserRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateUserTarget(context.Context, *reqctx.Request, *CreateUserRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateUserTarget(ctx, req, in.(*CreateUserRequest))
+				}
+				return in.(*CreateUserRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateUser(ctx, in.(*CreateUserRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateVirtualMFADevice": {
+			Name: "CreateVirtualMFADevice",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateVirtualMFADeviceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateVirtualMFADeviceTarget(context.Context, *reqctx.Request, *CreateVirtualMFADeviceRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateVirtualMFADeviceTarget(ctx, req, in.(*CreateVirtualMFADeviceRequest))
+				}
+				return in.(*CreateVirtualMFADeviceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateVirtualMFADevice(ctx, in.(*CreateVirtualMFADeviceRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeactivateMFADevice": {
+			Name: "DeactivateMFADevice",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeactivateMFADeviceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeactivateMFADeviceTarget(context.Context, *reqctx.Request, *DeactivateMFADeviceRequest) (*api.Target, error)
+				}); ok {
+					return h.DeactivateMFADeviceTarget(ctx, req, in.(*DeactivateMFADeviceRequest))
+				}
+				return in.(*DeactivateMFADeviceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeactivateMFADevice(ctx, in.(*DeactivateMFADeviceRequest))
+			},
+		},
+		"DeleteAccessKey": {
+			Name: "DeleteAccessKey",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteAccessKeyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteAccessKeyTarget(context.Context, *reqctx.Request, *DeleteAccessKeyRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteAccessKeyTarget(ctx, req, in.(*DeleteAccessKeyRequest))
+				}
+				return in.(*DeleteAccessKeyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteAccessKey(ctx, in.(*DeleteAccessKeyRequest))
+			},
+		},
+		"DeleteAccountAlias": {
+			Name: "DeleteAccountAlias",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteAccountAliasRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteAccountAliasTarget(context.Context, *reqctx.Request, *DeleteAccountAliasRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteAccountAliasTarget(ctx, req, in.(*DeleteAccountAliasRequest))
+				}
+				return in.(*DeleteAccountAliasRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteAccountAlias(ctx, in.(*DeleteAccountAliasRequest))
+			},
+		},
+		"DeleteAccountPasswordPolicy": {
+			Name: "DeleteAccountPasswordPolicy",
+			Bind: func(map[string]any) (any, error) { return nil, nil },
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteAccountPasswordPolicyTarget(context.Context, *reqctx.Request) (*api.Target, error)
+				}); ok {
+					return h.DeleteAccountPasswordPolicyTarget(ctx, req)
+				}
+				return &api.Target{}, nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteAccountPasswordPolicy(ctx)
+			},
+		},
+		"DeleteGroup": {
+			Name: "DeleteGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteGroupTarget(context.Context, *reqctx.Request, *DeleteGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteGroupTarget(ctx, req, in.(*DeleteGroupRequest))
+				}
+				return in.(*DeleteGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteGroup(ctx, in.(*DeleteGroupRequest))
+			},
+		},
+		"DeleteGroupPolicy": {
+			Name: "DeleteGroupPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteGroupPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteGroupPolicyTarget(context.Context, *reqctx.Request, *DeleteGroupPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteGroupPolicyTarget(ctx, req, in.(*DeleteGroupPolicyRequest))
+				}
+				return in.(*DeleteGroupPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteGroupPolicy(ctx, in.(*DeleteGroupPolicyRequest))
+			},
+		},
+		"DeleteInstanceProfile": {
+			Name: "DeleteInstanceProfile",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteInstanceProfileRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteInstanceProfileTarget(context.Context, *reqctx.Request, *DeleteInstanceProfileRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteInstanceProfileTarget(ctx, req, in.(*DeleteInstanceProfileRequest))
+				}
+				return in.(*DeleteInstanceProfileRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteInstanceProfile(ctx, in.(*DeleteInstanceProfileRequest))
+			},
+		},
+		"DeleteLoginProfile": {
+			Name: "DeleteLoginProfile",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteLoginProfileRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteLoginProfileTarget(context.Context, *reqctx.Request, *DeleteLoginProfileRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteLoginProfileTarget(ctx, req, in.(*DeleteLoginProfileRequest))
+				}
+				return in.(*DeleteLoginProfileRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteLoginProfile(ctx, in.(*DeleteLoginProfileRequest))
+			},
+		},
+		"DeleteOpenIDConnectProvider": {
+			Name: "DeleteOpenIDConnectProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteOpenIDConnectProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteOpenIDConnectProviderTarget(context.Context, *reqctx.Request, *DeleteOpenIDConnectProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteOpenIDConnectProviderTarget(ctx, req, in.(*DeleteOpenIDConnectProviderRequest))
+				}
+				return in.(*DeleteOpenIDConnectProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteOpenIDConnectProvider(ctx, in.(*DeleteOpenIDConnectProviderRequest))
+			},
+		},
+		"DeletePolicy": {
+			Name: "DeletePolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeletePolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeletePolicyTarget(context.Context, *reqctx.Request, *DeletePolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.DeletePolicyTarget(ctx, req, in.(*DeletePolicyRequest))
+				}
+				return in.(*DeletePolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeletePolicy(ctx, in.(*DeletePolicyRequest))
+			},
+		},
+		"DeletePolicyVersion": {
+			Name: "DeletePolicyVersion",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeletePolicyVersionRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeletePolicyVersionTarget(context.Context, *reqctx.Request, *DeletePolicyVersionRequest) (*api.Target, error)
+				}); ok {
+					return h.DeletePolicyVersionTarget(ctx, req, in.(*DeletePolicyVersionRequest))
+				}
+				return in.(*DeletePolicyVersionRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeletePolicyVersion(ctx, in.(*DeletePolicyVersionRequest))
+			},
+		},
+		"DeleteRole": {
+			Name: "DeleteRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteRoleTarget(context.Context, *reqctx.Request, *DeleteRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteRoleTarget(ctx, req, in.(*DeleteRoleRequest))
+				}
+				return in.(*DeleteRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteRole(ctx, in.(*DeleteRoleRequest))
+			},
+		},
+		"DeleteRolePermissionsBoundary": {
+			Name: "DeleteRolePermissionsBoundary",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteRolePermissionsBoundaryRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteRolePermissionsBoundaryTarget(context.Context, *reqctx.Request, *DeleteRolePermissionsBoundaryRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteRolePermissionsBoundaryTarget(ctx, req, in.(*DeleteRolePermissionsBoundaryRequest))
+				}
+				return in.(*DeleteRolePermissionsBoundaryRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteRolePermissionsBoundary(ctx, in.(*DeleteRolePermissionsBoundaryRequest))
+			},
+		},
+		"DeleteRolePolicy": {
+			Name: "DeleteRolePolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteRolePolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteRolePolicyTarget(context.Context, *reqctx.Request, *DeleteRolePolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteRolePolicyTarget(ctx, req, in.(*DeleteRolePolicyRequest))
+				}
+				return in.(*DeleteRolePolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteRolePolicy(ctx, in.(*DeleteRolePolicyRequest))
+			},
+		},
+		"DeleteSAMLProvider": {
+			Name: "DeleteSAMLProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteSAMLProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteSAMLProviderTarget(context.Context, *reqctx.Request, *DeleteSAMLProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteSAMLProviderTarget(ctx, req, in.(*DeleteSAMLProviderRequest))
+				}
+				return in.(*DeleteSAMLProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteSAMLProvider(ctx, in.(*DeleteSAMLProviderRequest))
+			},
+		},
+		"DeleteSSHPublicKey": {
+			Name: "DeleteSSHPublicKey",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteSSHPublicKeyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteSSHPublicKeyTarget(context.Context, *reqctx.Request, *DeleteSSHPublicKeyRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteSSHPublicKeyTarget(ctx, req, in.(*DeleteSSHPublicKeyRequest))
+				}
+				return in.(*DeleteSSHPublicKeyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteSSHPublicKey(ctx, in.(*DeleteSSHPublicKeyRequest))
+			},
+		},
+		"DeleteServerCertificate": {
+			Name: "DeleteServerCertificate",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteServerCertificateRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteServerCertificateTarget(context.Context, *reqctx.Request, *DeleteServerCertificateRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteServerCertificateTarget(ctx, req, in.(*DeleteServerCertificateRequest))
+				}
+				return in.(*DeleteServerCertificateRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteServerCertificate(ctx, in.(*DeleteServerCertificateRequest))
+			},
+		},
+		"DeleteServiceLinkedRole": {
+			Name: "DeleteServiceLinkedRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteServiceLinkedRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteServiceLinkedRoleTarget(context.Context, *reqctx.Request, *DeleteServiceLinkedRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteServiceLinkedRoleTarget(ctx, req, in.(*DeleteServiceLinkedRoleRequest))
+				}
+				return in.(*DeleteServiceLinkedRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteServiceLinkedRole(ctx, in.(*DeleteServiceLinkedRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteServiceSpecificCredential": {
+			Name: "DeleteServiceSpecificCredential",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteServiceSpecificCredentialRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteServiceSpecificCredentialTarget(context.Context, *reqctx.Request, *DeleteServiceSpecificCredentialRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteServiceSpecificCredentialTarget(ctx, req, in.(*DeleteServiceSpecificCredentialRequest))
+				}
+				return in.(*DeleteServiceSpecificCredentialRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteServiceSpecificCredential(ctx, in.(*DeleteServiceSpecificCredentialRequest))
+			},
+		},
+		"DeleteSigningCertificate": {
+			Name: "DeleteSigningCertificate",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteSigningCertificateRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteSigningCertificateTarget(context.Context, *reqctx.Request, *DeleteSigningCertificateRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteSigningCertificateTarget(ctx, req, in.(*DeleteSigningCertificateRequest))
+				}
+				return in.(*DeleteSigningCertificateRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteSigningCertificate(ctx, in.(*DeleteSigningCertificateRequest))
+			},
+		},
+		"DeleteUser": {
+			Name: "DeleteUser",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteUserRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteUserTarget(context.Context, *reqctx.Request, *DeleteUserRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteUserTarget(ctx, req, in.(*DeleteUserRequest))
+				}
+				return in.(*DeleteUserRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteUser(ctx, in.(*DeleteUserRequest))
+			},
+		},
+		"DeleteUserPermissionsBoundary": {
+			Name: "DeleteUserPermissionsBoundary",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteUserPermissionsBoundaryRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteUserPermissionsBoundaryTarget(context.Context, *reqctx.Request, *DeleteUserPermissionsBoundaryRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteUserPermissionsBoundaryTarget(ctx, req, in.(*DeleteUserPermissionsBoundaryRequest))
+				}
+				return in.(*DeleteUserPermissionsBoundaryRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteUserPermissionsBoundary(ctx, in.(*DeleteUserPermissionsBoundaryRequest))
+			},
+		},
+		"DeleteUserPolicy": {
+			Name: "DeleteUserPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteUserPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteUserPolicyTarget(context.Context, *reqctx.Request, *DeleteUserPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteUserPolicyTarget(ctx, req, in.(*DeleteUserPolicyRequest))
+				}
+				return in.(*DeleteUserPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteUserPolicy(ctx, in.(*DeleteUserPolicyRequest))
+			},
+		},
+		"DeleteVirtualMFADevice": {
+			Name: "DeleteVirtualMFADevice",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteVirtualMFADeviceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteVirtualMFADeviceTarget(context.Context, *reqctx.Request, *DeleteVirtualMFADeviceRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteVirtualMFADeviceTarget(ctx, req, in.(*DeleteVirtualMFADeviceRequest))
+				}
+				return in.(*DeleteVirtualMFADeviceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DeleteVirtualMFADevice(ctx, in.(*DeleteVirtualMFADeviceRequest))
+			},
+		},
+		"DetachGroupPolicy": {
+			Name: "DetachGroupPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DetachGroupPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DetachGroupPolicyTarget(context.Context, *reqctx.Request, *DetachGroupPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.DetachGroupPolicyTarget(ctx, req, in.(*DetachGroupPolicyRequest))
+				}
+				return in.(*DetachGroupPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DetachGroupPolicy(ctx, in.(*DetachGroupPolicyRequest))
+			},
+		},
+		"DetachRolePolicy": {
+			Name: "DetachRolePolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DetachRolePolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DetachRolePolicyTarget(context.Context, *reqctx.Request, *DetachRolePolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.DetachRolePolicyTarget(ctx, req, in.(*DetachRolePolicyRequest))
+				}
+				return in.(*DetachRolePolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DetachRolePolicy(ctx, in.(*DetachRolePolicyRequest))
+			},
+		},
+		"DetachUserPolicy": {
+			Name: "DetachUserPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DetachUserPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DetachUserPolicyTarget(context.Context, *reqctx.Request, *DetachUserPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.DetachUserPolicyTarget(ctx, req, in.(*DetachUserPolicyRequest))
+				}
+				return in.(*DetachUserPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DetachUserPolicy(ctx, in.(*DetachUserPolicyRequest))
+			},
+		},
+		"DisableOrganizationsRootCredentialsManagement": {
+			Name: "DisableOrganizationsRootCredentialsManagement",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DisableOrganizationsRootCredentialsManagementRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DisableOrganizationsRootCredentialsManagementTarget(context.Context, *reqctx.Request, *DisableOrganizationsRootCredentialsManagementRequest) (*api.Target, error)
+				}); ok {
+					return h.DisableOrganizationsRootCredentialsManagementTarget(ctx, req, in.(*DisableOrganizationsRootCredentialsManagementRequest))
+				}
+				return in.(*DisableOrganizationsRootCredentialsManagementRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DisableOrganizationsRootCredentialsManagement(ctx, in.(*DisableOrganizationsRootCredentialsManagementRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DisableOrganizationsRootSessions": {
+			Name: "DisableOrganizationsRootSessions",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DisableOrganizationsRootSessionsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DisableOrganizationsRootSessionsTarget(context.Context, *reqctx.Request, *DisableOrganizationsRootSessionsRequest) (*api.Target, error)
+				}); ok {
+					return h.DisableOrganizationsRootSessionsTarget(ctx, req, in.(*DisableOrganizationsRootSessionsRequest))
+				}
+				return in.(*DisableOrganizationsRootSessionsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DisableOrganizationsRootSessions(ctx, in.(*DisableOrganizationsRootSessionsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DisableOutboundWebIdentityFederation": {
+			Name: "DisableOutboundWebIdentityFederation",
+			Bind: func(map[string]any) (any, error) { return nil, nil },
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DisableOutboundWebIdentityFederationTarget(context.Context, *reqctx.Request) (*api.Target, error)
+				}); ok {
+					return h.DisableOutboundWebIdentityFederationTarget(ctx, req)
+				}
+				return &api.Target{}, nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.DisableOutboundWebIdentityFederation(ctx)
+			},
+		},
+		"EnableMFADevice": {
+			Name: "EnableMFADevice",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(EnableMFADeviceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					EnableMFADeviceTarget(context.Context, *reqctx.Request, *EnableMFADeviceRequest) (*api.Target, error)
+				}); ok {
+					return h.EnableMFADeviceTarget(ctx, req, in.(*EnableMFADeviceRequest))
+				}
+				return in.(*EnableMFADeviceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.EnableMFADevice(ctx, in.(*EnableMFADeviceRequest))
+			},
+		},
+		"EnableOrganizationsRootCredentialsManagement": {
+			Name: "EnableOrganizationsRootCredentialsManagement",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(EnableOrganizationsRootCredentialsManagementRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					EnableOrganizationsRootCredentialsManagementTarget(context.Context, *reqctx.Request, *EnableOrganizationsRootCredentialsManagementRequest) (*api.Target, error)
+				}); ok {
+					return h.EnableOrganizationsRootCredentialsManagementTarget(ctx, req, in.(*EnableOrganizationsRootCredentialsManagementRequest))
+				}
+				return in.(*EnableOrganizationsRootCredentialsManagementRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.EnableOrganizationsRootCredentialsManagement(ctx, in.(*EnableOrganizationsRootCredentialsManagementRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"EnableOrganizationsRootSessions": {
+			Name: "EnableOrganizationsRootSessions",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(EnableOrganizationsRootSessionsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					EnableOrganizationsRootSessionsTarget(context.Context, *reqctx.Request, *EnableOrganizationsRootSessionsRequest) (*api.Target, error)
+				}); ok {
+					return h.EnableOrganizationsRootSessionsTarget(ctx, req, in.(*EnableOrganizationsRootSessionsRequest))
+				}
+				return in.(*EnableOrganizationsRootSessionsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.EnableOrganizationsRootSessions(ctx, in.(*EnableOrganizationsRootSessionsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"EnableOutboundWebIdentityFederation": {
+			Name: "EnableOutboundWebIdentityFederation",
+			Bind: func(map[string]any) (any, error) { return nil, nil },
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					EnableOutboundWebIdentityFederationTarget(context.Context, *reqctx.Request) (*api.Target, error)
+				}); ok {
+					return h.EnableOutboundWebIdentityFederationTarget(ctx, req)
+				}
+				return &api.Target{}, nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.EnableOutboundWebIdentityFederation(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GenerateCredentialReport": {
+			Name: "GenerateCredentialReport",
+			Bind: func(map[string]any) (any, error) { return nil, nil },
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GenerateCredentialReportTarget(context.Context, *reqctx.Request) (*api.Target, error)
+				}); ok {
+					return h.GenerateCredentialReportTarget(ctx, req)
+				}
+				return &api.Target{}, nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GenerateCredentialReport(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GenerateOrganizationsAccessReport": {
+			Name: "GenerateOrganizationsAccessReport",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GenerateOrganizationsAccessReportRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GenerateOrganizationsAccessReportTarget(context.Context, *reqctx.Request, *GenerateOrganizationsAccessReportRequest) (*api.Target, error)
+				}); ok {
+					return h.GenerateOrganizationsAccessReportTarget(ctx, req, in.(*GenerateOrganizationsAccessReportRequest))
+				}
+				return in.(*GenerateOrganizationsAccessReportRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GenerateOrganizationsAccessReport(ctx, in.(*GenerateOrganizationsAccessReportRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GenerateServiceLastAccessedDetails": {
+			Name: "GenerateServiceLastAccessedDetails",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GenerateServiceLastAccessedDetailsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GenerateServiceLastAccessedDetailsTarget(context.Context, *reqctx.Request, *GenerateServiceLastAccessedDetailsRequest) (*api.Target, error)
+				}); ok {
+					return h.GenerateServiceLastAccessedDetailsTarget(ctx, req, in.(*GenerateServiceLastAccessedDetailsRequest))
+				}
+				return in.(*GenerateServiceLastAccessedDetailsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GenerateServiceLastAccessedDetails(ctx, in.(*GenerateServiceLastAccessedDetailsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetAccessKeyLastUsed": {
+			Name: "GetAccessKeyLastUsed",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetAccessKeyLastUsedRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetAccessKeyLastUsedTarget(context.Context, *reqctx.Request, *GetAccessKeyLastUsedRequest) (*api.Target, error)
+				}); ok {
+					return h.GetAccessKeyLastUsedTarget(ctx, req, in.(*GetAccessKeyLastUsedRequest))
+				}
+				return in.(*GetAccessKeyLastUsedRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetAccessKeyLastUsed(ctx, in.(*GetAccessKeyLastUsedRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetAccountAuthorizationDetails": {
+			Name: "GetAccountAuthorizationDetails",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetAccountAuthorizationDetailsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetAccountAuthorizationDetailsTarget(context.Context, *reqctx.Request, *GetAccountAuthorizationDetailsRequest) (*api.Target, error)
+				}); ok {
+					return h.GetAccountAuthorizationDetailsTarget(ctx, req, in.(*GetAccountAuthorizationDetailsRequest))
+				}
+				return in.(*GetAccountAuthorizationDetailsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetAccountAuthorizationDetails(ctx, in.(*GetAccountAuthorizationDetailsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetAccountPasswordPolicy": {
+			Name: "GetAccountPasswordPolicy",
+			Bind: func(map[string]any) (any, error) { return nil, nil },
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetAccountPasswordPolicyTarget(context.Context, *reqctx.Request) (*api.Target, error)
+				}); ok {
+					return h.GetAccountPasswordPolicyTarget(ctx, req)
+				}
+				return &api.Target{}, nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetAccountPasswordPolicy(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetAccountSummary": {
+			Name: "GetAccountSummary",
+			Bind: func(map[string]any) (any, error) { return nil, nil },
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetAccountSummaryTarget(context.Context, *reqctx.Request) (*api.Target, error)
+				}); ok {
+					return h.GetAccountSummaryTarget(ctx, req)
+				}
+				return &api.Target{}, nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetAccountSummary(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetContextKeysForCustomPolicy": {
+			Name: "GetContextKeysForCustomPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetContextKeysForCustomPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetContextKeysForCustomPolicyTarget(context.Context, *reqctx.Request, *GetContextKeysForCustomPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.GetContextKeysForCustomPolicyTarget(ctx, req, in.(*GetContextKeysForCustomPolicyRequest))
+				}
+				return in.(*GetContextKeysForCustomPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetContextKeysForCustomPolicy(ctx, in.(*GetContextKeysForCustomPolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetContextKeysForPrincipalPolicy": {
+			Name: "GetContextKeysForPrincipalPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetContextKeysForPrincipalPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetContextKeysForPrincipalPolicyTarget(context.Context, *reqctx.Request, *GetContextKeysForPrincipalPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.GetContextKeysForPrincipalPolicyTarget(ctx, req, in.(*GetContextKeysForPrincipalPolicyRequest))
+				}
+				return in.(*GetContextKeysForPrincipalPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetContextKeysForPrincipalPolicy(ctx, in.(*GetContextKeysForPrincipalPolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetCredentialReport": {
+			Name: "GetCredentialReport",
+			Bind: func(map[string]any) (any, error) { return nil, nil },
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetCredentialReportTarget(context.Context, *reqctx.Request) (*api.Target, error)
+				}); ok {
+					return h.GetCredentialReportTarget(ctx, req)
+				}
+				return &api.Target{}, nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetCredentialReport(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetDelegationRequest": {
+			Name: "GetDelegationRequest",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetDelegationRequestRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetDelegationRequestTarget(context.Context, *reqctx.Request, *GetDelegationRequestRequest) (*api.Target, error)
+				}); ok {
+					return h.GetDelegationRequestTarget(ctx, req, in.(*GetDelegationRequestRequest))
+				}
+				return in.(*GetDelegationRequestRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetDelegationRequest(ctx, in.(*GetDelegationRequestRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetGroup": {
+			Name: "GetGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetGroupTarget(context.Context, *reqctx.Request, *GetGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.GetGroupTarget(ctx, req, in.(*GetGroupRequest))
+				}
+				return in.(*GetGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetGroup(ctx, in.(*GetGroupRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetGroupPolicy": {
+			Name: "GetGroupPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetGroupPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetGroupPolicyTarget(context.Context, *reqctx.Request, *GetGroupPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.GetGroupPolicyTarget(ctx, req, in.(*GetGroupPolicyRequest))
+				}
+				return in.(*GetGroupPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetGroupPolicy(ctx, in.(*GetGroupPolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetHumanReadableSummary": {
+			Name: "GetHumanReadableSummary",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetHumanReadableSummaryRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetHumanReadableSummaryTarget(context.Context, *reqctx.Request, *GetHumanReadableSummaryRequest) (*api.Target, error)
+				}); ok {
+					return h.GetHumanReadableSummaryTarget(ctx, req, in.(*GetHumanReadableSummaryRequest))
+				}
+				return in.(*GetHumanReadableSummaryRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetHumanReadableSummary(ctx, in.(*GetHumanReadableSummaryRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetInstanceProfile": {
+			Name: "GetInstanceProfile",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetInstanceProfileRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetInstanceProfileTarget(context.Context, *reqctx.Request, *GetInstanceProfileRequest) (*api.Target, error)
+				}); ok {
+					return h.GetInstanceProfileTarget(ctx, req, in.(*GetInstanceProfileRequest))
+				}
+				return in.(*GetInstanceProfileRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetInstanceProfile(ctx, in.(*GetInstanceProfileRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetLoginProfile": {
+			Name: "GetLoginProfile",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetLoginProfileRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetLoginProfileTarget(context.Context, *reqctx.Request, *GetLoginProfileRequest) (*api.Target, error)
+				}); ok {
+					return h.GetLoginProfileTarget(ctx, req, in.(*GetLoginProfileRequest))
+				}
+				return in.(*GetLoginProfileRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetLoginProfile(ctx, in.(*GetLoginProfileRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetMFADevice": {
+			Name: "GetMFADevice",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetMFADeviceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetMFADeviceTarget(context.Context, *reqctx.Request, *GetMFADeviceRequest) (*api.Target, error)
+				}); ok {
+					return h.GetMFADeviceTarget(ctx, req, in.(*GetMFADeviceRequest))
+				}
+				return in.(*GetMFADeviceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetMFADevice(ctx, in.(*GetMFADeviceRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetOpenIDConnectProvider": {
+			Name: "GetOpenIDConnectProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetOpenIDConnectProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetOpenIDConnectProviderTarget(context.Context, *reqctx.Request, *GetOpenIDConnectProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.GetOpenIDConnectProviderTarget(ctx, req, in.(*GetOpenIDConnectProviderRequest))
+				}
+				return in.(*GetOpenIDConnectProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetOpenIDConnectProvider(ctx, in.(*GetOpenIDConnectProviderRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetOrganizationsAccessReport": {
+			Name: "GetOrganizationsAccessReport",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetOrganizationsAccessReportRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetOrganizationsAccessReportTarget(context.Context, *reqctx.Request, *GetOrganizationsAccessReportRequest) (*api.Target, error)
+				}); ok {
+					return h.GetOrganizationsAccessReportTarget(ctx, req, in.(*GetOrganizationsAccessReportRequest))
+				}
+				return in.(*GetOrganizationsAccessReportRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetOrganizationsAccessReport(ctx, in.(*GetOrganizationsAccessReportRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetOutboundWebIdentityFederationInfo": {
+			Name: "GetOutboundWebIdentityFederationInfo",
+			Bind: func(map[string]any) (any, error) { return nil, nil },
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetOutboundWebIdentityFederationInfoTarget(context.Context, *reqctx.Request) (*api.Target, error)
+				}); ok {
+					return h.GetOutboundWebIdentityFederationInfoTarget(ctx, req)
+				}
+				return &api.Target{}, nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetOutboundWebIdentityFederationInfo(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetPolicy": {
+			Name: "GetPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetPolicyTarget(context.Context, *reqctx.Request, *GetPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.GetPolicyTarget(ctx, req, in.(*GetPolicyRequest))
+				}
+				return in.(*GetPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetPolicy(ctx, in.(*GetPolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetPolicyVersion": {
+			Name: "GetPolicyVersion",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetPolicyVersionRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetPolicyVersionTarget(context.Context, *reqctx.Request, *GetPolicyVersionRequest) (*api.Target, error)
+				}); ok {
+					return h.GetPolicyVersionTarget(ctx, req, in.(*GetPolicyVersionRequest))
+				}
+				return in.(*GetPolicyVersionRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetPolicyVersion(ctx, in.(*GetPolicyVersionRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetRole": {
+			Name: "GetRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetRoleTarget(context.Context, *reqctx.Request, *GetRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.GetRoleTarget(ctx, req, in.(*GetRoleRequest))
+				}
+				return in.(*GetRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetRole(ctx, in.(*GetRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetRolePolicy": {
+			Name: "GetRolePolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetRolePolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetRolePolicyTarget(context.Context, *reqctx.Request, *GetRolePolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.GetRolePolicyTarget(ctx, req, in.(*GetRolePolicyRequest))
+				}
+				return in.(*GetRolePolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetRolePolicy(ctx, in.(*GetRolePolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetSAMLProvider": {
+			Name: "GetSAMLProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetSAMLProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetSAMLProviderTarget(context.Context, *reqctx.Request, *GetSAMLProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.GetSAMLProviderTarget(ctx, req, in.(*GetSAMLProviderRequest))
+				}
+				return in.(*GetSAMLProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetSAMLProvider(ctx, in.(*GetSAMLProviderRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetSSHPublicKey": {
+			Name: "GetSSHPublicKey",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetSSHPublicKeyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetSSHPublicKeyTarget(context.Context, *reqctx.Request, *GetSSHPublicKeyRequest) (*api.Target, error)
+				}); ok {
+					return h.GetSSHPublicKeyTarget(ctx, req, in.(*GetSSHPublicKeyRequest))
+				}
+				return in.(*GetSSHPublicKeyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetSSHPublicKey(ctx, in.(*GetSSHPublicKeyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetServerCertificate": {
+			Name: "GetServerCertificate",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetServerCertificateRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetServerCertificateTarget(context.Context, *reqctx.Request, *GetServerCertificateRequest) (*api.Target, error)
+				}); ok {
+					return h.GetServerCertificateTarget(ctx, req, in.(*GetServerCertificateRequest))
+				}
+				return in.(*GetServerCertificateRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetServerCertificate(ctx, in.(*GetServerCertificateRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetServiceLastAccessedDetails": {
+			Name: "GetServiceLastAccessedDetails",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetServiceLastAccessedDetailsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetServiceLastAccessedDetailsTarget(context.Context, *reqctx.Request, *GetServiceLastAccessedDetailsRequest) (*api.Target, error)
+				}); ok {
+					return h.GetServiceLastAccessedDetailsTarget(ctx, req, in.(*GetServiceLastAccessedDetailsRequest))
+				}
+				return in.(*GetServiceLastAccessedDetailsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetServiceLastAccessedDetails(ctx, in.(*GetServiceLastAccessedDetailsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetServiceLastAccessedDetailsWithEntities": {
+			Name: "GetServiceLastAccessedDetailsWithEntities",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetServiceLastAccessedDetailsWithEntitiesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetServiceLastAccessedDetailsWithEntitiesTarget(context.Context, *reqctx.Request, *GetServiceLastAccessedDetailsWithEntitiesRequest) (*api.Target, error)
+				}); ok {
+					return h.GetServiceLastAccessedDetailsWithEntitiesTarget(ctx, req, in.(*GetServiceLastAccessedDetailsWithEntitiesRequest))
+				}
+				return in.(*GetServiceLastAccessedDetailsWithEntitiesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetServiceLastAccessedDetailsWithEntities(ctx, in.(*GetServiceLastAccessedDetailsWithEntitiesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetServiceLinkedRoleDeletionStatus": {
+			Name: "GetServiceLinkedRoleDeletionStatus",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetServiceLinkedRoleDeletionStatusRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetServiceLinkedRoleDeletionStatusTarget(context.Context, *reqctx.Request, *GetServiceLinkedRoleDeletionStatusRequest) (*api.Target, error)
+				}); ok {
+					return h.GetServiceLinkedRoleDeletionStatusTarget(ctx, req, in.(*GetServiceLinkedRoleDeletionStatusRequest))
+				}
+				return in.(*GetServiceLinkedRoleDeletionStatusRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetServiceLinkedRoleDeletionStatus(ctx, in.(*GetServiceLinkedRoleDeletionStatusRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetUser": {
+			Name: "GetUser",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetUserRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetUserTarget(context.Context, *reqctx.Request, *GetUserRequest) (*api.Target, error)
+				}); ok {
+					return h.GetUserTarget(ctx, req, in.(*GetUserRequest))
+				}
+				return in.(*GetUserRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetUser(ctx, in.(*GetUserRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetUserPolicy": {
+			Name: "GetUserPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetUserPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetUserPolicyTarget(context.Context, *reqctx.Request, *GetUserPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.GetUserPolicyTarget(ctx, req, in.(*GetUserPolicyRequest))
+				}
+				return in.(*GetUserPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetUserPolicy(ctx, in.(*GetUserPolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListAccessKeys": {
+			Name: "ListAccessKeys",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListAccessKeysRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListAccessKeysTarget(context.Context, *reqctx.Request, *ListAccessKeysRequest) (*api.Target, error)
+				}); ok {
+					return h.ListAccessKeysTarget(ctx, req, in.(*ListAccessKeysRequest))
+				}
+				return in.(*ListAccessKeysRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListAccessKeys(ctx, in.(*ListAccessKeysRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListAccountAliases": {
+			Name: "ListAccountAliases",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListAccountAliasesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListAccountAliasesTarget(context.Context, *reqctx.Request, *ListAccountAliasesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListAccountAliasesTarget(ctx, req, in.(*ListAccountAliasesRequest))
+				}
+				return in.(*ListAccountAliasesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListAccountAliases(ctx, in.(*ListAccountAliasesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListAttachedGroupPolicies": {
+			Name: "ListAttachedGroupPolicies",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListAttachedGroupPoliciesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListAttachedGroupPoliciesTarget(context.Context, *reqctx.Request, *ListAttachedGroupPoliciesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListAttachedGroupPoliciesTarget(ctx, req, in.(*ListAttachedGroupPoliciesRequest))
+				}
+				return in.(*ListAttachedGroupPoliciesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListAttachedGroupPolicies(ctx, in.(*ListAttachedGroupPoliciesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListAttachedRolePolicies": {
+			Name: "ListAttachedRolePolicies",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListAttachedRolePoliciesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListAttachedRolePoliciesTarget(context.Context, *reqctx.Request, *ListAttachedRolePoliciesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListAttachedRolePoliciesTarget(ctx, req, in.(*ListAttachedRolePoliciesRequest))
+				}
+				return in.(*ListAttachedRolePoliciesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListAttachedRolePolicies(ctx, in.(*ListAttachedRolePoliciesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListAttachedUserPolicies": {
+			Name: "ListAttachedUserPolicies",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListAttachedUserPoliciesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListAttachedUserPoliciesTarget(context.Context, *reqctx.Request, *ListAttachedUserPoliciesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListAttachedUserPoliciesTarget(ctx, req, in.(*ListAttachedUserPoliciesRequest))
+				}
+				return in.(*ListAttachedUserPoliciesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListAttachedUserPolicies(ctx, in.(*ListAttachedUserPoliciesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListDelegationRequests": {
+			Name: "ListDelegationRequests",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListDelegationRequestsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListDelegationRequestsTarget(context.Context, *reqctx.Request, *ListDelegationRequestsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListDelegationRequestsTarget(ctx, req, in.(*ListDelegationRequestsRequest))
+				}
+				return in.(*ListDelegationRequestsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListDelegationRequests(ctx, in.(*ListDelegationRequestsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListEntitiesForPolicy": {
+			Name: "ListEntitiesForPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListEntitiesForPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListEntitiesForPolicyTarget(context.Context, *reqctx.Request, *ListEntitiesForPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.ListEntitiesForPolicyTarget(ctx, req, in.(*ListEntitiesForPolicyRequest))
+				}
+				return in.(*ListEntitiesForPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListEntitiesForPolicy(ctx, in.(*ListEntitiesForPolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListGroupPolicies": {
+			Name: "ListGroupPolicies",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListGroupPoliciesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListGroupPoliciesTarget(context.Context, *reqctx.Request, *ListGroupPoliciesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListGroupPoliciesTarget(ctx, req, in.(*ListGroupPoliciesRequest))
+				}
+				return in.(*ListGroupPoliciesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListGroupPolicies(ctx, in.(*ListGroupPoliciesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListGroups": {
+			Name: "ListGroups",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListGroupsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListGroupsTarget(context.Context, *reqctx.Request, *ListGroupsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListGroupsTarget(ctx, req, in.(*ListGroupsRequest))
+				}
+				return in.(*ListGroupsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListGroups(ctx, in.(*ListGroupsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListGroupsForUser": {
+			Name: "ListGroupsForUser",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListGroupsForUserRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListGroupsForUserTarget(context.Context, *reqctx.Request, *ListGroupsForUserRequest) (*api.Target, error)
+				}); ok {
+					return h.ListGroupsForUserTarget(ctx, req, in.(*ListGroupsForUserRequest))
+				}
+				return in.(*ListGroupsForUserRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListGroupsForUser(ctx, in.(*ListGroupsForUserRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListInstanceProfileTags": {
+			Name: "ListInstanceProfileTags",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListInstanceProfileTagsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListInstanceProfileTagsTarget(context.Context, *reqctx.Request, *ListInstanceProfileTagsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListInstanceProfileTagsTarget(ctx, req, in.(*ListInstanceProfileTagsRequest))
+				}
+				return in.(*ListInstanceProfileTagsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListInstanceProfileTags(ctx, in.(*ListInstanceProfileTagsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListInstanceProfiles": {
+			Name: "ListInstanceProfiles",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListInstanceProfilesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListInstanceProfilesTarget(context.Context, *reqctx.Request, *ListInstanceProfilesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListInstanceProfilesTarget(ctx, req, in.(*ListInstanceProfilesRequest))
+				}
+				return in.(*ListInstanceProfilesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListInstanceProfiles(ctx, in.(*ListInstanceProfilesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListInstanceProfilesForRole": {
+			Name: "ListInstanceProfilesForRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListInstanceProfilesForRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListInstanceProfilesForRoleTarget(context.Context, *reqctx.Request, *ListInstanceProfilesForRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.ListInstanceProfilesForRoleTarget(ctx, req, in.(*ListInstanceProfilesForRoleRequest))
+				}
+				return in.(*ListInstanceProfilesForRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListInstanceProfilesForRole(ctx, in.(*ListInstanceProfilesForRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListMFADeviceTags": {
+			Name: "ListMFADeviceTags",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListMFADeviceTagsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListMFADeviceTagsTarget(context.Context, *reqctx.Request, *ListMFADeviceTagsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListMFADeviceTagsTarget(ctx, req, in.(*ListMFADeviceTagsRequest))
+				}
+				return in.(*ListMFADeviceTagsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListMFADeviceTags(ctx, in.(*ListMFADeviceTagsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListMFADevices": {
+			Name: "ListMFADevices",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListMFADevicesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListMFADevicesTarget(context.Context, *reqctx.Request, *ListMFADevicesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListMFADevicesTarget(ctx, req, in.(*ListMFADevicesRequest))
+				}
+				return in.(*ListMFADevicesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListMFADevices(ctx, in.(*ListMFADevicesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListOpenIDConnectProviderTags": {
+			Name: "ListOpenIDConnectProviderTags",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListOpenIDConnectProviderTagsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListOpenIDConnectProviderTagsTarget(context.Context, *reqctx.Request, *ListOpenIDConnectProviderTagsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListOpenIDConnectProviderTagsTarget(ctx, req, in.(*ListOpenIDConnectProviderTagsRequest))
+				}
+				return in.(*ListOpenIDConnectProviderTagsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListOpenIDConnectProviderTags(ctx, in.(*ListOpenIDConnectProviderTagsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListOpenIDConnectProviders": {
+			Name: "ListOpenIDConnectProviders",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListOpenIDConnectProvidersRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListOpenIDConnectProvidersTarget(context.Context, *reqctx.Request, *ListOpenIDConnectProvidersRequest) (*api.Target, error)
+				}); ok {
+					return h.ListOpenIDConnectProvidersTarget(ctx, req, in.(*ListOpenIDConnectProvidersRequest))
+				}
+				return in.(*ListOpenIDConnectProvidersRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListOpenIDConnectProviders(ctx, in.(*ListOpenIDConnectProvidersRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListOrganizationsFeatures": {
+			Name: "ListOrganizationsFeatures",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListOrganizationsFeaturesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListOrganizationsFeaturesTarget(context.Context, *reqctx.Request, *ListOrganizationsFeaturesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListOrganizationsFeaturesTarget(ctx, req, in.(*ListOrganizationsFeaturesRequest))
+				}
+				return in.(*ListOrganizationsFeaturesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListOrganizationsFeatures(ctx, in.(*ListOrganizationsFeaturesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListPolicies": {
+			Name: "ListPolicies",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListPoliciesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListPoliciesTarget(context.Context, *reqctx.Request, *ListPoliciesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListPoliciesTarget(ctx, req, in.(*ListPoliciesRequest))
+				}
+				return in.(*ListPoliciesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListPolicies(ctx, in.(*ListPoliciesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListPoliciesGrantingServiceAccess": {
+			Name: "ListPoliciesGrantingServiceAccess",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListPoliciesGrantingServiceAccessRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListPoliciesGrantingServiceAccessTarget(context.Context, *reqctx.Request, *ListPoliciesGrantingServiceAccessRequest) (*api.Target, error)
+				}); ok {
+					return h.ListPoliciesGrantingServiceAccessTarget(ctx, req, in.(*ListPoliciesGrantingServiceAccessRequest))
+				}
+				return in.(*ListPoliciesGrantingServiceAccessRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListPoliciesGrantingServiceAccess(ctx, in.(*ListPoliciesGrantingServiceAccessRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListPolicyTags": {
+			Name: "ListPolicyTags",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListPolicyTagsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListPolicyTagsTarget(context.Context, *reqctx.Request, *ListPolicyTagsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListPolicyTagsTarget(ctx, req, in.(*ListPolicyTagsRequest))
+				}
+				return in.(*ListPolicyTagsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListPolicyTags(ctx, in.(*ListPolicyTagsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListPolicyVersions": {
+			Name: "ListPolicyVersions",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListPolicyVersionsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListPolicyVersionsTarget(context.Context, *reqctx.Request, *ListPolicyVersionsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListPolicyVersionsTarget(ctx, req, in.(*ListPolicyVersionsRequest))
+				}
+				return in.(*ListPolicyVersionsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListPolicyVersions(ctx, in.(*ListPolicyVersionsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListRolePolicies": {
+			Name: "ListRolePolicies",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListRolePoliciesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListRolePoliciesTarget(context.Context, *reqctx.Request, *ListRolePoliciesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListRolePoliciesTarget(ctx, req, in.(*ListRolePoliciesRequest))
+				}
+				return in.(*ListRolePoliciesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListRolePolicies(ctx, in.(*ListRolePoliciesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListRoleTags": {
+			Name: "ListRoleTags",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListRoleTagsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListRoleTagsTarget(context.Context, *reqctx.Request, *ListRoleTagsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListRoleTagsTarget(ctx, req, in.(*ListRoleTagsRequest))
+				}
+				return in.(*ListRoleTagsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListRoleTags(ctx, in.(*ListRoleTagsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListRoles": {
+			Name: "ListRoles",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListRolesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListRolesTarget(context.Context, *reqctx.Request, *ListRolesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListRolesTarget(ctx, req, in.(*ListRolesRequest))
+				}
+				return in.(*ListRolesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListRoles(ctx, in.(*ListRolesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListSAMLProviderTags": {
+			Name: "ListSAMLProviderTags",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListSAMLProviderTagsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListSAMLProviderTagsTarget(context.Context, *reqctx.Request, *ListSAMLProviderTagsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListSAMLProviderTagsTarget(ctx, req, in.(*ListSAMLProviderTagsRequest))
+				}
+				return in.(*ListSAMLProviderTagsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListSAMLProviderTags(ctx, in.(*ListSAMLProviderTagsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListSAMLProviders": {
+			Name: "ListSAMLProviders",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListSAMLProvidersRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListSAMLProvidersTarget(context.Context, *reqctx.Request, *ListSAMLProvidersRequest) (*api.Target, error)
+				}); ok {
+					return h.ListSAMLProvidersTarget(ctx, req, in.(*ListSAMLProvidersRequest))
+				}
+				return in.(*ListSAMLProvidersRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListSAMLProviders(ctx, in.(*ListSAMLProvidersRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListSSHPublicKeys": {
+			Name: "ListSSHPublicKeys",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListSSHPublicKeysRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListSSHPublicKeysTarget(context.Context, *reqctx.Request, *ListSSHPublicKeysRequest) (*api.Target, error)
+				}); ok {
+					return h.ListSSHPublicKeysTarget(ctx, req, in.(*ListSSHPublicKeysRequest))
+				}
+				return in.(*ListSSHPublicKeysRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListSSHPublicKeys(ctx, in.(*ListSSHPublicKeysRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListServerCertificateTags": {
+			Name: "ListServerCertificateTags",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListServerCertificateTagsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListServerCertificateTagsTarget(context.Context, *reqctx.Request, *ListServerCertificateTagsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListServerCertificateTagsTarget(ctx, req, in.(*ListServerCertificateTagsRequest))
+				}
+				return in.(*ListServerCertificateTagsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListServerCertificateTags(ctx, in.(*ListServerCertificateTagsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListServerCertificates": {
+			Name: "ListServerCertificates",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListServerCertificatesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListServerCertificatesTarget(context.Context, *reqctx.Request, *ListServerCertificatesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListServerCertificatesTarget(ctx, req, in.(*ListServerCertificatesRequest))
+				}
+				return in.(*ListServerCertificatesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListServerCertificates(ctx, in.(*ListServerCertificatesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListServiceSpecificCredentials": {
+			Name: "ListServiceSpecificCredentials",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListServiceSpecificCredentialsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListServiceSpecificCredentialsTarget(context.Context, *reqctx.Request, *ListServiceSpecificCredentialsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListServiceSpecificCredentialsTarget(ctx, req, in.(*ListServiceSpecificCredentialsRequest))
+				}
+				return in.(*ListServiceSpecificCredentialsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListServiceSpecificCredentials(ctx, in.(*ListServiceSpecificCredentialsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListSigningCertificates": {
+			Name: "ListSigningCertificates",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListSigningCertificatesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListSigningCertificatesTarget(context.Context, *reqctx.Request, *ListSigningCertificatesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListSigningCertificatesTarget(ctx, req, in.(*ListSigningCertificatesRequest))
+				}
+				return in.(*ListSigningCertificatesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListSigningCertificates(ctx, in.(*ListSigningCertificatesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListUserPolicies": {
+			Name: "ListUserPolicies",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListUserPoliciesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListUserPoliciesTarget(context.Context, *reqctx.Request, *ListUserPoliciesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListUserPoliciesTarget(ctx, req, in.(*ListUserPoliciesRequest))
+				}
+				return in.(*ListUserPoliciesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListUserPolicies(ctx, in.(*ListUserPoliciesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListUserTags": {
+			Name: "ListUserTags",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListUserTagsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListUserTagsTarget(context.Context, *reqctx.Request, *ListUserTagsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListUserTagsTarget(ctx, req, in.(*ListUserTagsRequest))
+				}
+				return in.(*ListUserTagsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListUserTags(ctx, in.(*ListUserTagsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListUsers": {
+			Name: "ListUsers",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListUsersRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListUsersTarget(context.Context, *reqctx.Request, *ListUsersRequest) (*api.Target, error)
+				}); ok {
+					return h.ListUsersTarget(ctx, req, in.(*ListUsersRequest))
+				}
+				return in.(*ListUsersRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListUsers(ctx, in.(*ListUsersRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListVirtualMFADevices": {
+			Name: "ListVirtualMFADevices",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListVirtualMFADevicesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListVirtualMFADevicesTarget(context.Context, *reqctx.Request, *ListVirtualMFADevicesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListVirtualMFADevicesTarget(ctx, req, in.(*ListVirtualMFADevicesRequest))
+				}
+				return in.(*ListVirtualMFADevicesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListVirtualMFADevices(ctx, in.(*ListVirtualMFADevicesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"PutGroupPolicy": {
+			Name: "PutGroupPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutGroupPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutGroupPolicyTarget(context.Context, *reqctx.Request, *PutGroupPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.PutGroupPolicyTarget(ctx, req, in.(*PutGroupPolicyRequest))
+				}
+				return in.(*PutGroupPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.PutGroupPolicy(ctx, in.(*PutGroupPolicyRequest))
+			},
+		},
+		"PutRolePermissionsBoundary": {
+			Name: "PutRolePermissionsBoundary",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutRolePermissionsBoundaryRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutRolePermissionsBoundaryTarget(context.Context, *reqctx.Request, *PutRolePermissionsBoundaryRequest) (*api.Target, error)
+				}); ok {
+					return h.PutRolePermissionsBoundaryTarget(ctx, req, in.(*PutRolePermissionsBoundaryRequest))
+				}
+				return in.(*PutRolePermissionsBoundaryRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.PutRolePermissionsBoundary(ctx, in.(*PutRolePermissionsBoundaryRequest))
+			},
+		},
+		"PutRolePolicy": {
+			Name: "PutRolePolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutRolePolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutRolePolicyTarget(context.Context, *reqctx.Request, *PutRolePolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.PutRolePolicyTarget(ctx, req, in.(*PutRolePolicyRequest))
+				}
+				return in.(*PutRolePolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.PutRolePolicy(ctx, in.(*PutRolePolicyRequest))
+			},
+		},
+		"PutUserPermissionsBoundary": {
+			Name: "PutUserPermissionsBoundary",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutUserPermissionsBoundaryRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutUserPermissionsBoundaryTarget(context.Context, *reqctx.Request, *PutUserPermissionsBoundaryRequest) (*api.Target, error)
+				}); ok {
+					return h.PutUserPermissionsBoundaryTarget(ctx, req, in.(*PutUserPermissionsBoundaryRequest))
+				}
+				return in.(*PutUserPermissionsBoundaryRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.PutUserPermissionsBoundary(ctx, in.(*PutUserPermissionsBoundaryRequest))
+			},
+		},
+		"PutUserPolicy": {
+			Name: "PutUserPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutUserPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutUserPolicyTarget(context.Context, *reqctx.Request, *PutUserPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.PutUserPolicyTarget(ctx, req, in.(*PutUserPolicyRequest))
+				}
+				return in.(*PutUserPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.PutUserPolicy(ctx, in.(*PutUserPolicyRequest))
+			},
+		},
+		"RejectDelegationRequest": {
+			Name: "RejectDelegationRequest",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(RejectDelegationRequestRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					RejectDelegationRequestTarget(context.Context, *reqctx.Request, *RejectDelegationRequestRequest) (*api.Target, error)
+				}); ok {
+					return h.RejectDelegationRequestTarget(ctx, req, in.(*RejectDelegationRequestRequest))
+				}
+				return in.(*RejectDelegationRequestRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.RejectDelegationRequest(ctx, in.(*RejectDelegationRequestRequest))
+			},
+		},
+		"RemoveClientIDFromOpenIDConnectProvider": {
+			Name: "RemoveClientIDFromOpenIDConnectProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(RemoveClientIDFromOpenIDConnectProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					RemoveClientIDFromOpenIDConnectProviderTarget(context.Context, *reqctx.Request, *RemoveClientIDFromOpenIDConnectProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.RemoveClientIDFromOpenIDConnectProviderTarget(ctx, req, in.(*RemoveClientIDFromOpenIDConnectProviderRequest))
+				}
+				return in.(*RemoveClientIDFromOpenIDConnectProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.RemoveClientIDFromOpenIDConnectProvider(ctx, in.(*RemoveClientIDFromOpenIDConnectProviderRequest))
+			},
+		},
+		"RemoveRoleFromInstanceProfile": {
+			Name: "RemoveRoleFromInstanceProfile",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(RemoveRoleFromInstanceProfileRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					RemoveRoleFromInstanceProfileTarget(context.Context, *reqctx.Request, *RemoveRoleFromInstanceProfileRequest) (*api.Target, error)
+				}); ok {
+					return h.RemoveRoleFromInstanceProfileTarget(ctx, req, in.(*RemoveRoleFromInstanceProfileRequest))
+				}
+				return in.(*RemoveRoleFromInstanceProfileRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.RemoveRoleFromInstanceProfile(ctx, in.(*RemoveRoleFromInstanceProfileRequest))
+			},
+		},
+		"RemoveUserFromGroup": {
+			Name: "RemoveUserFromGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(RemoveUserFromGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					RemoveUserFromGroupTarget(context.Context, *reqctx.Request, *RemoveUserFromGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.RemoveUserFromGroupTarget(ctx, req, in.(*RemoveUserFromGroupRequest))
+				}
+				return in.(*RemoveUserFromGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.RemoveUserFromGroup(ctx, in.(*RemoveUserFromGroupRequest))
+			},
+		},
+		"ResetServiceSpecificCredential": {
+			Name: "ResetServiceSpecificCredential",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ResetServiceSpecificCredentialRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ResetServiceSpecificCredentialTarget(context.Context, *reqctx.Request, *ResetServiceSpecificCredentialRequest) (*api.Target, error)
+				}); ok {
+					return h.ResetServiceSpecificCredentialTarget(ctx, req, in.(*ResetServiceSpecificCredentialRequest))
+				}
+				return in.(*ResetServiceSpecificCredentialRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ResetServiceSpecificCredential(ctx, in.(*ResetServiceSpecificCredentialRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ResyncMFADevice": {
+			Name: "ResyncMFADevice",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ResyncMFADeviceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ResyncMFADeviceTarget(context.Context, *reqctx.Request, *ResyncMFADeviceRequest) (*api.Target, error)
+				}); ok {
+					return h.ResyncMFADeviceTarget(ctx, req, in.(*ResyncMFADeviceRequest))
+				}
+				return in.(*ResyncMFADeviceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.ResyncMFADevice(ctx, in.(*ResyncMFADeviceRequest))
+			},
+		},
+		"SendDelegationToken": {
+			Name: "SendDelegationToken",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(SendDelegationTokenRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					SendDelegationTokenTarget(context.Context, *reqctx.Request, *SendDelegationTokenRequest) (*api.Target, error)
+				}); ok {
+					return h.SendDelegationTokenTarget(ctx, req, in.(*SendDelegationTokenRequest))
+				}
+				return in.(*SendDelegationTokenRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.SendDelegationToken(ctx, in.(*SendDelegationTokenRequest))
+			},
+		},
+		"SetDefaultPolicyVersion": {
+			Name: "SetDefaultPolicyVersion",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(SetDefaultPolicyVersionRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					SetDefaultPolicyVersionTarget(context.Context, *reqctx.Request, *SetDefaultPolicyVersionRequest) (*api.Target, error)
+				}); ok {
+					return h.SetDefaultPolicyVersionTarget(ctx, req, in.(*SetDefaultPolicyVersionRequest))
+				}
+				return in.(*SetDefaultPolicyVersionRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.SetDefaultPolicyVersion(ctx, in.(*SetDefaultPolicyVersionRequest))
+			},
+		},
+		"SetSecurityTokenServicePreferences": {
+			Name: "SetSecurityTokenServicePreferences",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(SetSecurityTokenServicePreferencesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					SetSecurityTokenServicePreferencesTarget(context.Context, *reqctx.Request, *SetSecurityTokenServicePreferencesRequest) (*api.Target, error)
+				}); ok {
+					return h.SetSecurityTokenServicePreferencesTarget(ctx, req, in.(*SetSecurityTokenServicePreferencesRequest))
+				}
+				return in.(*SetSecurityTokenServicePreferencesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.SetSecurityTokenServicePreferences(ctx, in.(*SetSecurityTokenServicePreferencesRequest))
+			},
+		},
+		"SimulateCustomPolicy": {
+			Name: "SimulateCustomPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(SimulateCustomPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					SimulateCustomPolicyTarget(context.Context, *reqctx.Request, *SimulateCustomPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.SimulateCustomPolicyTarget(ctx, req, in.(*SimulateCustomPolicyRequest))
+				}
+				return in.(*SimulateCustomPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.SimulateCustomPolicy(ctx, in.(*SimulateCustomPolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"SimulatePrincipalPolicy": {
+			Name: "SimulatePrincipalPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(SimulatePrincipalPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					SimulatePrincipalPolicyTarget(context.Context, *reqctx.Request, *SimulatePrincipalPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.SimulatePrincipalPolicyTarget(ctx, req, in.(*SimulatePrincipalPolicyRequest))
+				}
+				return in.(*SimulatePrincipalPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.SimulatePrincipalPolicy(ctx, in.(*SimulatePrincipalPolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"TagInstanceProfile": {
+			Name: "TagInstanceProfile",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(TagInstanceProfileRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					TagInstanceProfileTarget(context.Context, *reqctx.Request, *TagInstanceProfileRequest) (*api.Target, error)
+				}); ok {
+					return h.TagInstanceProfileTarget(ctx, req, in.(*TagInstanceProfileRequest))
+				}
+				return in.(*TagInstanceProfileRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.TagInstanceProfile(ctx, in.(*TagInstanceProfileRequest))
+			},
+		},
+		"TagMFADevice": {
+			Name: "TagMFADevice",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(TagMFADeviceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					TagMFADeviceTarget(context.Context, *reqctx.Request, *TagMFADeviceRequest) (*api.Target, error)
+				}); ok {
+					return h.TagMFADeviceTarget(ctx, req, in.(*TagMFADeviceRequest))
+				}
+				return in.(*TagMFADeviceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.TagMFADevice(ctx, in.(*TagMFADeviceRequest))
+			},
+		},
+		"TagOpenIDConnectProvider": {
+			Name: "TagOpenIDConnectProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(TagOpenIDConnectProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					TagOpenIDConnectProviderTarget(context.Context, *reqctx.Request, *TagOpenIDConnectProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.TagOpenIDConnectProviderTarget(ctx, req, in.(*TagOpenIDConnectProviderRequest))
+				}
+				return in.(*TagOpenIDConnectProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.TagOpenIDConnectProvider(ctx, in.(*TagOpenIDConnectProviderRequest))
+			},
+		},
+		"TagPolicy": {
+			Name: "TagPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(TagPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					TagPolicyTarget(context.Context, *reqctx.Request, *TagPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.TagPolicyTarget(ctx, req, in.(*TagPolicyRequest))
+				}
+				return in.(*TagPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.TagPolicy(ctx, in.(*TagPolicyRequest))
+			},
+		},
+		"TagRole": {
+			Name: "TagRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(TagRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					TagRoleTarget(context.Context, *reqctx.Request, *TagRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.TagRoleTarget(ctx, req, in.(*TagRoleRequest))
+				}
+				return in.(*TagRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.TagRole(ctx, in.(*TagRoleRequest))
+			},
+		},
+		"TagSAMLProvider": {
+			Name: "TagSAMLProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(TagSAMLProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					TagSAMLProviderTarget(context.Context, *reqctx.Request, *TagSAMLProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.TagSAMLProviderTarget(ctx, req, in.(*TagSAMLProviderRequest))
+				}
+				return in.(*TagSAMLProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.TagSAMLProvider(ctx, in.(*TagSAMLProviderRequest))
+			},
+		},
+		"TagServerCertificate": {
+			Name: "TagServerCertificate",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(TagServerCertificateRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					TagServerCertificateTarget(context.Context, *reqctx.Request, *TagServerCertificateRequest) (*api.Target, error)
+				}); ok {
+					return h.TagServerCertificateTarget(ctx, req, in.(*TagServerCertificateRequest))
+				}
+				return in.(*TagServerCertificateRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.TagServerCertificate(ctx, in.(*TagServerCertificateRequest))
+			},
+		},
+		"TagUser": {
+			Name: "TagUser",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(TagUserRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					TagUserTarget(context.Context, *reqctx.Request, *TagUserRequest) (*api.Target, error)
+				}); ok {
+					return h.TagUserTarget(ctx, req, in.(*TagUserRequest))
+				}
+				return in.(*TagUserRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.TagUser(ctx, in.(*TagUserRequest))
+			},
+		},
+		"UntagInstanceProfile": {
+			Name: "UntagInstanceProfile",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UntagInstanceProfileRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UntagInstanceProfileTarget(context.Context, *reqctx.Request, *UntagInstanceProfileRequest) (*api.Target, error)
+				}); ok {
+					return h.UntagInstanceProfileTarget(ctx, req, in.(*UntagInstanceProfileRequest))
+				}
+				return in.(*UntagInstanceProfileRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UntagInstanceProfile(ctx, in.(*UntagInstanceProfileRequest))
+			},
+		},
+		"UntagMFADevice": {
+			Name: "UntagMFADevice",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UntagMFADeviceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UntagMFADeviceTarget(context.Context, *reqctx.Request, *UntagMFADeviceRequest) (*api.Target, error)
+				}); ok {
+					return h.UntagMFADeviceTarget(ctx, req, in.(*UntagMFADeviceRequest))
+				}
+				return in.(*UntagMFADeviceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UntagMFADevice(ctx, in.(*UntagMFADeviceRequest))
+			},
+		},
+		"UntagOpenIDConnectProvider": {
+			Name: "UntagOpenIDConnectProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UntagOpenIDConnectProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UntagOpenIDConnectProviderTarget(context.Context, *reqctx.Request, *UntagOpenIDConnectProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.UntagOpenIDConnectProviderTarget(ctx, req, in.(*UntagOpenIDConnectProviderRequest))
+				}
+				return in.(*UntagOpenIDConnectProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UntagOpenIDConnectProvider(ctx, in.(*UntagOpenIDConnectProviderRequest))
+			},
+		},
+		"UntagPolicy": {
+			Name: "UntagPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UntagPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UntagPolicyTarget(context.Context, *reqctx.Request, *UntagPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.UntagPolicyTarget(ctx, req, in.(*UntagPolicyRequest))
+				}
+				return in.(*UntagPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UntagPolicy(ctx, in.(*UntagPolicyRequest))
+			},
+		},
+		"UntagRole": {
+			Name: "UntagRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UntagRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UntagRoleTarget(context.Context, *reqctx.Request, *UntagRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.UntagRoleTarget(ctx, req, in.(*UntagRoleRequest))
+				}
+				return in.(*UntagRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UntagRole(ctx, in.(*UntagRoleRequest))
+			},
+		},
+		"UntagSAMLProvider": {
+			Name: "UntagSAMLProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UntagSAMLProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UntagSAMLProviderTarget(context.Context, *reqctx.Request, *UntagSAMLProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.UntagSAMLProviderTarget(ctx, req, in.(*UntagSAMLProviderRequest))
+				}
+				return in.(*UntagSAMLProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UntagSAMLProvider(ctx, in.(*UntagSAMLProviderRequest))
+			},
+		},
+		"UntagServerCertificate": {
+			Name: "UntagServerCertificate",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UntagServerCertificateRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UntagServerCertificateTarget(context.Context, *reqctx.Request, *UntagServerCertificateRequest) (*api.Target, error)
+				}); ok {
+					return h.UntagServerCertificateTarget(ctx, req, in.(*UntagServerCertificateRequest))
+				}
+				return in.(*UntagServerCertificateRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UntagServerCertificate(ctx, in.(*UntagServerCertificateRequest))
+			},
+		},
+		"UntagUser": {
+			Name: "UntagUser",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UntagUserRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UntagUserTarget(context.Context, *reqctx.Request, *UntagUserRequest) (*api.Target, error)
+				}); ok {
+					return h.UntagUserTarget(ctx, req, in.(*UntagUserRequest))
+				}
+				return in.(*UntagUserRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UntagUser(ctx, in.(*UntagUserRequest))
+			},
+		},
+		"UpdateAccessKey": {
+			Name: "UpdateAccessKey",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateAccessKeyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateAccessKeyTarget(context.Context, *reqctx.Request, *UpdateAccessKeyRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateAccessKeyTarget(ctx, req, in.(*UpdateAccessKeyRequest))
+				}
+				return in.(*UpdateAccessKeyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateAccessKey(ctx, in.(*UpdateAccessKeyRequest))
+			},
+		},
+		"UpdateAccountPasswordPolicy": {
+			Name: "UpdateAccountPasswordPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateAccountPasswordPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateAccountPasswordPolicyTarget(context.Context, *reqctx.Request, *UpdateAccountPasswordPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateAccountPasswordPolicyTarget(ctx, req, in.(*UpdateAccountPasswordPolicyRequest))
+				}
+				return in.(*UpdateAccountPasswordPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateAccountPasswordPolicy(ctx, in.(*UpdateAccountPasswordPolicyRequest))
+			},
+		},
+		"UpdateAssumeRolePolicy": {
+			Name: "UpdateAssumeRolePolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateAssumeRolePolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateAssumeRolePolicyTarget(context.Context, *reqctx.Request, *UpdateAssumeRolePolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateAssumeRolePolicyTarget(ctx, req, in.(*UpdateAssumeRolePolicyRequest))
+				}
+				return in.(*UpdateAssumeRolePolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateAssumeRolePolicy(ctx, in.(*UpdateAssumeRolePolicyRequest))
+			},
+		},
+		"UpdateDelegationRequest": {
+			Name: "UpdateDelegationRequest",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateDelegationRequestRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateDelegationRequestTarget(context.Context, *reqctx.Request, *UpdateDelegationRequestRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateDelegationRequestTarget(ctx, req, in.(*UpdateDelegationRequestRequest))
+				}
+				return in.(*UpdateDelegationRequestRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateDelegationRequest(ctx, in.(*UpdateDelegationRequestRequest))
+			},
+		},
+		"UpdateGroup": {
+			Name: "UpdateGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateGroupTarget(context.Context, *reqctx.Request, *UpdateGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateGroupTarget(ctx, req, in.(*UpdateGroupRequest))
+				}
+				return in.(*UpdateGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateGroup(ctx, in.(*UpdateGroupRequest))
+			},
+		},
+		"UpdateLoginProfile": {
+			Name: "UpdateLoginProfile",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateLoginProfileRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateLoginProfileTarget(context.Context, *reqctx.Request, *UpdateLoginProfileRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateLoginProfileTarget(ctx, req, in.(*UpdateLoginProfileRequest))
+				}
+				return in.(*UpdateLoginProfileRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateLoginProfile(ctx, in.(*UpdateLoginProfileRequest))
+			},
+		},
+		"UpdateOpenIDConnectProviderThumbprint": {
+			Name: "UpdateOpenIDConnectProviderThumbprint",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateOpenIDConnectProviderThumbprintRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateOpenIDConnectProviderThumbprintTarget(context.Context, *reqctx.Request, *UpdateOpenIDConnectProviderThumbprintRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateOpenIDConnectProviderThumbprintTarget(ctx, req, in.(*UpdateOpenIDConnectProviderThumbprintRequest))
+				}
+				return in.(*UpdateOpenIDConnectProviderThumbprintRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateOpenIDConnectProviderThumbprint(ctx, in.(*UpdateOpenIDConnectProviderThumbprintRequest))
+			},
+		},
+		"UpdateRole": {
+			Name: "UpdateRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateRoleTarget(context.Context, *reqctx.Request, *UpdateRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateRoleTarget(ctx, req, in.(*UpdateRoleRequest))
+				}
+				return in.(*UpdateRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdateRole(ctx, in.(*UpdateRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdateRoleDescription": {
+			Name: "UpdateRoleDescription",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateRoleDescriptionRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateRoleDescriptionTarget(context.Context, *reqctx.Request, *UpdateRoleDescriptionRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateRoleDescriptionTarget(ctx, req, in.(*UpdateRoleDescriptionRequest))
+				}
+				return in.(*UpdateRoleDescriptionRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdateRoleDescription(ctx, in.(*UpdateRoleDescriptionRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdateSAMLProvider": {
+			Name: "UpdateSAMLProvider",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateSAMLProviderRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateSAMLProviderTarget(context.Context, *reqctx.Request, *UpdateSAMLProviderRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateSAMLProviderTarget(ctx, req, in.(*UpdateSAMLProviderRequest))
+				}
+				return in.(*UpdateSAMLProviderRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdateSAMLProvider(ctx, in.(*UpdateSAMLProviderRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdateSSHPublicKey": {
+			Name: "UpdateSSHPublicKey",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateSSHPublicKeyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateSSHPublicKeyTarget(context.Context, *reqctx.Request, *UpdateSSHPublicKeyRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateSSHPublicKeyTarget(ctx, req, in.(*UpdateSSHPublicKeyRequest))
+				}
+				return in.(*UpdateSSHPublicKeyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateSSHPublicKey(ctx, in.(*UpdateSSHPublicKeyRequest))
+			},
+		},
+		"UpdateServerCertificate": {
+			Name: "UpdateServerCertificate",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateServerCertificateRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateServerCertificateTarget(context.Context, *reqctx.Request, *UpdateServerCertificateRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateServerCertificateTarget(ctx, req, in.(*UpdateServerCertificateRequest))
+				}
+				return in.(*UpdateServerCertificateRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateServerCertificate(ctx, in.(*UpdateServerCertificateRequest))
+			},
+		},
+		"UpdateServiceSpecificCredential": {
+			Name: "UpdateServiceSpecificCredential",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateServiceSpecificCredentialRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateServiceSpecificCredentialTarget(context.Context, *reqctx.Request, *UpdateServiceSpecificCredentialRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateServiceSpecificCredentialTarget(ctx, req, in.(*UpdateServiceSpecificCredentialRequest))
+				}
+				return in.(*UpdateServiceSpecificCredentialRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateServiceSpecificCredential(ctx, in.(*UpdateServiceSpecificCredentialRequest))
+			},
+		},
+		"UpdateSigningCertificate": {
+			Name: "UpdateSigningCertificate",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateSigningCertificateRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateSigningCertificateTarget(context.Context, *reqctx.Request, *UpdateSigningCertificateRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateSigningCertificateTarget(ctx, req, in.(*UpdateSigningCertificateRequest))
+				}
+				return in.(*UpdateSigningCertificateRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateSigningCertificate(ctx, in.(*UpdateSigningCertificateRequest))
+			},
+		},
+		"UpdateUser": {
+			Name: "UpdateUser",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateUserRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateUserTarget(context.Context, *reqctx.Request, *UpdateUserRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateUserTarget(ctx, req, in.(*UpdateUserRequest))
+				}
+				return in.(*UpdateUserRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				return nil, svc.UpdateUser(ctx, in.(*UpdateUserRequest))
+			},
+		},
+		"UploadSSHPublicKey": {
+			Name: "UploadSSHPublicKey",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UploadSSHPublicKeyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UploadSSHPublicKeyTarget(context.Context, *reqctx.Request, *UploadSSHPublicKeyRequest) (*api.Target, error)
+				}); ok {
+					return h.UploadSSHPublicKeyTarget(ctx, req, in.(*UploadSSHPublicKeyRequest))
+				}
+				return in.(*UploadSSHPublicKeyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UploadSSHPublicKey(ctx, in.(*UploadSSHPublicKeyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UploadServerCertificate": {
+			Name: "UploadServerCertificate",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UploadServerCertificateRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UploadServerCertificateTarget(context.Context, *reqctx.Request, *UploadServerCertificateRequest) (*api.Target, error)
+				}); ok {
+					return h.UploadServerCertificateTarget(ctx, req, in.(*UploadServerCertificateRequest))
+				}
+				return in.(*UploadServerCertificateRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UploadServerCertificate(ctx, in.(*UploadServerCertificateRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UploadSigningCertificate": {
+			Name: "UploadSigningCertificate",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UploadSigningCertificateRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UploadSigningCertificateTarget(context.Context, *reqctx.Request, *UploadSigningCertificateRequest) (*api.Target, error)
+				}); ok {
+					return h.UploadSigningCertificateTarget(ctx, req, in.(*UploadSigningCertificateRequest))
+				}
+				return in.(*UploadSigningCertificateRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UploadSigningCertificate(ctx, in.(*UploadSigningCertificateRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+	}
 }

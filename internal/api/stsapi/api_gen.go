@@ -5,13 +5,19 @@ package stsapi
 
 import (
 	"context"
+	"strconv"
 	"time"
 
+	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/model"
+	"github.com/mailgate/mailgate/internal/reqctx"
 )
 
-var _ = time.Time{}
+var (
+	_ = time.Time{}
+	_ = strconv.Itoa
+)
 
 // Model is the embedded sts model.
 func Model() *model.Service { return model.Get("sts") }
@@ -220,103 +226,279 @@ type Tag struct {
 	Value string
 }
 
-// NewExpiredTokenException returns the modeled ExpiredTokenException error (HTTP 400).
-func NewExpiredTokenException(format string, args ...any) *apierror.Error {
-	return apierror.New("ExpiredTokenException", 400, true, format, args...)
+// ExpiredTokenException is the modeled ExpiredTokenException error (HTTP 400).
+type ExpiredTokenException struct{ Message string }
+
+// NewExpiredTokenException returns the modeled ExpiredTokenException error.
+func NewExpiredTokenException(format string, args ...any) *ExpiredTokenException {
+	return &ExpiredTokenException{Message: apierror.Message(format, args...)}
 }
+
+func (e *ExpiredTokenException) Error() string        { return CodeExpiredTokenException + ": " + e.Message }
+func (e *ExpiredTokenException) ErrorCode() string    { return CodeExpiredTokenException }
+func (e *ExpiredTokenException) ErrorMessage() string { return e.Message }
+func (e *ExpiredTokenException) HTTPStatus() int      { return 400 }
+func (e *ExpiredTokenException) SenderFault() bool    { return true }
 
 // CodeExpiredTokenException is the wire code of ExpiredTokenException.
 const CodeExpiredTokenException = "ExpiredTokenException"
 
-// NewExpiredTradeInTokenException returns the modeled ExpiredTradeInTokenException error (HTTP 400).
-func NewExpiredTradeInTokenException(format string, args ...any) *apierror.Error {
-	return apierror.New("ExpiredTradeInTokenException", 400, true, format, args...)
+// ExpiredTradeInTokenException is the modeled ExpiredTradeInTokenException error (HTTP 400).
+type ExpiredTradeInTokenException struct{ Message string }
+
+// NewExpiredTradeInTokenException returns the modeled ExpiredTradeInTokenException error.
+func NewExpiredTradeInTokenException(format string, args ...any) *ExpiredTradeInTokenException {
+	return &ExpiredTradeInTokenException{Message: apierror.Message(format, args...)}
 }
+
+func (e *ExpiredTradeInTokenException) Error() string {
+	return CodeExpiredTradeInTokenException + ": " + e.Message
+}
+func (e *ExpiredTradeInTokenException) ErrorCode() string    { return CodeExpiredTradeInTokenException }
+func (e *ExpiredTradeInTokenException) ErrorMessage() string { return e.Message }
+func (e *ExpiredTradeInTokenException) HTTPStatus() int      { return 400 }
+func (e *ExpiredTradeInTokenException) SenderFault() bool    { return true }
 
 // CodeExpiredTradeInTokenException is the wire code of ExpiredTradeInTokenException.
 const CodeExpiredTradeInTokenException = "ExpiredTradeInTokenException"
 
-// NewIDPCommunicationErrorException returns the modeled IDPCommunicationError error (HTTP 400).
-func NewIDPCommunicationErrorException(format string, args ...any) *apierror.Error {
-	return apierror.New("IDPCommunicationError", 400, true, format, args...)
+// IDPCommunicationErrorException is the modeled IDPCommunicationError error (HTTP 400).
+type IDPCommunicationErrorException struct{ Message string }
+
+// NewIDPCommunicationErrorException returns the modeled IDPCommunicationError error.
+func NewIDPCommunicationErrorException(format string, args ...any) *IDPCommunicationErrorException {
+	return &IDPCommunicationErrorException{Message: apierror.Message(format, args...)}
 }
+
+func (e *IDPCommunicationErrorException) Error() string {
+	return CodeIDPCommunicationErrorException + ": " + e.Message
+}
+func (e *IDPCommunicationErrorException) ErrorCode() string {
+	return CodeIDPCommunicationErrorException
+}
+func (e *IDPCommunicationErrorException) ErrorMessage() string { return e.Message }
+func (e *IDPCommunicationErrorException) HTTPStatus() int      { return 400 }
+func (e *IDPCommunicationErrorException) SenderFault() bool    { return true }
 
 // CodeIDPCommunicationErrorException is the wire code of IDPCommunicationErrorException.
 const CodeIDPCommunicationErrorException = "IDPCommunicationError"
 
-// NewIDPRejectedClaimException returns the modeled IDPRejectedClaim error (HTTP 403).
-func NewIDPRejectedClaimException(format string, args ...any) *apierror.Error {
-	return apierror.New("IDPRejectedClaim", 403, true, format, args...)
+// IDPRejectedClaimException is the modeled IDPRejectedClaim error (HTTP 403).
+type IDPRejectedClaimException struct{ Message string }
+
+// NewIDPRejectedClaimException returns the modeled IDPRejectedClaim error.
+func NewIDPRejectedClaimException(format string, args ...any) *IDPRejectedClaimException {
+	return &IDPRejectedClaimException{Message: apierror.Message(format, args...)}
 }
+
+func (e *IDPRejectedClaimException) Error() string {
+	return CodeIDPRejectedClaimException + ": " + e.Message
+}
+func (e *IDPRejectedClaimException) ErrorCode() string    { return CodeIDPRejectedClaimException }
+func (e *IDPRejectedClaimException) ErrorMessage() string { return e.Message }
+func (e *IDPRejectedClaimException) HTTPStatus() int      { return 403 }
+func (e *IDPRejectedClaimException) SenderFault() bool    { return true }
 
 // CodeIDPRejectedClaimException is the wire code of IDPRejectedClaimException.
 const CodeIDPRejectedClaimException = "IDPRejectedClaim"
 
-// NewInvalidAuthorizationMessageException returns the modeled InvalidAuthorizationMessageException error (HTTP 400).
-func NewInvalidAuthorizationMessageException(format string, args ...any) *apierror.Error {
-	return apierror.New("InvalidAuthorizationMessageException", 400, true, format, args...)
+// InvalidAuthorizationMessageException is the modeled InvalidAuthorizationMessageException error (HTTP 400).
+type InvalidAuthorizationMessageException struct{ Message string }
+
+// NewInvalidAuthorizationMessageException returns the modeled InvalidAuthorizationMessageException error.
+func NewInvalidAuthorizationMessageException(format string, args ...any) *InvalidAuthorizationMessageException {
+	return &InvalidAuthorizationMessageException{Message: apierror.Message(format, args...)}
 }
+
+func (e *InvalidAuthorizationMessageException) Error() string {
+	return CodeInvalidAuthorizationMessageException + ": " + e.Message
+}
+func (e *InvalidAuthorizationMessageException) ErrorCode() string {
+	return CodeInvalidAuthorizationMessageException
+}
+func (e *InvalidAuthorizationMessageException) ErrorMessage() string { return e.Message }
+func (e *InvalidAuthorizationMessageException) HTTPStatus() int      { return 400 }
+func (e *InvalidAuthorizationMessageException) SenderFault() bool    { return true }
 
 // CodeInvalidAuthorizationMessageException is the wire code of InvalidAuthorizationMessageException.
 const CodeInvalidAuthorizationMessageException = "InvalidAuthorizationMessageException"
 
-// NewInvalidIdentityTokenException returns the modeled InvalidIdentityToken error (HTTP 400).
-func NewInvalidIdentityTokenException(format string, args ...any) *apierror.Error {
-	return apierror.New("InvalidIdentityToken", 400, true, format, args...)
+// InvalidIdentityTokenException is the modeled InvalidIdentityToken error (HTTP 400).
+type InvalidIdentityTokenException struct{ Message string }
+
+// NewInvalidIdentityTokenException returns the modeled InvalidIdentityToken error.
+func NewInvalidIdentityTokenException(format string, args ...any) *InvalidIdentityTokenException {
+	return &InvalidIdentityTokenException{Message: apierror.Message(format, args...)}
 }
+
+func (e *InvalidIdentityTokenException) Error() string {
+	return CodeInvalidIdentityTokenException + ": " + e.Message
+}
+func (e *InvalidIdentityTokenException) ErrorCode() string    { return CodeInvalidIdentityTokenException }
+func (e *InvalidIdentityTokenException) ErrorMessage() string { return e.Message }
+func (e *InvalidIdentityTokenException) HTTPStatus() int      { return 400 }
+func (e *InvalidIdentityTokenException) SenderFault() bool    { return true }
 
 // CodeInvalidIdentityTokenException is the wire code of InvalidIdentityTokenException.
 const CodeInvalidIdentityTokenException = "InvalidIdentityToken"
 
-// NewJWTPayloadSizeExceededException returns the modeled JWTPayloadSizeExceededException error (HTTP 400).
-func NewJWTPayloadSizeExceededException(format string, args ...any) *apierror.Error {
-	return apierror.New("JWTPayloadSizeExceededException", 400, true, format, args...)
+// JWTPayloadSizeExceededException is the modeled JWTPayloadSizeExceededException error (HTTP 400).
+type JWTPayloadSizeExceededException struct{ Message string }
+
+// NewJWTPayloadSizeExceededException returns the modeled JWTPayloadSizeExceededException error.
+func NewJWTPayloadSizeExceededException(format string, args ...any) *JWTPayloadSizeExceededException {
+	return &JWTPayloadSizeExceededException{Message: apierror.Message(format, args...)}
 }
+
+func (e *JWTPayloadSizeExceededException) Error() string {
+	return CodeJWTPayloadSizeExceededException + ": " + e.Message
+}
+func (e *JWTPayloadSizeExceededException) ErrorCode() string {
+	return CodeJWTPayloadSizeExceededException
+}
+func (e *JWTPayloadSizeExceededException) ErrorMessage() string { return e.Message }
+func (e *JWTPayloadSizeExceededException) HTTPStatus() int      { return 400 }
+func (e *JWTPayloadSizeExceededException) SenderFault() bool    { return true }
 
 // CodeJWTPayloadSizeExceededException is the wire code of JWTPayloadSizeExceededException.
 const CodeJWTPayloadSizeExceededException = "JWTPayloadSizeExceededException"
 
-// NewMalformedPolicyDocumentException returns the modeled MalformedPolicyDocument error (HTTP 400).
-func NewMalformedPolicyDocumentException(format string, args ...any) *apierror.Error {
-	return apierror.New("MalformedPolicyDocument", 400, true, format, args...)
+// MalformedPolicyDocumentException is the modeled MalformedPolicyDocument error (HTTP 400).
+type MalformedPolicyDocumentException struct{ Message string }
+
+// NewMalformedPolicyDocumentException returns the modeled MalformedPolicyDocument error.
+func NewMalformedPolicyDocumentException(format string, args ...any) *MalformedPolicyDocumentException {
+	return &MalformedPolicyDocumentException{Message: apierror.Message(format, args...)}
 }
+
+func (e *MalformedPolicyDocumentException) Error() string {
+	return CodeMalformedPolicyDocumentException + ": " + e.Message
+}
+func (e *MalformedPolicyDocumentException) ErrorCode() string {
+	return CodeMalformedPolicyDocumentException
+}
+func (e *MalformedPolicyDocumentException) ErrorMessage() string { return e.Message }
+func (e *MalformedPolicyDocumentException) HTTPStatus() int      { return 400 }
+func (e *MalformedPolicyDocumentException) SenderFault() bool    { return true }
 
 // CodeMalformedPolicyDocumentException is the wire code of MalformedPolicyDocumentException.
 const CodeMalformedPolicyDocumentException = "MalformedPolicyDocument"
 
-// NewOutboundWebIdentityFederationDisabledException returns the modeled OutboundWebIdentityFederationDisabledException error (HTTP 403).
-func NewOutboundWebIdentityFederationDisabledException(format string, args ...any) *apierror.Error {
-	return apierror.New("OutboundWebIdentityFederationDisabledException", 403, true, format, args...)
+// OutboundWebIdentityFederationDisabledException is the modeled OutboundWebIdentityFederationDisabledException error (HTTP 403).
+type OutboundWebIdentityFederationDisabledException struct{ Message string }
+
+// NewOutboundWebIdentityFederationDisabledException returns the modeled OutboundWebIdentityFederationDisabledException error.
+func NewOutboundWebIdentityFederationDisabledException(format string, args ...any) *OutboundWebIdentityFederationDisabledException {
+	return &OutboundWebIdentityFederationDisabledException{Message: apierror.Message(format, args...)}
 }
+
+func (e *OutboundWebIdentityFederationDisabledException) Error() string {
+	return CodeOutboundWebIdentityFederationDisabledException + ": " + e.Message
+}
+func (e *OutboundWebIdentityFederationDisabledException) ErrorCode() string {
+	return CodeOutboundWebIdentityFederationDisabledException
+}
+func (e *OutboundWebIdentityFederationDisabledException) ErrorMessage() string { return e.Message }
+func (e *OutboundWebIdentityFederationDisabledException) HTTPStatus() int      { return 403 }
+func (e *OutboundWebIdentityFederationDisabledException) SenderFault() bool    { return true }
 
 // CodeOutboundWebIdentityFederationDisabledException is the wire code of OutboundWebIdentityFederationDisabledException.
 const CodeOutboundWebIdentityFederationDisabledException = "OutboundWebIdentityFederationDisabledException"
 
-// NewPackedPolicyTooLargeException returns the modeled PackedPolicyTooLarge error (HTTP 400).
-func NewPackedPolicyTooLargeException(format string, args ...any) *apierror.Error {
-	return apierror.New("PackedPolicyTooLarge", 400, true, format, args...)
+// PackedPolicyTooLargeException is the modeled PackedPolicyTooLarge error (HTTP 400).
+type PackedPolicyTooLargeException struct{ Message string }
+
+// NewPackedPolicyTooLargeException returns the modeled PackedPolicyTooLarge error.
+func NewPackedPolicyTooLargeException(format string, args ...any) *PackedPolicyTooLargeException {
+	return &PackedPolicyTooLargeException{Message: apierror.Message(format, args...)}
 }
+
+func (e *PackedPolicyTooLargeException) Error() string {
+	return CodePackedPolicyTooLargeException + ": " + e.Message
+}
+func (e *PackedPolicyTooLargeException) ErrorCode() string    { return CodePackedPolicyTooLargeException }
+func (e *PackedPolicyTooLargeException) ErrorMessage() string { return e.Message }
+func (e *PackedPolicyTooLargeException) HTTPStatus() int      { return 400 }
+func (e *PackedPolicyTooLargeException) SenderFault() bool    { return true }
 
 // CodePackedPolicyTooLargeException is the wire code of PackedPolicyTooLargeException.
 const CodePackedPolicyTooLargeException = "PackedPolicyTooLarge"
 
-// NewRegionDisabledException returns the modeled RegionDisabledException error (HTTP 403).
-func NewRegionDisabledException(format string, args ...any) *apierror.Error {
-	return apierror.New("RegionDisabledException", 403, true, format, args...)
+// RegionDisabledException is the modeled RegionDisabledException error (HTTP 403).
+type RegionDisabledException struct{ Message string }
+
+// NewRegionDisabledException returns the modeled RegionDisabledException error.
+func NewRegionDisabledException(format string, args ...any) *RegionDisabledException {
+	return &RegionDisabledException{Message: apierror.Message(format, args...)}
 }
+
+func (e *RegionDisabledException) Error() string {
+	return CodeRegionDisabledException + ": " + e.Message
+}
+func (e *RegionDisabledException) ErrorCode() string    { return CodeRegionDisabledException }
+func (e *RegionDisabledException) ErrorMessage() string { return e.Message }
+func (e *RegionDisabledException) HTTPStatus() int      { return 403 }
+func (e *RegionDisabledException) SenderFault() bool    { return true }
 
 // CodeRegionDisabledException is the wire code of RegionDisabledException.
 const CodeRegionDisabledException = "RegionDisabledException"
 
-// NewSessionDurationEscalationException returns the modeled SessionDurationEscalationException error (HTTP 403).
-func NewSessionDurationEscalationException(format string, args ...any) *apierror.Error {
-	return apierror.New("SessionDurationEscalationException", 403, true, format, args...)
+// SessionDurationEscalationException is the modeled SessionDurationEscalationException error (HTTP 403).
+type SessionDurationEscalationException struct{ Message string }
+
+// NewSessionDurationEscalationException returns the modeled SessionDurationEscalationException error.
+func NewSessionDurationEscalationException(format string, args ...any) *SessionDurationEscalationException {
+	return &SessionDurationEscalationException{Message: apierror.Message(format, args...)}
 }
+
+func (e *SessionDurationEscalationException) Error() string {
+	return CodeSessionDurationEscalationException + ": " + e.Message
+}
+func (e *SessionDurationEscalationException) ErrorCode() string {
+	return CodeSessionDurationEscalationException
+}
+func (e *SessionDurationEscalationException) ErrorMessage() string { return e.Message }
+func (e *SessionDurationEscalationException) HTTPStatus() int      { return 403 }
+func (e *SessionDurationEscalationException) SenderFault() bool    { return true }
 
 // CodeSessionDurationEscalationException is the wire code of SessionDurationEscalationException.
 const CodeSessionDurationEscalationException = "SessionDurationEscalationException"
 
-// API is implemented by the sts service.
+// ModeledError builds the modeled error of the named exception shape;
+// nil for a shape that is not one.
+func ModeledError(shape, message string) apierror.APIError {
+	switch shape {
+	case "ExpiredTokenException":
+		return &ExpiredTokenException{Message: message}
+	case "ExpiredTradeInTokenException":
+		return &ExpiredTradeInTokenException{Message: message}
+	case "IDPCommunicationErrorException":
+		return &IDPCommunicationErrorException{Message: message}
+	case "IDPRejectedClaimException":
+		return &IDPRejectedClaimException{Message: message}
+	case "InvalidAuthorizationMessageException":
+		return &InvalidAuthorizationMessageException{Message: message}
+	case "InvalidIdentityTokenException":
+		return &InvalidIdentityTokenException{Message: message}
+	case "JWTPayloadSizeExceededException":
+		return &JWTPayloadSizeExceededException{Message: message}
+	case "MalformedPolicyDocumentException":
+		return &MalformedPolicyDocumentException{Message: message}
+	case "OutboundWebIdentityFederationDisabledException":
+		return &OutboundWebIdentityFederationDisabledException{Message: message}
+	case "PackedPolicyTooLargeException":
+		return &PackedPolicyTooLargeException{Message: message}
+	case "RegionDisabledException":
+		return &RegionDisabledException{Message: message}
+	case "SessionDurationEscalationException":
+		return &SessionDurationEscalationException{Message: message}
+	}
+	return nil
+}
+
+// API is implemented by the sts service. An operation whose resource
+// the model does not name well enough also has a hook the service may
+// implement, <Operation>Target (see Operations).
 type API interface {
 	AssumeRole(ctx context.Context, in *AssumeRoleRequest) (*AssumeRoleResponse, error)
 	AssumeRoleWithSAML(ctx context.Context, in *AssumeRoleWithSAMLRequest) (*AssumeRoleWithSAMLResponse, error)
@@ -379,120 +561,436 @@ func (Unimplemented) GetWebIdentityToken(ctx context.Context, in *GetWebIdentity
 	return nil, apierror.NotImplemented("GetWebIdentityToken")
 }
 
-// Dispatch binds a validated input document to the operation's typed
-// input and calls it. The output is the typed output struct, or nil.
-func Dispatch(ctx context.Context, api API, op string, in map[string]any) (any, error) {
-	switch op {
-	case "AssumeRole":
-		var x AssumeRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
+// AuthzTarget is what a AssumeRoleRequest acts on and the condition keys it sets.
+func (x *AssumeRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.RoleArn
+	t.Refs = []api.Ref{ref}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
 		}
-		out, err := api.AssumeRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "AssumeRoleWithSAML":
-		var x AssumeRoleWithSAMLRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.AssumeRoleWithSAML(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "AssumeRoleWithWebIdentity":
-		var x AssumeRoleWithWebIdentityRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.AssumeRoleWithWebIdentity(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "AssumeRoot":
-		var x AssumeRootRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.AssumeRoot(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DecodeAuthorizationMessage":
-		var x DecodeAuthorizationMessageRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DecodeAuthorizationMessage(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetAccessKeyInfo":
-		var x GetAccessKeyInfoRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetAccessKeyInfo(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetCallerIdentity":
-		var x GetCallerIdentityRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetCallerIdentity(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetDelegatedAccessToken":
-		var x GetDelegatedAccessTokenRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetDelegatedAccessToken(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetFederationToken":
-		var x GetFederationTokenRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetFederationToken(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetSessionToken":
-		var x GetSessionTokenRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetSessionToken(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetWebIdentityToken":
-		var x GetWebIdentityTokenRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetWebIdentityToken(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
+		t.SetKey("aws:TagKeys", keys...)
 	}
-	return nil, apierror.NotImplemented(op)
+	if x.ExternalId != nil {
+		t.SetKey("sts:ExternalId", *x.ExternalId)
+	}
+	t.SetKey("sts:RoleSessionName", x.RoleSessionName)
+	if x.SourceIdentity != nil {
+		t.SetKey("sts:SourceIdentity", *x.SourceIdentity)
+	}
+	if x.DurationSeconds != nil {
+		t.SetKey("sts:DurationSeconds", strconv.Itoa(int(*x.DurationSeconds)))
+	}
+	if x.TransitiveTagKeys != nil {
+		t.SetKey("sts:TransitiveTagKeys", x.TransitiveTagKeys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a AssumeRoleWithSAMLRequest acts on and the condition keys it sets.
+func (x *AssumeRoleWithSAMLRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.RoleArn
+	t.Refs = []api.Ref{ref}
+	if x.DurationSeconds != nil {
+		t.SetKey("sts:DurationSeconds", strconv.Itoa(int(*x.DurationSeconds)))
+	}
+	return t
+}
+
+// AuthzTarget is what a AssumeRoleWithWebIdentityRequest acts on and the condition keys it sets.
+func (x *AssumeRoleWithWebIdentityRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.RoleArn
+	t.Refs = []api.Ref{ref}
+	t.SetKey("sts:RoleSessionName", x.RoleSessionName)
+	if x.DurationSeconds != nil {
+		t.SetKey("sts:DurationSeconds", strconv.Itoa(int(*x.DurationSeconds)))
+	}
+	return t
+}
+
+// AuthzTarget is what a AssumeRootRequest acts on and the condition keys it sets.
+func (x *AssumeRootRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if x.DurationSeconds != nil {
+		t.SetKey("sts:DurationSeconds", strconv.Itoa(int(*x.DurationSeconds)))
+	}
+	return t
+}
+
+// AuthzTarget is what a DecodeAuthorizationMessageRequest acts on and the condition keys it sets.
+func (x *DecodeAuthorizationMessageRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetAccessKeyInfoRequest acts on and the condition keys it sets.
+func (x *GetAccessKeyInfoRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetCallerIdentityRequest acts on and the condition keys it sets.
+func (x *GetCallerIdentityRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetDelegatedAccessTokenRequest acts on and the condition keys it sets.
+func (x *GetDelegatedAccessTokenRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a GetFederationTokenRequest acts on and the condition keys it sets.
+func (x *GetFederationTokenRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	if x.DurationSeconds != nil {
+		t.SetKey("sts:DurationSeconds", strconv.Itoa(int(*x.DurationSeconds)))
+	}
+	return t
+}
+
+// AuthzTarget is what a GetSessionTokenRequest acts on and the condition keys it sets.
+func (x *GetSessionTokenRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if x.DurationSeconds != nil {
+		t.SetKey("sts:DurationSeconds", strconv.Itoa(int(*x.DurationSeconds)))
+	}
+	return t
+}
+
+// AuthzTarget is what a GetWebIdentityTokenRequest acts on and the condition keys it sets.
+func (x *GetWebIdentityTokenRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
+	}
+	if x.DurationSeconds != nil {
+		t.SetKey("sts:DurationSeconds", strconv.Itoa(int(*x.DurationSeconds)))
+	}
+	return t
+}
+
+// Operations binds the service's handlers into the frame the server
+// runs: for each operation, bind the validated document to the typed
+// input once, name its target for authorization (the service's
+// <Operation>Target hook where it has one, else the input's
+// AuthzTarget), and call the handler with the same input.
+func Operations(svc API) map[string]*api.Operation {
+	return map[string]*api.Operation{
+		"AssumeRole": {
+			Name: "AssumeRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AssumeRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AssumeRoleTarget(context.Context, *reqctx.Request, *AssumeRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.AssumeRoleTarget(ctx, req, in.(*AssumeRoleRequest))
+				}
+				return in.(*AssumeRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.AssumeRole(ctx, in.(*AssumeRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"AssumeRoleWithSAML": {
+			Name: "AssumeRoleWithSAML",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AssumeRoleWithSAMLRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AssumeRoleWithSAMLTarget(context.Context, *reqctx.Request, *AssumeRoleWithSAMLRequest) (*api.Target, error)
+				}); ok {
+					return h.AssumeRoleWithSAMLTarget(ctx, req, in.(*AssumeRoleWithSAMLRequest))
+				}
+				return in.(*AssumeRoleWithSAMLRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.AssumeRoleWithSAML(ctx, in.(*AssumeRoleWithSAMLRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"AssumeRoleWithWebIdentity": {
+			Name: "AssumeRoleWithWebIdentity",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AssumeRoleWithWebIdentityRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AssumeRoleWithWebIdentityTarget(context.Context, *reqctx.Request, *AssumeRoleWithWebIdentityRequest) (*api.Target, error)
+				}); ok {
+					return h.AssumeRoleWithWebIdentityTarget(ctx, req, in.(*AssumeRoleWithWebIdentityRequest))
+				}
+				return in.(*AssumeRoleWithWebIdentityRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.AssumeRoleWithWebIdentity(ctx, in.(*AssumeRoleWithWebIdentityRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"AssumeRoot": {
+			Name: "AssumeRoot",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AssumeRootRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AssumeRootTarget(context.Context, *reqctx.Request, *AssumeRootRequest) (*api.Target, error)
+				}); ok {
+					return h.AssumeRootTarget(ctx, req, in.(*AssumeRootRequest))
+				}
+				return in.(*AssumeRootRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.AssumeRoot(ctx, in.(*AssumeRootRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DecodeAuthorizationMessage": {
+			Name: "DecodeAuthorizationMessage",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DecodeAuthorizationMessageRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DecodeAuthorizationMessageTarget(context.Context, *reqctx.Request, *DecodeAuthorizationMessageRequest) (*api.Target, error)
+				}); ok {
+					return h.DecodeAuthorizationMessageTarget(ctx, req, in.(*DecodeAuthorizationMessageRequest))
+				}
+				return in.(*DecodeAuthorizationMessageRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DecodeAuthorizationMessage(ctx, in.(*DecodeAuthorizationMessageRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetAccessKeyInfo": {
+			Name: "GetAccessKeyInfo",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetAccessKeyInfoRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetAccessKeyInfoTarget(context.Context, *reqctx.Request, *GetAccessKeyInfoRequest) (*api.Target, error)
+				}); ok {
+					return h.GetAccessKeyInfoTarget(ctx, req, in.(*GetAccessKeyInfoRequest))
+				}
+				return in.(*GetAccessKeyInfoRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetAccessKeyInfo(ctx, in.(*GetAccessKeyInfoRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetCallerIdentity": {
+			Name: "GetCallerIdentity",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetCallerIdentityRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetCallerIdentityTarget(context.Context, *reqctx.Request, *GetCallerIdentityRequest) (*api.Target, error)
+				}); ok {
+					return h.GetCallerIdentityTarget(ctx, req, in.(*GetCallerIdentityRequest))
+				}
+				return in.(*GetCallerIdentityRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetCallerIdentity(ctx, in.(*GetCallerIdentityRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetDelegatedAccessToken": {
+			Name: "GetDelegatedAccessToken",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetDelegatedAccessTokenRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetDelegatedAccessTokenTarget(context.Context, *reqctx.Request, *GetDelegatedAccessTokenRequest) (*api.Target, error)
+				}); ok {
+					return h.GetDelegatedAccessTokenTarget(ctx, req, in.(*GetDelegatedAccessTokenRequest))
+				}
+				return in.(*GetDelegatedAccessTokenRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetDelegatedAccessToken(ctx, in.(*GetDelegatedAccessTokenRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetFederationToken": {
+			Name: "GetFederationToken",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetFederationTokenRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetFederationTokenTarget(context.Context, *reqctx.Request, *GetFederationTokenRequest) (*api.Target, error)
+				}); ok {
+					return h.GetFederationTokenTarget(ctx, req, in.(*GetFederationTokenRequest))
+				}
+				return in.(*GetFederationTokenRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetFederationToken(ctx, in.(*GetFederationTokenRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetSessionToken": {
+			Name: "GetSessionToken",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetSessionTokenRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetSessionTokenTarget(context.Context, *reqctx.Request, *GetSessionTokenRequest) (*api.Target, error)
+				}); ok {
+					return h.GetSessionTokenTarget(ctx, req, in.(*GetSessionTokenRequest))
+				}
+				return in.(*GetSessionTokenRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetSessionToken(ctx, in.(*GetSessionTokenRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetWebIdentityToken": {
+			Name: "GetWebIdentityToken",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetWebIdentityTokenRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetWebIdentityTokenTarget(context.Context, *reqctx.Request, *GetWebIdentityTokenRequest) (*api.Target, error)
+				}); ok {
+					return h.GetWebIdentityTokenTarget(ctx, req, in.(*GetWebIdentityTokenRequest))
+				}
+				return in.(*GetWebIdentityTokenRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetWebIdentityToken(ctx, in.(*GetWebIdentityTokenRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+	}
 }

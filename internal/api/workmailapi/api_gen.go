@@ -5,13 +5,19 @@ package workmailapi
 
 import (
 	"context"
+	"strconv"
 	"time"
 
+	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/model"
+	"github.com/mailgate/mailgate/internal/reqctx"
 )
 
-var _ = time.Time{}
+var (
+	_ = time.Time{}
+	_ = strconv.Itoa
+)
 
 // Model is the embedded workmail model.
 func Model() *model.Service { return model.Get("workmail") }
@@ -1666,183 +1672,477 @@ type User struct {
 	IdentityProviderIdentityStoreId *string
 }
 
-// NewDirectoryInUseException returns the modeled DirectoryInUseException error (HTTP 400).
-func NewDirectoryInUseException(format string, args ...any) *apierror.Error {
-	return apierror.New("DirectoryInUseException", 400, true, format, args...)
+// DirectoryInUseException is the modeled DirectoryInUseException error (HTTP 400).
+type DirectoryInUseException struct{ Message string }
+
+// NewDirectoryInUseException returns the modeled DirectoryInUseException error.
+func NewDirectoryInUseException(format string, args ...any) *DirectoryInUseException {
+	return &DirectoryInUseException{Message: apierror.Message(format, args...)}
 }
+
+func (e *DirectoryInUseException) Error() string {
+	return CodeDirectoryInUseException + ": " + e.Message
+}
+func (e *DirectoryInUseException) ErrorCode() string    { return CodeDirectoryInUseException }
+func (e *DirectoryInUseException) ErrorMessage() string { return e.Message }
+func (e *DirectoryInUseException) HTTPStatus() int      { return 400 }
+func (e *DirectoryInUseException) SenderFault() bool    { return true }
 
 // CodeDirectoryInUseException is the wire code of DirectoryInUseException.
 const CodeDirectoryInUseException = "DirectoryInUseException"
 
-// NewDirectoryServiceAuthenticationFailedException returns the modeled DirectoryServiceAuthenticationFailedException error (HTTP 400).
-func NewDirectoryServiceAuthenticationFailedException(format string, args ...any) *apierror.Error {
-	return apierror.New("DirectoryServiceAuthenticationFailedException", 400, true, format, args...)
+// DirectoryServiceAuthenticationFailedException is the modeled DirectoryServiceAuthenticationFailedException error (HTTP 400).
+type DirectoryServiceAuthenticationFailedException struct{ Message string }
+
+// NewDirectoryServiceAuthenticationFailedException returns the modeled DirectoryServiceAuthenticationFailedException error.
+func NewDirectoryServiceAuthenticationFailedException(format string, args ...any) *DirectoryServiceAuthenticationFailedException {
+	return &DirectoryServiceAuthenticationFailedException{Message: apierror.Message(format, args...)}
 }
+
+func (e *DirectoryServiceAuthenticationFailedException) Error() string {
+	return CodeDirectoryServiceAuthenticationFailedException + ": " + e.Message
+}
+func (e *DirectoryServiceAuthenticationFailedException) ErrorCode() string {
+	return CodeDirectoryServiceAuthenticationFailedException
+}
+func (e *DirectoryServiceAuthenticationFailedException) ErrorMessage() string { return e.Message }
+func (e *DirectoryServiceAuthenticationFailedException) HTTPStatus() int      { return 400 }
+func (e *DirectoryServiceAuthenticationFailedException) SenderFault() bool    { return true }
 
 // CodeDirectoryServiceAuthenticationFailedException is the wire code of DirectoryServiceAuthenticationFailedException.
 const CodeDirectoryServiceAuthenticationFailedException = "DirectoryServiceAuthenticationFailedException"
 
-// NewDirectoryUnavailableException returns the modeled DirectoryUnavailableException error (HTTP 400).
-func NewDirectoryUnavailableException(format string, args ...any) *apierror.Error {
-	return apierror.New("DirectoryUnavailableException", 400, true, format, args...)
+// DirectoryUnavailableException is the modeled DirectoryUnavailableException error (HTTP 400).
+type DirectoryUnavailableException struct{ Message string }
+
+// NewDirectoryUnavailableException returns the modeled DirectoryUnavailableException error.
+func NewDirectoryUnavailableException(format string, args ...any) *DirectoryUnavailableException {
+	return &DirectoryUnavailableException{Message: apierror.Message(format, args...)}
 }
+
+func (e *DirectoryUnavailableException) Error() string {
+	return CodeDirectoryUnavailableException + ": " + e.Message
+}
+func (e *DirectoryUnavailableException) ErrorCode() string    { return CodeDirectoryUnavailableException }
+func (e *DirectoryUnavailableException) ErrorMessage() string { return e.Message }
+func (e *DirectoryUnavailableException) HTTPStatus() int      { return 400 }
+func (e *DirectoryUnavailableException) SenderFault() bool    { return true }
 
 // CodeDirectoryUnavailableException is the wire code of DirectoryUnavailableException.
 const CodeDirectoryUnavailableException = "DirectoryUnavailableException"
 
-// NewEmailAddressInUseException returns the modeled EmailAddressInUseException error (HTTP 400).
-func NewEmailAddressInUseException(format string, args ...any) *apierror.Error {
-	return apierror.New("EmailAddressInUseException", 400, true, format, args...)
+// EmailAddressInUseException is the modeled EmailAddressInUseException error (HTTP 400).
+type EmailAddressInUseException struct{ Message string }
+
+// NewEmailAddressInUseException returns the modeled EmailAddressInUseException error.
+func NewEmailAddressInUseException(format string, args ...any) *EmailAddressInUseException {
+	return &EmailAddressInUseException{Message: apierror.Message(format, args...)}
 }
+
+func (e *EmailAddressInUseException) Error() string {
+	return CodeEmailAddressInUseException + ": " + e.Message
+}
+func (e *EmailAddressInUseException) ErrorCode() string    { return CodeEmailAddressInUseException }
+func (e *EmailAddressInUseException) ErrorMessage() string { return e.Message }
+func (e *EmailAddressInUseException) HTTPStatus() int      { return 400 }
+func (e *EmailAddressInUseException) SenderFault() bool    { return true }
 
 // CodeEmailAddressInUseException is the wire code of EmailAddressInUseException.
 const CodeEmailAddressInUseException = "EmailAddressInUseException"
 
-// NewEntityAlreadyRegisteredException returns the modeled EntityAlreadyRegisteredException error (HTTP 400).
-func NewEntityAlreadyRegisteredException(format string, args ...any) *apierror.Error {
-	return apierror.New("EntityAlreadyRegisteredException", 400, true, format, args...)
+// EntityAlreadyRegisteredException is the modeled EntityAlreadyRegisteredException error (HTTP 400).
+type EntityAlreadyRegisteredException struct{ Message string }
+
+// NewEntityAlreadyRegisteredException returns the modeled EntityAlreadyRegisteredException error.
+func NewEntityAlreadyRegisteredException(format string, args ...any) *EntityAlreadyRegisteredException {
+	return &EntityAlreadyRegisteredException{Message: apierror.Message(format, args...)}
 }
+
+func (e *EntityAlreadyRegisteredException) Error() string {
+	return CodeEntityAlreadyRegisteredException + ": " + e.Message
+}
+func (e *EntityAlreadyRegisteredException) ErrorCode() string {
+	return CodeEntityAlreadyRegisteredException
+}
+func (e *EntityAlreadyRegisteredException) ErrorMessage() string { return e.Message }
+func (e *EntityAlreadyRegisteredException) HTTPStatus() int      { return 400 }
+func (e *EntityAlreadyRegisteredException) SenderFault() bool    { return true }
 
 // CodeEntityAlreadyRegisteredException is the wire code of EntityAlreadyRegisteredException.
 const CodeEntityAlreadyRegisteredException = "EntityAlreadyRegisteredException"
 
-// NewEntityNotFoundException returns the modeled EntityNotFoundException error (HTTP 400).
-func NewEntityNotFoundException(format string, args ...any) *apierror.Error {
-	return apierror.New("EntityNotFoundException", 400, true, format, args...)
+// EntityNotFoundException is the modeled EntityNotFoundException error (HTTP 400).
+type EntityNotFoundException struct{ Message string }
+
+// NewEntityNotFoundException returns the modeled EntityNotFoundException error.
+func NewEntityNotFoundException(format string, args ...any) *EntityNotFoundException {
+	return &EntityNotFoundException{Message: apierror.Message(format, args...)}
 }
+
+func (e *EntityNotFoundException) Error() string {
+	return CodeEntityNotFoundException + ": " + e.Message
+}
+func (e *EntityNotFoundException) ErrorCode() string    { return CodeEntityNotFoundException }
+func (e *EntityNotFoundException) ErrorMessage() string { return e.Message }
+func (e *EntityNotFoundException) HTTPStatus() int      { return 400 }
+func (e *EntityNotFoundException) SenderFault() bool    { return true }
 
 // CodeEntityNotFoundException is the wire code of EntityNotFoundException.
 const CodeEntityNotFoundException = "EntityNotFoundException"
 
-// NewEntityStateException returns the modeled EntityStateException error (HTTP 400).
-func NewEntityStateException(format string, args ...any) *apierror.Error {
-	return apierror.New("EntityStateException", 400, true, format, args...)
+// EntityStateException is the modeled EntityStateException error (HTTP 400).
+type EntityStateException struct{ Message string }
+
+// NewEntityStateException returns the modeled EntityStateException error.
+func NewEntityStateException(format string, args ...any) *EntityStateException {
+	return &EntityStateException{Message: apierror.Message(format, args...)}
 }
+
+func (e *EntityStateException) Error() string        { return CodeEntityStateException + ": " + e.Message }
+func (e *EntityStateException) ErrorCode() string    { return CodeEntityStateException }
+func (e *EntityStateException) ErrorMessage() string { return e.Message }
+func (e *EntityStateException) HTTPStatus() int      { return 400 }
+func (e *EntityStateException) SenderFault() bool    { return true }
 
 // CodeEntityStateException is the wire code of EntityStateException.
 const CodeEntityStateException = "EntityStateException"
 
-// NewInvalidConfigurationException returns the modeled InvalidConfigurationException error (HTTP 400).
-func NewInvalidConfigurationException(format string, args ...any) *apierror.Error {
-	return apierror.New("InvalidConfigurationException", 400, true, format, args...)
+// InvalidConfigurationException is the modeled InvalidConfigurationException error (HTTP 400).
+type InvalidConfigurationException struct{ Message string }
+
+// NewInvalidConfigurationException returns the modeled InvalidConfigurationException error.
+func NewInvalidConfigurationException(format string, args ...any) *InvalidConfigurationException {
+	return &InvalidConfigurationException{Message: apierror.Message(format, args...)}
 }
+
+func (e *InvalidConfigurationException) Error() string {
+	return CodeInvalidConfigurationException + ": " + e.Message
+}
+func (e *InvalidConfigurationException) ErrorCode() string    { return CodeInvalidConfigurationException }
+func (e *InvalidConfigurationException) ErrorMessage() string { return e.Message }
+func (e *InvalidConfigurationException) HTTPStatus() int      { return 400 }
+func (e *InvalidConfigurationException) SenderFault() bool    { return true }
 
 // CodeInvalidConfigurationException is the wire code of InvalidConfigurationException.
 const CodeInvalidConfigurationException = "InvalidConfigurationException"
 
-// NewInvalidCustomSesConfigurationException returns the modeled InvalidCustomSesConfigurationException error (HTTP 400).
-func NewInvalidCustomSesConfigurationException(format string, args ...any) *apierror.Error {
-	return apierror.New("InvalidCustomSesConfigurationException", 400, true, format, args...)
+// InvalidCustomSesConfigurationException is the modeled InvalidCustomSesConfigurationException error (HTTP 400).
+type InvalidCustomSesConfigurationException struct{ Message string }
+
+// NewInvalidCustomSesConfigurationException returns the modeled InvalidCustomSesConfigurationException error.
+func NewInvalidCustomSesConfigurationException(format string, args ...any) *InvalidCustomSesConfigurationException {
+	return &InvalidCustomSesConfigurationException{Message: apierror.Message(format, args...)}
 }
+
+func (e *InvalidCustomSesConfigurationException) Error() string {
+	return CodeInvalidCustomSesConfigurationException + ": " + e.Message
+}
+func (e *InvalidCustomSesConfigurationException) ErrorCode() string {
+	return CodeInvalidCustomSesConfigurationException
+}
+func (e *InvalidCustomSesConfigurationException) ErrorMessage() string { return e.Message }
+func (e *InvalidCustomSesConfigurationException) HTTPStatus() int      { return 400 }
+func (e *InvalidCustomSesConfigurationException) SenderFault() bool    { return true }
 
 // CodeInvalidCustomSesConfigurationException is the wire code of InvalidCustomSesConfigurationException.
 const CodeInvalidCustomSesConfigurationException = "InvalidCustomSesConfigurationException"
 
-// NewInvalidParameterException returns the modeled InvalidParameterException error (HTTP 400).
-func NewInvalidParameterException(format string, args ...any) *apierror.Error {
-	return apierror.New("InvalidParameterException", 400, true, format, args...)
+// InvalidParameterException is the modeled InvalidParameterException error (HTTP 400).
+type InvalidParameterException struct{ Message string }
+
+// NewInvalidParameterException returns the modeled InvalidParameterException error.
+func NewInvalidParameterException(format string, args ...any) *InvalidParameterException {
+	return &InvalidParameterException{Message: apierror.Message(format, args...)}
 }
+
+func (e *InvalidParameterException) Error() string {
+	return CodeInvalidParameterException + ": " + e.Message
+}
+func (e *InvalidParameterException) ErrorCode() string    { return CodeInvalidParameterException }
+func (e *InvalidParameterException) ErrorMessage() string { return e.Message }
+func (e *InvalidParameterException) HTTPStatus() int      { return 400 }
+func (e *InvalidParameterException) SenderFault() bool    { return true }
 
 // CodeInvalidParameterException is the wire code of InvalidParameterException.
 const CodeInvalidParameterException = "InvalidParameterException"
 
-// NewInvalidPasswordException returns the modeled InvalidPasswordException error (HTTP 400).
-func NewInvalidPasswordException(format string, args ...any) *apierror.Error {
-	return apierror.New("InvalidPasswordException", 400, true, format, args...)
+// InvalidPasswordException is the modeled InvalidPasswordException error (HTTP 400).
+type InvalidPasswordException struct{ Message string }
+
+// NewInvalidPasswordException returns the modeled InvalidPasswordException error.
+func NewInvalidPasswordException(format string, args ...any) *InvalidPasswordException {
+	return &InvalidPasswordException{Message: apierror.Message(format, args...)}
 }
+
+func (e *InvalidPasswordException) Error() string {
+	return CodeInvalidPasswordException + ": " + e.Message
+}
+func (e *InvalidPasswordException) ErrorCode() string    { return CodeInvalidPasswordException }
+func (e *InvalidPasswordException) ErrorMessage() string { return e.Message }
+func (e *InvalidPasswordException) HTTPStatus() int      { return 400 }
+func (e *InvalidPasswordException) SenderFault() bool    { return true }
 
 // CodeInvalidPasswordException is the wire code of InvalidPasswordException.
 const CodeInvalidPasswordException = "InvalidPasswordException"
 
-// NewLimitExceededException returns the modeled LimitExceededException error (HTTP 400).
-func NewLimitExceededException(format string, args ...any) *apierror.Error {
-	return apierror.New("LimitExceededException", 400, true, format, args...)
+// LimitExceededException is the modeled LimitExceededException error (HTTP 400).
+type LimitExceededException struct{ Message string }
+
+// NewLimitExceededException returns the modeled LimitExceededException error.
+func NewLimitExceededException(format string, args ...any) *LimitExceededException {
+	return &LimitExceededException{Message: apierror.Message(format, args...)}
 }
+
+func (e *LimitExceededException) Error() string        { return CodeLimitExceededException + ": " + e.Message }
+func (e *LimitExceededException) ErrorCode() string    { return CodeLimitExceededException }
+func (e *LimitExceededException) ErrorMessage() string { return e.Message }
+func (e *LimitExceededException) HTTPStatus() int      { return 400 }
+func (e *LimitExceededException) SenderFault() bool    { return true }
 
 // CodeLimitExceededException is the wire code of LimitExceededException.
 const CodeLimitExceededException = "LimitExceededException"
 
-// NewMailDomainInUseException returns the modeled MailDomainInUseException error (HTTP 400).
-func NewMailDomainInUseException(format string, args ...any) *apierror.Error {
-	return apierror.New("MailDomainInUseException", 400, true, format, args...)
+// MailDomainInUseException is the modeled MailDomainInUseException error (HTTP 400).
+type MailDomainInUseException struct{ Message string }
+
+// NewMailDomainInUseException returns the modeled MailDomainInUseException error.
+func NewMailDomainInUseException(format string, args ...any) *MailDomainInUseException {
+	return &MailDomainInUseException{Message: apierror.Message(format, args...)}
 }
+
+func (e *MailDomainInUseException) Error() string {
+	return CodeMailDomainInUseException + ": " + e.Message
+}
+func (e *MailDomainInUseException) ErrorCode() string    { return CodeMailDomainInUseException }
+func (e *MailDomainInUseException) ErrorMessage() string { return e.Message }
+func (e *MailDomainInUseException) HTTPStatus() int      { return 400 }
+func (e *MailDomainInUseException) SenderFault() bool    { return true }
 
 // CodeMailDomainInUseException is the wire code of MailDomainInUseException.
 const CodeMailDomainInUseException = "MailDomainInUseException"
 
-// NewMailDomainNotFoundException returns the modeled MailDomainNotFoundException error (HTTP 400).
-func NewMailDomainNotFoundException(format string, args ...any) *apierror.Error {
-	return apierror.New("MailDomainNotFoundException", 400, true, format, args...)
+// MailDomainNotFoundException is the modeled MailDomainNotFoundException error (HTTP 400).
+type MailDomainNotFoundException struct{ Message string }
+
+// NewMailDomainNotFoundException returns the modeled MailDomainNotFoundException error.
+func NewMailDomainNotFoundException(format string, args ...any) *MailDomainNotFoundException {
+	return &MailDomainNotFoundException{Message: apierror.Message(format, args...)}
 }
+
+func (e *MailDomainNotFoundException) Error() string {
+	return CodeMailDomainNotFoundException + ": " + e.Message
+}
+func (e *MailDomainNotFoundException) ErrorCode() string    { return CodeMailDomainNotFoundException }
+func (e *MailDomainNotFoundException) ErrorMessage() string { return e.Message }
+func (e *MailDomainNotFoundException) HTTPStatus() int      { return 400 }
+func (e *MailDomainNotFoundException) SenderFault() bool    { return true }
 
 // CodeMailDomainNotFoundException is the wire code of MailDomainNotFoundException.
 const CodeMailDomainNotFoundException = "MailDomainNotFoundException"
 
-// NewMailDomainStateException returns the modeled MailDomainStateException error (HTTP 400).
-func NewMailDomainStateException(format string, args ...any) *apierror.Error {
-	return apierror.New("MailDomainStateException", 400, true, format, args...)
+// MailDomainStateException is the modeled MailDomainStateException error (HTTP 400).
+type MailDomainStateException struct{ Message string }
+
+// NewMailDomainStateException returns the modeled MailDomainStateException error.
+func NewMailDomainStateException(format string, args ...any) *MailDomainStateException {
+	return &MailDomainStateException{Message: apierror.Message(format, args...)}
 }
+
+func (e *MailDomainStateException) Error() string {
+	return CodeMailDomainStateException + ": " + e.Message
+}
+func (e *MailDomainStateException) ErrorCode() string    { return CodeMailDomainStateException }
+func (e *MailDomainStateException) ErrorMessage() string { return e.Message }
+func (e *MailDomainStateException) HTTPStatus() int      { return 400 }
+func (e *MailDomainStateException) SenderFault() bool    { return true }
 
 // CodeMailDomainStateException is the wire code of MailDomainStateException.
 const CodeMailDomainStateException = "MailDomainStateException"
 
-// NewNameAvailabilityException returns the modeled NameAvailabilityException error (HTTP 400).
-func NewNameAvailabilityException(format string, args ...any) *apierror.Error {
-	return apierror.New("NameAvailabilityException", 400, true, format, args...)
+// NameAvailabilityException is the modeled NameAvailabilityException error (HTTP 400).
+type NameAvailabilityException struct{ Message string }
+
+// NewNameAvailabilityException returns the modeled NameAvailabilityException error.
+func NewNameAvailabilityException(format string, args ...any) *NameAvailabilityException {
+	return &NameAvailabilityException{Message: apierror.Message(format, args...)}
 }
+
+func (e *NameAvailabilityException) Error() string {
+	return CodeNameAvailabilityException + ": " + e.Message
+}
+func (e *NameAvailabilityException) ErrorCode() string    { return CodeNameAvailabilityException }
+func (e *NameAvailabilityException) ErrorMessage() string { return e.Message }
+func (e *NameAvailabilityException) HTTPStatus() int      { return 400 }
+func (e *NameAvailabilityException) SenderFault() bool    { return true }
 
 // CodeNameAvailabilityException is the wire code of NameAvailabilityException.
 const CodeNameAvailabilityException = "NameAvailabilityException"
 
-// NewOrganizationNotFoundException returns the modeled OrganizationNotFoundException error (HTTP 400).
-func NewOrganizationNotFoundException(format string, args ...any) *apierror.Error {
-	return apierror.New("OrganizationNotFoundException", 400, true, format, args...)
+// OrganizationNotFoundException is the modeled OrganizationNotFoundException error (HTTP 400).
+type OrganizationNotFoundException struct{ Message string }
+
+// NewOrganizationNotFoundException returns the modeled OrganizationNotFoundException error.
+func NewOrganizationNotFoundException(format string, args ...any) *OrganizationNotFoundException {
+	return &OrganizationNotFoundException{Message: apierror.Message(format, args...)}
 }
+
+func (e *OrganizationNotFoundException) Error() string {
+	return CodeOrganizationNotFoundException + ": " + e.Message
+}
+func (e *OrganizationNotFoundException) ErrorCode() string    { return CodeOrganizationNotFoundException }
+func (e *OrganizationNotFoundException) ErrorMessage() string { return e.Message }
+func (e *OrganizationNotFoundException) HTTPStatus() int      { return 400 }
+func (e *OrganizationNotFoundException) SenderFault() bool    { return true }
 
 // CodeOrganizationNotFoundException is the wire code of OrganizationNotFoundException.
 const CodeOrganizationNotFoundException = "OrganizationNotFoundException"
 
-// NewOrganizationStateException returns the modeled OrganizationStateException error (HTTP 400).
-func NewOrganizationStateException(format string, args ...any) *apierror.Error {
-	return apierror.New("OrganizationStateException", 400, true, format, args...)
+// OrganizationStateException is the modeled OrganizationStateException error (HTTP 400).
+type OrganizationStateException struct{ Message string }
+
+// NewOrganizationStateException returns the modeled OrganizationStateException error.
+func NewOrganizationStateException(format string, args ...any) *OrganizationStateException {
+	return &OrganizationStateException{Message: apierror.Message(format, args...)}
 }
+
+func (e *OrganizationStateException) Error() string {
+	return CodeOrganizationStateException + ": " + e.Message
+}
+func (e *OrganizationStateException) ErrorCode() string    { return CodeOrganizationStateException }
+func (e *OrganizationStateException) ErrorMessage() string { return e.Message }
+func (e *OrganizationStateException) HTTPStatus() int      { return 400 }
+func (e *OrganizationStateException) SenderFault() bool    { return true }
 
 // CodeOrganizationStateException is the wire code of OrganizationStateException.
 const CodeOrganizationStateException = "OrganizationStateException"
 
-// NewReservedNameException returns the modeled ReservedNameException error (HTTP 400).
-func NewReservedNameException(format string, args ...any) *apierror.Error {
-	return apierror.New("ReservedNameException", 400, true, format, args...)
+// ReservedNameException is the modeled ReservedNameException error (HTTP 400).
+type ReservedNameException struct{ Message string }
+
+// NewReservedNameException returns the modeled ReservedNameException error.
+func NewReservedNameException(format string, args ...any) *ReservedNameException {
+	return &ReservedNameException{Message: apierror.Message(format, args...)}
 }
+
+func (e *ReservedNameException) Error() string        { return CodeReservedNameException + ": " + e.Message }
+func (e *ReservedNameException) ErrorCode() string    { return CodeReservedNameException }
+func (e *ReservedNameException) ErrorMessage() string { return e.Message }
+func (e *ReservedNameException) HTTPStatus() int      { return 400 }
+func (e *ReservedNameException) SenderFault() bool    { return true }
 
 // CodeReservedNameException is the wire code of ReservedNameException.
 const CodeReservedNameException = "ReservedNameException"
 
-// NewResourceNotFoundException returns the modeled ResourceNotFoundException error (HTTP 400).
-func NewResourceNotFoundException(format string, args ...any) *apierror.Error {
-	return apierror.New("ResourceNotFoundException", 400, true, format, args...)
+// ResourceNotFoundException is the modeled ResourceNotFoundException error (HTTP 400).
+type ResourceNotFoundException struct{ Message string }
+
+// NewResourceNotFoundException returns the modeled ResourceNotFoundException error.
+func NewResourceNotFoundException(format string, args ...any) *ResourceNotFoundException {
+	return &ResourceNotFoundException{Message: apierror.Message(format, args...)}
 }
+
+func (e *ResourceNotFoundException) Error() string {
+	return CodeResourceNotFoundException + ": " + e.Message
+}
+func (e *ResourceNotFoundException) ErrorCode() string    { return CodeResourceNotFoundException }
+func (e *ResourceNotFoundException) ErrorMessage() string { return e.Message }
+func (e *ResourceNotFoundException) HTTPStatus() int      { return 400 }
+func (e *ResourceNotFoundException) SenderFault() bool    { return true }
 
 // CodeResourceNotFoundException is the wire code of ResourceNotFoundException.
 const CodeResourceNotFoundException = "ResourceNotFoundException"
 
-// NewTooManyTagsException returns the modeled TooManyTagsException error (HTTP 400).
-func NewTooManyTagsException(format string, args ...any) *apierror.Error {
-	return apierror.New("TooManyTagsException", 400, true, format, args...)
+// TooManyTagsException is the modeled TooManyTagsException error (HTTP 400).
+type TooManyTagsException struct{ Message string }
+
+// NewTooManyTagsException returns the modeled TooManyTagsException error.
+func NewTooManyTagsException(format string, args ...any) *TooManyTagsException {
+	return &TooManyTagsException{Message: apierror.Message(format, args...)}
 }
+
+func (e *TooManyTagsException) Error() string        { return CodeTooManyTagsException + ": " + e.Message }
+func (e *TooManyTagsException) ErrorCode() string    { return CodeTooManyTagsException }
+func (e *TooManyTagsException) ErrorMessage() string { return e.Message }
+func (e *TooManyTagsException) HTTPStatus() int      { return 400 }
+func (e *TooManyTagsException) SenderFault() bool    { return true }
 
 // CodeTooManyTagsException is the wire code of TooManyTagsException.
 const CodeTooManyTagsException = "TooManyTagsException"
 
-// NewUnsupportedOperationException returns the modeled UnsupportedOperationException error (HTTP 400).
-func NewUnsupportedOperationException(format string, args ...any) *apierror.Error {
-	return apierror.New("UnsupportedOperationException", 400, true, format, args...)
+// UnsupportedOperationException is the modeled UnsupportedOperationException error (HTTP 400).
+type UnsupportedOperationException struct{ Message string }
+
+// NewUnsupportedOperationException returns the modeled UnsupportedOperationException error.
+func NewUnsupportedOperationException(format string, args ...any) *UnsupportedOperationException {
+	return &UnsupportedOperationException{Message: apierror.Message(format, args...)}
 }
+
+func (e *UnsupportedOperationException) Error() string {
+	return CodeUnsupportedOperationException + ": " + e.Message
+}
+func (e *UnsupportedOperationException) ErrorCode() string    { return CodeUnsupportedOperationException }
+func (e *UnsupportedOperationException) ErrorMessage() string { return e.Message }
+func (e *UnsupportedOperationException) HTTPStatus() int      { return 400 }
+func (e *UnsupportedOperationException) SenderFault() bool    { return true }
 
 // CodeUnsupportedOperationException is the wire code of UnsupportedOperationException.
 const CodeUnsupportedOperationException = "UnsupportedOperationException"
 
-// API is implemented by the workmail service.
+// ModeledError builds the modeled error of the named exception shape;
+// nil for a shape that is not one.
+func ModeledError(shape, message string) apierror.APIError {
+	switch shape {
+	case "DirectoryInUseException":
+		return &DirectoryInUseException{Message: message}
+	case "DirectoryServiceAuthenticationFailedException":
+		return &DirectoryServiceAuthenticationFailedException{Message: message}
+	case "DirectoryUnavailableException":
+		return &DirectoryUnavailableException{Message: message}
+	case "EmailAddressInUseException":
+		return &EmailAddressInUseException{Message: message}
+	case "EntityAlreadyRegisteredException":
+		return &EntityAlreadyRegisteredException{Message: message}
+	case "EntityNotFoundException":
+		return &EntityNotFoundException{Message: message}
+	case "EntityStateException":
+		return &EntityStateException{Message: message}
+	case "InvalidConfigurationException":
+		return &InvalidConfigurationException{Message: message}
+	case "InvalidCustomSesConfigurationException":
+		return &InvalidCustomSesConfigurationException{Message: message}
+	case "InvalidParameterException":
+		return &InvalidParameterException{Message: message}
+	case "InvalidPasswordException":
+		return &InvalidPasswordException{Message: message}
+	case "LimitExceededException":
+		return &LimitExceededException{Message: message}
+	case "MailDomainInUseException":
+		return &MailDomainInUseException{Message: message}
+	case "MailDomainNotFoundException":
+		return &MailDomainNotFoundException{Message: message}
+	case "MailDomainStateException":
+		return &MailDomainStateException{Message: message}
+	case "NameAvailabilityException":
+		return &NameAvailabilityException{Message: message}
+	case "OrganizationNotFoundException":
+		return &OrganizationNotFoundException{Message: message}
+	case "OrganizationStateException":
+		return &OrganizationStateException{Message: message}
+	case "ReservedNameException":
+		return &ReservedNameException{Message: message}
+	case "ResourceNotFoundException":
+		return &ResourceNotFoundException{Message: message}
+	case "TooManyTagsException":
+		return &TooManyTagsException{Message: message}
+	case "UnsupportedOperationException":
+		return &UnsupportedOperationException{Message: message}
+	}
+	return nil
+}
+
+// API is implemented by the workmail service. An operation whose resource
+// the model does not name well enough also has a hook the service may
+// implement, <Operation>Target (see Operations).
 type API interface {
 	AssociateDelegateToResource(ctx context.Context, in *AssociateDelegateToResourceRequest) (*AssociateDelegateToResourceResponse, error)
 	AssociateMemberToGroup(ctx context.Context, in *AssociateMemberToGroupRequest) (*AssociateMemberToGroupResponse, error)
@@ -2310,930 +2610,3145 @@ func (Unimplemented) UpdateUser(ctx context.Context, in *UpdateUserRequest) (*Up
 	return nil, apierror.NotImplemented("UpdateUser")
 }
 
-// Dispatch binds a validated input document to the operation's typed
-// input and calls it. The output is the typed output struct, or nil.
-func Dispatch(ctx context.Context, api API, op string, in map[string]any) (any, error) {
-	switch op {
-	case "AssociateDelegateToResource":
-		var x AssociateDelegateToResourceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.AssociateDelegateToResource(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "AssociateMemberToGroup":
-		var x AssociateMemberToGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.AssociateMemberToGroup(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "AssumeImpersonationRole":
-		var x AssumeImpersonationRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.AssumeImpersonationRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CancelMailboxExportJob":
-		var x CancelMailboxExportJobRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CancelMailboxExportJob(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateAlias":
-		var x CreateAliasRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateAlias(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateAvailabilityConfiguration":
-		var x CreateAvailabilityConfigurationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateAvailabilityConfiguration(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateGroup":
-		var x CreateGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateGroup(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateIdentityCenterApplication":
-		var x CreateIdentityCenterApplicationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateIdentityCenterApplication(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateImpersonationRole":
-		var x CreateImpersonationRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateImpersonationRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateMobileDeviceAccessRule":
-		var x CreateMobileDeviceAccessRuleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateMobileDeviceAccessRule(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateOrganization":
-		var x CreateOrganizationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateOrganization(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateResource":
-		var x CreateResourceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateResource(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "CreateUser":
-		var x CreateUserRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.CreateUser(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteAccessControlRule":
-		var x DeleteAccessControlRuleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteAccessControlRule(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteAlias":
-		var x DeleteAliasRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteAlias(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteAvailabilityConfiguration":
-		var x DeleteAvailabilityConfigurationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteAvailabilityConfiguration(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteEmailMonitoringConfiguration":
-		var x DeleteEmailMonitoringConfigurationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteEmailMonitoringConfiguration(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteGroup":
-		var x DeleteGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteGroup(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteIdentityCenterApplication":
-		var x DeleteIdentityCenterApplicationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteIdentityCenterApplication(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteIdentityProviderConfiguration":
-		var x DeleteIdentityProviderConfigurationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteIdentityProviderConfiguration(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteImpersonationRole":
-		var x DeleteImpersonationRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteImpersonationRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteMailboxPermissions":
-		var x DeleteMailboxPermissionsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteMailboxPermissions(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteMobileDeviceAccessOverride":
-		var x DeleteMobileDeviceAccessOverrideRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteMobileDeviceAccessOverride(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteMobileDeviceAccessRule":
-		var x DeleteMobileDeviceAccessRuleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteMobileDeviceAccessRule(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteOrganization":
-		var x DeleteOrganizationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteOrganization(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeletePersonalAccessToken":
-		var x DeletePersonalAccessTokenRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeletePersonalAccessToken(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteResource":
-		var x DeleteResourceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteResource(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteRetentionPolicy":
-		var x DeleteRetentionPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteRetentionPolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeleteUser":
-		var x DeleteUserRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeleteUser(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeregisterFromWorkMail":
-		var x DeregisterFromWorkMailRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeregisterFromWorkMail(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DeregisterMailDomain":
-		var x DeregisterMailDomainRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DeregisterMailDomain(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DescribeEmailMonitoringConfiguration":
-		var x DescribeEmailMonitoringConfigurationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DescribeEmailMonitoringConfiguration(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DescribeEntity":
-		var x DescribeEntityRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DescribeEntity(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DescribeGroup":
-		var x DescribeGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DescribeGroup(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DescribeIdentityProviderConfiguration":
-		var x DescribeIdentityProviderConfigurationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DescribeIdentityProviderConfiguration(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DescribeInboundDmarcSettings":
-		var x DescribeInboundDmarcSettingsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DescribeInboundDmarcSettings(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DescribeMailboxExportJob":
-		var x DescribeMailboxExportJobRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DescribeMailboxExportJob(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DescribeOrganization":
-		var x DescribeOrganizationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DescribeOrganization(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DescribeResource":
-		var x DescribeResourceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DescribeResource(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DescribeUser":
-		var x DescribeUserRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DescribeUser(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DisassociateDelegateFromResource":
-		var x DisassociateDelegateFromResourceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DisassociateDelegateFromResource(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "DisassociateMemberFromGroup":
-		var x DisassociateMemberFromGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.DisassociateMemberFromGroup(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetAccessControlEffect":
-		var x GetAccessControlEffectRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetAccessControlEffect(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetDefaultRetentionPolicy":
-		var x GetDefaultRetentionPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetDefaultRetentionPolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetImpersonationRole":
-		var x GetImpersonationRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetImpersonationRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetImpersonationRoleEffect":
-		var x GetImpersonationRoleEffectRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetImpersonationRoleEffect(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetMailDomain":
-		var x GetMailDomainRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetMailDomain(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetMailboxDetails":
-		var x GetMailboxDetailsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetMailboxDetails(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetMobileDeviceAccessEffect":
-		var x GetMobileDeviceAccessEffectRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetMobileDeviceAccessEffect(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetMobileDeviceAccessOverride":
-		var x GetMobileDeviceAccessOverrideRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetMobileDeviceAccessOverride(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "GetPersonalAccessTokenMetadata":
-		var x GetPersonalAccessTokenMetadataRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.GetPersonalAccessTokenMetadata(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListAccessControlRules":
-		var x ListAccessControlRulesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListAccessControlRules(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListAliases":
-		var x ListAliasesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListAliases(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListAvailabilityConfigurations":
-		var x ListAvailabilityConfigurationsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListAvailabilityConfigurations(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListGroupMembers":
-		var x ListGroupMembersRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListGroupMembers(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListGroups":
-		var x ListGroupsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListGroups(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListGroupsForEntity":
-		var x ListGroupsForEntityRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListGroupsForEntity(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListImpersonationRoles":
-		var x ListImpersonationRolesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListImpersonationRoles(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListMailDomains":
-		var x ListMailDomainsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListMailDomains(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListMailboxExportJobs":
-		var x ListMailboxExportJobsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListMailboxExportJobs(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListMailboxPermissions":
-		var x ListMailboxPermissionsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListMailboxPermissions(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListMobileDeviceAccessOverrides":
-		var x ListMobileDeviceAccessOverridesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListMobileDeviceAccessOverrides(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListMobileDeviceAccessRules":
-		var x ListMobileDeviceAccessRulesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListMobileDeviceAccessRules(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListOrganizations":
-		var x ListOrganizationsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListOrganizations(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListPersonalAccessTokens":
-		var x ListPersonalAccessTokensRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListPersonalAccessTokens(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListResourceDelegates":
-		var x ListResourceDelegatesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListResourceDelegates(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListResources":
-		var x ListResourcesRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListResources(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListTagsForResource":
-		var x ListTagsForResourceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListTagsForResource(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ListUsers":
-		var x ListUsersRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ListUsers(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "PutAccessControlRule":
-		var x PutAccessControlRuleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.PutAccessControlRule(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "PutEmailMonitoringConfiguration":
-		var x PutEmailMonitoringConfigurationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.PutEmailMonitoringConfiguration(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "PutIdentityProviderConfiguration":
-		var x PutIdentityProviderConfigurationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.PutIdentityProviderConfiguration(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "PutInboundDmarcSettings":
-		var x PutInboundDmarcSettingsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.PutInboundDmarcSettings(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "PutMailboxPermissions":
-		var x PutMailboxPermissionsRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.PutMailboxPermissions(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "PutMobileDeviceAccessOverride":
-		var x PutMobileDeviceAccessOverrideRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.PutMobileDeviceAccessOverride(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "PutRetentionPolicy":
-		var x PutRetentionPolicyRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.PutRetentionPolicy(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "RegisterMailDomain":
-		var x RegisterMailDomainRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.RegisterMailDomain(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "RegisterToWorkMail":
-		var x RegisterToWorkMailRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.RegisterToWorkMail(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "ResetPassword":
-		var x ResetPasswordRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.ResetPassword(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "StartMailboxExportJob":
-		var x StartMailboxExportJobRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.StartMailboxExportJob(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "TagResource":
-		var x TagResourceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.TagResource(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "TestAvailabilityConfiguration":
-		var x TestAvailabilityConfigurationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.TestAvailabilityConfiguration(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UntagResource":
-		var x UntagResourceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UntagResource(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdateAvailabilityConfiguration":
-		var x UpdateAvailabilityConfigurationRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdateAvailabilityConfiguration(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdateDefaultMailDomain":
-		var x UpdateDefaultMailDomainRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdateDefaultMailDomain(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdateGroup":
-		var x UpdateGroupRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdateGroup(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdateImpersonationRole":
-		var x UpdateImpersonationRoleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdateImpersonationRole(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdateMailboxQuota":
-		var x UpdateMailboxQuotaRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdateMailboxQuota(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdateMobileDeviceAccessRule":
-		var x UpdateMobileDeviceAccessRuleRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdateMobileDeviceAccessRule(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdatePrimaryEmailAddress":
-		var x UpdatePrimaryEmailAddressRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdatePrimaryEmailAddress(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdateResource":
-		var x UpdateResourceRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdateResource(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	case "UpdateUser":
-		var x UpdateUserRequest
-		if err := model.Bind(in, &x); err != nil {
-			return nil, err
-		}
-		out, err := api.UpdateUser(ctx, &x)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
+// AuthzTarget is what a AssociateDelegateToResourceRequest acts on and the condition keys it sets.
+func (x *AssociateDelegateToResourceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a AssociateMemberToGroupRequest acts on and the condition keys it sets.
+func (x *AssociateMemberToGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a AssumeImpersonationRoleRequest acts on and the condition keys it sets.
+func (x *AssumeImpersonationRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CancelMailboxExportJobRequest acts on and the condition keys it sets.
+func (x *CancelMailboxExportJobRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CreateAliasRequest acts on and the condition keys it sets.
+func (x *CreateAliasRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CreateAvailabilityConfigurationRequest acts on and the condition keys it sets.
+func (x *CreateAvailabilityConfigurationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CreateGroupRequest acts on and the condition keys it sets.
+func (x *CreateGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CreateIdentityCenterApplicationRequest acts on and the condition keys it sets.
+func (x *CreateIdentityCenterApplicationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a CreateImpersonationRoleRequest acts on and the condition keys it sets.
+func (x *CreateImpersonationRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CreateMobileDeviceAccessRuleRequest acts on and the condition keys it sets.
+func (x *CreateMobileDeviceAccessRuleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CreateOrganizationRequest acts on and the condition keys it sets.
+func (x *CreateOrganizationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a CreateResourceRequest acts on and the condition keys it sets.
+func (x *CreateResourceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a CreateUserRequest acts on and the condition keys it sets.
+func (x *CreateUserRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteAccessControlRuleRequest acts on and the condition keys it sets.
+func (x *DeleteAccessControlRuleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteAliasRequest acts on and the condition keys it sets.
+func (x *DeleteAliasRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteAvailabilityConfigurationRequest acts on and the condition keys it sets.
+func (x *DeleteAvailabilityConfigurationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteEmailMonitoringConfigurationRequest acts on and the condition keys it sets.
+func (x *DeleteEmailMonitoringConfigurationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteGroupRequest acts on and the condition keys it sets.
+func (x *DeleteGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteIdentityCenterApplicationRequest acts on and the condition keys it sets.
+func (x *DeleteIdentityCenterApplicationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a DeleteIdentityProviderConfigurationRequest acts on and the condition keys it sets.
+func (x *DeleteIdentityProviderConfigurationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteImpersonationRoleRequest acts on and the condition keys it sets.
+func (x *DeleteImpersonationRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteMailboxPermissionsRequest acts on and the condition keys it sets.
+func (x *DeleteMailboxPermissionsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteMobileDeviceAccessOverrideRequest acts on and the condition keys it sets.
+func (x *DeleteMobileDeviceAccessOverrideRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteMobileDeviceAccessRuleRequest acts on and the condition keys it sets.
+func (x *DeleteMobileDeviceAccessRuleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteOrganizationRequest acts on and the condition keys it sets.
+func (x *DeleteOrganizationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeletePersonalAccessTokenRequest acts on and the condition keys it sets.
+func (x *DeletePersonalAccessTokenRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteResourceRequest acts on and the condition keys it sets.
+func (x *DeleteResourceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteRetentionPolicyRequest acts on and the condition keys it sets.
+func (x *DeleteRetentionPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeleteUserRequest acts on and the condition keys it sets.
+func (x *DeleteUserRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeregisterFromWorkMailRequest acts on and the condition keys it sets.
+func (x *DeregisterFromWorkMailRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DeregisterMailDomainRequest acts on and the condition keys it sets.
+func (x *DeregisterMailDomainRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DescribeEmailMonitoringConfigurationRequest acts on and the condition keys it sets.
+func (x *DescribeEmailMonitoringConfigurationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DescribeEntityRequest acts on and the condition keys it sets.
+func (x *DescribeEntityRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DescribeGroupRequest acts on and the condition keys it sets.
+func (x *DescribeGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DescribeIdentityProviderConfigurationRequest acts on and the condition keys it sets.
+func (x *DescribeIdentityProviderConfigurationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DescribeInboundDmarcSettingsRequest acts on and the condition keys it sets.
+func (x *DescribeInboundDmarcSettingsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DescribeMailboxExportJobRequest acts on and the condition keys it sets.
+func (x *DescribeMailboxExportJobRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DescribeOrganizationRequest acts on and the condition keys it sets.
+func (x *DescribeOrganizationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DescribeResourceRequest acts on and the condition keys it sets.
+func (x *DescribeResourceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DescribeUserRequest acts on and the condition keys it sets.
+func (x *DescribeUserRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DisassociateDelegateFromResourceRequest acts on and the condition keys it sets.
+func (x *DisassociateDelegateFromResourceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a DisassociateMemberFromGroupRequest acts on and the condition keys it sets.
+func (x *DisassociateMemberFromGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetAccessControlEffectRequest acts on and the condition keys it sets.
+func (x *GetAccessControlEffectRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetDefaultRetentionPolicyRequest acts on and the condition keys it sets.
+func (x *GetDefaultRetentionPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetImpersonationRoleEffectRequest acts on and the condition keys it sets.
+func (x *GetImpersonationRoleEffectRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetImpersonationRoleRequest acts on and the condition keys it sets.
+func (x *GetImpersonationRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetMailDomainRequest acts on and the condition keys it sets.
+func (x *GetMailDomainRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetMailboxDetailsRequest acts on and the condition keys it sets.
+func (x *GetMailboxDetailsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetMobileDeviceAccessEffectRequest acts on and the condition keys it sets.
+func (x *GetMobileDeviceAccessEffectRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetMobileDeviceAccessOverrideRequest acts on and the condition keys it sets.
+func (x *GetMobileDeviceAccessOverrideRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a GetPersonalAccessTokenMetadataRequest acts on and the condition keys it sets.
+func (x *GetPersonalAccessTokenMetadataRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListAccessControlRulesRequest acts on and the condition keys it sets.
+func (x *ListAccessControlRulesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListAliasesRequest acts on and the condition keys it sets.
+func (x *ListAliasesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListAvailabilityConfigurationsRequest acts on and the condition keys it sets.
+func (x *ListAvailabilityConfigurationsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListGroupMembersRequest acts on and the condition keys it sets.
+func (x *ListGroupMembersRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListGroupsForEntityRequest acts on and the condition keys it sets.
+func (x *ListGroupsForEntityRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListGroupsRequest acts on and the condition keys it sets.
+func (x *ListGroupsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListImpersonationRolesRequest acts on and the condition keys it sets.
+func (x *ListImpersonationRolesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListMailDomainsRequest acts on and the condition keys it sets.
+func (x *ListMailDomainsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListMailboxExportJobsRequest acts on and the condition keys it sets.
+func (x *ListMailboxExportJobsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListMailboxPermissionsRequest acts on and the condition keys it sets.
+func (x *ListMailboxPermissionsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListMobileDeviceAccessOverridesRequest acts on and the condition keys it sets.
+func (x *ListMobileDeviceAccessOverridesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListMobileDeviceAccessRulesRequest acts on and the condition keys it sets.
+func (x *ListMobileDeviceAccessRulesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListOrganizationsRequest acts on and the condition keys it sets.
+func (x *ListOrganizationsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	return t
+}
+
+// AuthzTarget is what a ListPersonalAccessTokensRequest acts on and the condition keys it sets.
+func (x *ListPersonalAccessTokensRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListResourceDelegatesRequest acts on and the condition keys it sets.
+func (x *ListResourceDelegatesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListResourcesRequest acts on and the condition keys it sets.
+func (x *ListResourcesRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListTagsForResourceRequest acts on and the condition keys it sets.
+func (x *ListTagsForResourceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.ResourceARN
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ListUsersRequest acts on and the condition keys it sets.
+func (x *ListUsersRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a PutAccessControlRuleRequest acts on and the condition keys it sets.
+func (x *PutAccessControlRuleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a PutEmailMonitoringConfigurationRequest acts on and the condition keys it sets.
+func (x *PutEmailMonitoringConfigurationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a PutIdentityProviderConfigurationRequest acts on and the condition keys it sets.
+func (x *PutIdentityProviderConfigurationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a PutInboundDmarcSettingsRequest acts on and the condition keys it sets.
+func (x *PutInboundDmarcSettingsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a PutMailboxPermissionsRequest acts on and the condition keys it sets.
+func (x *PutMailboxPermissionsRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a PutMobileDeviceAccessOverrideRequest acts on and the condition keys it sets.
+func (x *PutMobileDeviceAccessOverrideRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a PutRetentionPolicyRequest acts on and the condition keys it sets.
+func (x *PutRetentionPolicyRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a RegisterMailDomainRequest acts on and the condition keys it sets.
+func (x *RegisterMailDomainRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a RegisterToWorkMailRequest acts on and the condition keys it sets.
+func (x *RegisterToWorkMailRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a ResetPasswordRequest acts on and the condition keys it sets.
+func (x *ResetPasswordRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a StartMailboxExportJobRequest acts on and the condition keys it sets.
+func (x *StartMailboxExportJobRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a TagResourceRequest acts on and the condition keys it sets.
+func (x *TagResourceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.ResourceARN
+	t.Refs = []api.Ref{ref}
+	if len(x.Tags) > 0 {
+		keys := make([]string, 0, len(x.Tags))
+		for i := range x.Tags {
+			tag := &x.Tags[i]
+			var k, v string
+			k = tag.Key
+			v = tag.Value
+			if k != "" {
+				t.SetKey("aws:RequestTag/"+k, v)
+				keys = append(keys, k)
+			}
+		}
+		t.SetKey("aws:TagKeys", keys...)
 	}
-	return nil, apierror.NotImplemented(op)
+	return t
+}
+
+// AuthzTarget is what a TestAvailabilityConfigurationRequest acts on and the condition keys it sets.
+func (x *TestAvailabilityConfigurationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UntagResourceRequest acts on and the condition keys it sets.
+func (x *UntagResourceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.ResourceARN
+	t.Refs = []api.Ref{ref}
+	if x.TagKeys != nil {
+		t.SetKey("aws:TagKeys", x.TagKeys...)
+	}
+	return t
+}
+
+// AuthzTarget is what a UpdateAvailabilityConfigurationRequest acts on and the condition keys it sets.
+func (x *UpdateAvailabilityConfigurationRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateDefaultMailDomainRequest acts on and the condition keys it sets.
+func (x *UpdateDefaultMailDomainRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateGroupRequest acts on and the condition keys it sets.
+func (x *UpdateGroupRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateImpersonationRoleRequest acts on and the condition keys it sets.
+func (x *UpdateImpersonationRoleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateMailboxQuotaRequest acts on and the condition keys it sets.
+func (x *UpdateMailboxQuotaRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateMobileDeviceAccessRuleRequest acts on and the condition keys it sets.
+func (x *UpdateMobileDeviceAccessRuleRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdatePrimaryEmailAddressRequest acts on and the condition keys it sets.
+func (x *UpdatePrimaryEmailAddressRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateResourceRequest acts on and the condition keys it sets.
+func (x *UpdateResourceRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// AuthzTarget is what a UpdateUserRequest acts on and the condition keys it sets.
+func (x *UpdateUserRequest) AuthzTarget() *api.Target {
+	t := &api.Target{}
+	ref := api.Ref{Kind: "organization"}
+	ref.Name = x.OrganizationId
+	t.Refs = []api.Ref{ref}
+	return t
+}
+
+// Operations binds the service's handlers into the frame the server
+// runs: for each operation, bind the validated document to the typed
+// input once, name its target for authorization (the service's
+// <Operation>Target hook where it has one, else the input's
+// AuthzTarget), and call the handler with the same input.
+func Operations(svc API) map[string]*api.Operation {
+	return map[string]*api.Operation{
+		"AssociateDelegateToResource": {
+			Name: "AssociateDelegateToResource",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AssociateDelegateToResourceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AssociateDelegateToResourceTarget(context.Context, *reqctx.Request, *AssociateDelegateToResourceRequest) (*api.Target, error)
+				}); ok {
+					return h.AssociateDelegateToResourceTarget(ctx, req, in.(*AssociateDelegateToResourceRequest))
+				}
+				return in.(*AssociateDelegateToResourceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.AssociateDelegateToResource(ctx, in.(*AssociateDelegateToResourceRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"AssociateMemberToGroup": {
+			Name: "AssociateMemberToGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AssociateMemberToGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AssociateMemberToGroupTarget(context.Context, *reqctx.Request, *AssociateMemberToGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.AssociateMemberToGroupTarget(ctx, req, in.(*AssociateMemberToGroupRequest))
+				}
+				return in.(*AssociateMemberToGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.AssociateMemberToGroup(ctx, in.(*AssociateMemberToGroupRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"AssumeImpersonationRole": {
+			Name: "AssumeImpersonationRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(AssumeImpersonationRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					AssumeImpersonationRoleTarget(context.Context, *reqctx.Request, *AssumeImpersonationRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.AssumeImpersonationRoleTarget(ctx, req, in.(*AssumeImpersonationRoleRequest))
+				}
+				return in.(*AssumeImpersonationRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.AssumeImpersonationRole(ctx, in.(*AssumeImpersonationRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CancelMailboxExportJob": {
+			Name: "CancelMailboxExportJob",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CancelMailboxExportJobRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CancelMailboxExportJobTarget(context.Context, *reqctx.Request, *CancelMailboxExportJobRequest) (*api.Target, error)
+				}); ok {
+					return h.CancelMailboxExportJobTarget(ctx, req, in.(*CancelMailboxExportJobRequest))
+				}
+				return in.(*CancelMailboxExportJobRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CancelMailboxExportJob(ctx, in.(*CancelMailboxExportJobRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateAlias": {
+			Name: "CreateAlias",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateAliasRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateAliasTarget(context.Context, *reqctx.Request, *CreateAliasRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateAliasTarget(ctx, req, in.(*CreateAliasRequest))
+				}
+				return in.(*CreateAliasRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateAlias(ctx, in.(*CreateAliasRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateAvailabilityConfiguration": {
+			Name: "CreateAvailabilityConfiguration",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateAvailabilityConfigurationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateAvailabilityConfigurationTarget(context.Context, *reqctx.Request, *CreateAvailabilityConfigurationRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateAvailabilityConfigurationTarget(ctx, req, in.(*CreateAvailabilityConfigurationRequest))
+				}
+				return in.(*CreateAvailabilityConfigurationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateAvailabilityConfiguration(ctx, in.(*CreateAvailabilityConfigurationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateGroup": {
+			Name: "CreateGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateGroupTarget(context.Context, *reqctx.Request, *CreateGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateGroupTarget(ctx, req, in.(*CreateGroupRequest))
+				}
+				return in.(*CreateGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateGroup(ctx, in.(*CreateGroupRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateIdentityCenterApplication": {
+			Name: "CreateIdentityCenterApplication",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateIdentityCenterApplicationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateIdentityCenterApplicationTarget(context.Context, *reqctx.Request, *CreateIdentityCenterApplicationRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateIdentityCenterApplicationTarget(ctx, req, in.(*CreateIdentityCenterApplicationRequest))
+				}
+				return in.(*CreateIdentityCenterApplicationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateIdentityCenterApplication(ctx, in.(*CreateIdentityCenterApplicationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateImpersonationRole": {
+			Name: "CreateImpersonationRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateImpersonationRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateImpersonationRoleTarget(context.Context, *reqctx.Request, *CreateImpersonationRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateImpersonationRoleTarget(ctx, req, in.(*CreateImpersonationRoleRequest))
+				}
+				return in.(*CreateImpersonationRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateImpersonationRole(ctx, in.(*CreateImpersonationRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateMobileDeviceAccessRule": {
+			Name: "CreateMobileDeviceAccessRule",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateMobileDeviceAccessRuleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateMobileDeviceAccessRuleTarget(context.Context, *reqctx.Request, *CreateMobileDeviceAccessRuleRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateMobileDeviceAccessRuleTarget(ctx, req, in.(*CreateMobileDeviceAccessRuleRequest))
+				}
+				return in.(*CreateMobileDeviceAccessRuleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateMobileDeviceAccessRule(ctx, in.(*CreateMobileDeviceAccessRuleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateOrganization": {
+			Name: "CreateOrganization",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateOrganizationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateOrganizationTarget(context.Context, *reqctx.Request, *CreateOrganizationRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateOrganizationTarget(ctx, req, in.(*CreateOrganizationRequest))
+				}
+				return in.(*CreateOrganizationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateOrganization(ctx, in.(*CreateOrganizationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateResource": {
+			Name: "CreateResource",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateResourceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateResourceTarget(context.Context, *reqctx.Request, *CreateResourceRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateResourceTarget(ctx, req, in.(*CreateResourceRequest))
+				}
+				return in.(*CreateResourceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateResource(ctx, in.(*CreateResourceRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"CreateUser": {
+			Name: "CreateUser",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(CreateUserRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					CreateUserTarget(context.Context, *reqctx.Request, *CreateUserRequest) (*api.Target, error)
+				}); ok {
+					return h.CreateUserTarget(ctx, req, in.(*CreateUserRequest))
+				}
+				return in.(*CreateUserRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.CreateUser(ctx, in.(*CreateUserRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteAccessControlRule": {
+			Name: "DeleteAccessControlRule",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteAccessControlRuleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteAccessControlRuleTarget(context.Context, *reqctx.Request, *DeleteAccessControlRuleRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteAccessControlRuleTarget(ctx, req, in.(*DeleteAccessControlRuleRequest))
+				}
+				return in.(*DeleteAccessControlRuleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteAccessControlRule(ctx, in.(*DeleteAccessControlRuleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteAlias": {
+			Name: "DeleteAlias",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteAliasRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteAliasTarget(context.Context, *reqctx.Request, *DeleteAliasRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteAliasTarget(ctx, req, in.(*DeleteAliasRequest))
+				}
+				return in.(*DeleteAliasRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteAlias(ctx, in.(*DeleteAliasRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteAvailabilityConfiguration": {
+			Name: "DeleteAvailabilityConfiguration",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteAvailabilityConfigurationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteAvailabilityConfigurationTarget(context.Context, *reqctx.Request, *DeleteAvailabilityConfigurationRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteAvailabilityConfigurationTarget(ctx, req, in.(*DeleteAvailabilityConfigurationRequest))
+				}
+				return in.(*DeleteAvailabilityConfigurationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteAvailabilityConfiguration(ctx, in.(*DeleteAvailabilityConfigurationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteEmailMonitoringConfiguration": {
+			Name: "DeleteEmailMonitoringConfiguration",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteEmailMonitoringConfigurationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteEmailMonitoringConfigurationTarget(context.Context, *reqctx.Request, *DeleteEmailMonitoringConfigurationRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteEmailMonitoringConfigurationTarget(ctx, req, in.(*DeleteEmailMonitoringConfigurationRequest))
+				}
+				return in.(*DeleteEmailMonitoringConfigurationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteEmailMonitoringConfiguration(ctx, in.(*DeleteEmailMonitoringConfigurationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteGroup": {
+			Name: "DeleteGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteGroupTarget(context.Context, *reqctx.Request, *DeleteGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteGroupTarget(ctx, req, in.(*DeleteGroupRequest))
+				}
+				return in.(*DeleteGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteGroup(ctx, in.(*DeleteGroupRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteIdentityCenterApplication": {
+			Name: "DeleteIdentityCenterApplication",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteIdentityCenterApplicationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteIdentityCenterApplicationTarget(context.Context, *reqctx.Request, *DeleteIdentityCenterApplicationRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteIdentityCenterApplicationTarget(ctx, req, in.(*DeleteIdentityCenterApplicationRequest))
+				}
+				return in.(*DeleteIdentityCenterApplicationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteIdentityCenterApplication(ctx, in.(*DeleteIdentityCenterApplicationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteIdentityProviderConfiguration": {
+			Name: "DeleteIdentityProviderConfiguration",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteIdentityProviderConfigurationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteIdentityProviderConfigurationTarget(context.Context, *reqctx.Request, *DeleteIdentityProviderConfigurationRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteIdentityProviderConfigurationTarget(ctx, req, in.(*DeleteIdentityProviderConfigurationRequest))
+				}
+				return in.(*DeleteIdentityProviderConfigurationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteIdentityProviderConfiguration(ctx, in.(*DeleteIdentityProviderConfigurationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteImpersonationRole": {
+			Name: "DeleteImpersonationRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteImpersonationRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteImpersonationRoleTarget(context.Context, *reqctx.Request, *DeleteImpersonationRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteImpersonationRoleTarget(ctx, req, in.(*DeleteImpersonationRoleRequest))
+				}
+				return in.(*DeleteImpersonationRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteImpersonationRole(ctx, in.(*DeleteImpersonationRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteMailboxPermissions": {
+			Name: "DeleteMailboxPermissions",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteMailboxPermissionsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteMailboxPermissionsTarget(context.Context, *reqctx.Request, *DeleteMailboxPermissionsRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteMailboxPermissionsTarget(ctx, req, in.(*DeleteMailboxPermissionsRequest))
+				}
+				return in.(*DeleteMailboxPermissionsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteMailboxPermissions(ctx, in.(*DeleteMailboxPermissionsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteMobileDeviceAccessOverride": {
+			Name: "DeleteMobileDeviceAccessOverride",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteMobileDeviceAccessOverrideRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteMobileDeviceAccessOverrideTarget(context.Context, *reqctx.Request, *DeleteMobileDeviceAccessOverrideRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteMobileDeviceAccessOverrideTarget(ctx, req, in.(*DeleteMobileDeviceAccessOverrideRequest))
+				}
+				return in.(*DeleteMobileDeviceAccessOverrideRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteMobileDeviceAccessOverride(ctx, in.(*DeleteMobileDeviceAccessOverrideRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteMobileDeviceAccessRule": {
+			Name: "DeleteMobileDeviceAccessRule",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteMobileDeviceAccessRuleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteMobileDeviceAccessRuleTarget(context.Context, *reqctx.Request, *DeleteMobileDeviceAccessRuleRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteMobileDeviceAccessRuleTarget(ctx, req, in.(*DeleteMobileDeviceAccessRuleRequest))
+				}
+				return in.(*DeleteMobileDeviceAccessRuleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteMobileDeviceAccessRule(ctx, in.(*DeleteMobileDeviceAccessRuleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteOrganization": {
+			Name: "DeleteOrganization",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteOrganizationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteOrganizationTarget(context.Context, *reqctx.Request, *DeleteOrganizationRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteOrganizationTarget(ctx, req, in.(*DeleteOrganizationRequest))
+				}
+				return in.(*DeleteOrganizationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteOrganization(ctx, in.(*DeleteOrganizationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeletePersonalAccessToken": {
+			Name: "DeletePersonalAccessToken",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeletePersonalAccessTokenRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeletePersonalAccessTokenTarget(context.Context, *reqctx.Request, *DeletePersonalAccessTokenRequest) (*api.Target, error)
+				}); ok {
+					return h.DeletePersonalAccessTokenTarget(ctx, req, in.(*DeletePersonalAccessTokenRequest))
+				}
+				return in.(*DeletePersonalAccessTokenRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeletePersonalAccessToken(ctx, in.(*DeletePersonalAccessTokenRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteResource": {
+			Name: "DeleteResource",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteResourceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteResourceTarget(context.Context, *reqctx.Request, *DeleteResourceRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteResourceTarget(ctx, req, in.(*DeleteResourceRequest))
+				}
+				return in.(*DeleteResourceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteResource(ctx, in.(*DeleteResourceRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteRetentionPolicy": {
+			Name: "DeleteRetentionPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteRetentionPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteRetentionPolicyTarget(context.Context, *reqctx.Request, *DeleteRetentionPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteRetentionPolicyTarget(ctx, req, in.(*DeleteRetentionPolicyRequest))
+				}
+				return in.(*DeleteRetentionPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteRetentionPolicy(ctx, in.(*DeleteRetentionPolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeleteUser": {
+			Name: "DeleteUser",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeleteUserRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeleteUserTarget(context.Context, *reqctx.Request, *DeleteUserRequest) (*api.Target, error)
+				}); ok {
+					return h.DeleteUserTarget(ctx, req, in.(*DeleteUserRequest))
+				}
+				return in.(*DeleteUserRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeleteUser(ctx, in.(*DeleteUserRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeregisterFromWorkMail": {
+			Name: "DeregisterFromWorkMail",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeregisterFromWorkMailRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeregisterFromWorkMailTarget(context.Context, *reqctx.Request, *DeregisterFromWorkMailRequest) (*api.Target, error)
+				}); ok {
+					return h.DeregisterFromWorkMailTarget(ctx, req, in.(*DeregisterFromWorkMailRequest))
+				}
+				return in.(*DeregisterFromWorkMailRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeregisterFromWorkMail(ctx, in.(*DeregisterFromWorkMailRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DeregisterMailDomain": {
+			Name: "DeregisterMailDomain",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DeregisterMailDomainRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DeregisterMailDomainTarget(context.Context, *reqctx.Request, *DeregisterMailDomainRequest) (*api.Target, error)
+				}); ok {
+					return h.DeregisterMailDomainTarget(ctx, req, in.(*DeregisterMailDomainRequest))
+				}
+				return in.(*DeregisterMailDomainRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DeregisterMailDomain(ctx, in.(*DeregisterMailDomainRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DescribeEmailMonitoringConfiguration": {
+			Name: "DescribeEmailMonitoringConfiguration",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DescribeEmailMonitoringConfigurationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DescribeEmailMonitoringConfigurationTarget(context.Context, *reqctx.Request, *DescribeEmailMonitoringConfigurationRequest) (*api.Target, error)
+				}); ok {
+					return h.DescribeEmailMonitoringConfigurationTarget(ctx, req, in.(*DescribeEmailMonitoringConfigurationRequest))
+				}
+				return in.(*DescribeEmailMonitoringConfigurationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DescribeEmailMonitoringConfiguration(ctx, in.(*DescribeEmailMonitoringConfigurationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DescribeEntity": {
+			Name: "DescribeEntity",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DescribeEntityRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DescribeEntityTarget(context.Context, *reqctx.Request, *DescribeEntityRequest) (*api.Target, error)
+				}); ok {
+					return h.DescribeEntityTarget(ctx, req, in.(*DescribeEntityRequest))
+				}
+				return in.(*DescribeEntityRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DescribeEntity(ctx, in.(*DescribeEntityRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DescribeGroup": {
+			Name: "DescribeGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DescribeGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DescribeGroupTarget(context.Context, *reqctx.Request, *DescribeGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.DescribeGroupTarget(ctx, req, in.(*DescribeGroupRequest))
+				}
+				return in.(*DescribeGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DescribeGroup(ctx, in.(*DescribeGroupRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DescribeIdentityProviderConfiguration": {
+			Name: "DescribeIdentityProviderConfiguration",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DescribeIdentityProviderConfigurationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DescribeIdentityProviderConfigurationTarget(context.Context, *reqctx.Request, *DescribeIdentityProviderConfigurationRequest) (*api.Target, error)
+				}); ok {
+					return h.DescribeIdentityProviderConfigurationTarget(ctx, req, in.(*DescribeIdentityProviderConfigurationRequest))
+				}
+				return in.(*DescribeIdentityProviderConfigurationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DescribeIdentityProviderConfiguration(ctx, in.(*DescribeIdentityProviderConfigurationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DescribeInboundDmarcSettings": {
+			Name: "DescribeInboundDmarcSettings",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DescribeInboundDmarcSettingsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DescribeInboundDmarcSettingsTarget(context.Context, *reqctx.Request, *DescribeInboundDmarcSettingsRequest) (*api.Target, error)
+				}); ok {
+					return h.DescribeInboundDmarcSettingsTarget(ctx, req, in.(*DescribeInboundDmarcSettingsRequest))
+				}
+				return in.(*DescribeInboundDmarcSettingsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DescribeInboundDmarcSettings(ctx, in.(*DescribeInboundDmarcSettingsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DescribeMailboxExportJob": {
+			Name: "DescribeMailboxExportJob",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DescribeMailboxExportJobRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DescribeMailboxExportJobTarget(context.Context, *reqctx.Request, *DescribeMailboxExportJobRequest) (*api.Target, error)
+				}); ok {
+					return h.DescribeMailboxExportJobTarget(ctx, req, in.(*DescribeMailboxExportJobRequest))
+				}
+				return in.(*DescribeMailboxExportJobRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DescribeMailboxExportJob(ctx, in.(*DescribeMailboxExportJobRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DescribeOrganization": {
+			Name: "DescribeOrganization",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DescribeOrganizationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DescribeOrganizationTarget(context.Context, *reqctx.Request, *DescribeOrganizationRequest) (*api.Target, error)
+				}); ok {
+					return h.DescribeOrganizationTarget(ctx, req, in.(*DescribeOrganizationRequest))
+				}
+				return in.(*DescribeOrganizationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DescribeOrganization(ctx, in.(*DescribeOrganizationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DescribeResource": {
+			Name: "DescribeResource",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DescribeResourceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DescribeResourceTarget(context.Context, *reqctx.Request, *DescribeResourceRequest) (*api.Target, error)
+				}); ok {
+					return h.DescribeResourceTarget(ctx, req, in.(*DescribeResourceRequest))
+				}
+				return in.(*DescribeResourceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DescribeResource(ctx, in.(*DescribeResourceRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DescribeUser": {
+			Name: "DescribeUser",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DescribeUserRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DescribeUserTarget(context.Context, *reqctx.Request, *DescribeUserRequest) (*api.Target, error)
+				}); ok {
+					return h.DescribeUserTarget(ctx, req, in.(*DescribeUserRequest))
+				}
+				return in.(*DescribeUserRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DescribeUser(ctx, in.(*DescribeUserRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DisassociateDelegateFromResource": {
+			Name: "DisassociateDelegateFromResource",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DisassociateDelegateFromResourceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DisassociateDelegateFromResourceTarget(context.Context, *reqctx.Request, *DisassociateDelegateFromResourceRequest) (*api.Target, error)
+				}); ok {
+					return h.DisassociateDelegateFromResourceTarget(ctx, req, in.(*DisassociateDelegateFromResourceRequest))
+				}
+				return in.(*DisassociateDelegateFromResourceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DisassociateDelegateFromResource(ctx, in.(*DisassociateDelegateFromResourceRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"DisassociateMemberFromGroup": {
+			Name: "DisassociateMemberFromGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(DisassociateMemberFromGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					DisassociateMemberFromGroupTarget(context.Context, *reqctx.Request, *DisassociateMemberFromGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.DisassociateMemberFromGroupTarget(ctx, req, in.(*DisassociateMemberFromGroupRequest))
+				}
+				return in.(*DisassociateMemberFromGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.DisassociateMemberFromGroup(ctx, in.(*DisassociateMemberFromGroupRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetAccessControlEffect": {
+			Name: "GetAccessControlEffect",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetAccessControlEffectRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetAccessControlEffectTarget(context.Context, *reqctx.Request, *GetAccessControlEffectRequest) (*api.Target, error)
+				}); ok {
+					return h.GetAccessControlEffectTarget(ctx, req, in.(*GetAccessControlEffectRequest))
+				}
+				return in.(*GetAccessControlEffectRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetAccessControlEffect(ctx, in.(*GetAccessControlEffectRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetDefaultRetentionPolicy": {
+			Name: "GetDefaultRetentionPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetDefaultRetentionPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetDefaultRetentionPolicyTarget(context.Context, *reqctx.Request, *GetDefaultRetentionPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.GetDefaultRetentionPolicyTarget(ctx, req, in.(*GetDefaultRetentionPolicyRequest))
+				}
+				return in.(*GetDefaultRetentionPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetDefaultRetentionPolicy(ctx, in.(*GetDefaultRetentionPolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetImpersonationRole": {
+			Name: "GetImpersonationRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetImpersonationRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetImpersonationRoleTarget(context.Context, *reqctx.Request, *GetImpersonationRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.GetImpersonationRoleTarget(ctx, req, in.(*GetImpersonationRoleRequest))
+				}
+				return in.(*GetImpersonationRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetImpersonationRole(ctx, in.(*GetImpersonationRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetImpersonationRoleEffect": {
+			Name: "GetImpersonationRoleEffect",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetImpersonationRoleEffectRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetImpersonationRoleEffectTarget(context.Context, *reqctx.Request, *GetImpersonationRoleEffectRequest) (*api.Target, error)
+				}); ok {
+					return h.GetImpersonationRoleEffectTarget(ctx, req, in.(*GetImpersonationRoleEffectRequest))
+				}
+				return in.(*GetImpersonationRoleEffectRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetImpersonationRoleEffect(ctx, in.(*GetImpersonationRoleEffectRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetMailDomain": {
+			Name: "GetMailDomain",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetMailDomainRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetMailDomainTarget(context.Context, *reqctx.Request, *GetMailDomainRequest) (*api.Target, error)
+				}); ok {
+					return h.GetMailDomainTarget(ctx, req, in.(*GetMailDomainRequest))
+				}
+				return in.(*GetMailDomainRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetMailDomain(ctx, in.(*GetMailDomainRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetMailboxDetails": {
+			Name: "GetMailboxDetails",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetMailboxDetailsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetMailboxDetailsTarget(context.Context, *reqctx.Request, *GetMailboxDetailsRequest) (*api.Target, error)
+				}); ok {
+					return h.GetMailboxDetailsTarget(ctx, req, in.(*GetMailboxDetailsRequest))
+				}
+				return in.(*GetMailboxDetailsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetMailboxDetails(ctx, in.(*GetMailboxDetailsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetMobileDeviceAccessEffect": {
+			Name: "GetMobileDeviceAccessEffect",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetMobileDeviceAccessEffectRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetMobileDeviceAccessEffectTarget(context.Context, *reqctx.Request, *GetMobileDeviceAccessEffectRequest) (*api.Target, error)
+				}); ok {
+					return h.GetMobileDeviceAccessEffectTarget(ctx, req, in.(*GetMobileDeviceAccessEffectRequest))
+				}
+				return in.(*GetMobileDeviceAccessEffectRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetMobileDeviceAccessEffect(ctx, in.(*GetMobileDeviceAccessEffectRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetMobileDeviceAccessOverride": {
+			Name: "GetMobileDeviceAccessOverride",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetMobileDeviceAccessOverrideRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetMobileDeviceAccessOverrideTarget(context.Context, *reqctx.Request, *GetMobileDeviceAccessOverrideRequest) (*api.Target, error)
+				}); ok {
+					return h.GetMobileDeviceAccessOverrideTarget(ctx, req, in.(*GetMobileDeviceAccessOverrideRequest))
+				}
+				return in.(*GetMobileDeviceAccessOverrideRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetMobileDeviceAccessOverride(ctx, in.(*GetMobileDeviceAccessOverrideRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"GetPersonalAccessTokenMetadata": {
+			Name: "GetPersonalAccessTokenMetadata",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(GetPersonalAccessTokenMetadataRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					GetPersonalAccessTokenMetadataTarget(context.Context, *reqctx.Request, *GetPersonalAccessTokenMetadataRequest) (*api.Target, error)
+				}); ok {
+					return h.GetPersonalAccessTokenMetadataTarget(ctx, req, in.(*GetPersonalAccessTokenMetadataRequest))
+				}
+				return in.(*GetPersonalAccessTokenMetadataRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.GetPersonalAccessTokenMetadata(ctx, in.(*GetPersonalAccessTokenMetadataRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListAccessControlRules": {
+			Name: "ListAccessControlRules",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListAccessControlRulesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListAccessControlRulesTarget(context.Context, *reqctx.Request, *ListAccessControlRulesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListAccessControlRulesTarget(ctx, req, in.(*ListAccessControlRulesRequest))
+				}
+				return in.(*ListAccessControlRulesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListAccessControlRules(ctx, in.(*ListAccessControlRulesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListAliases": {
+			Name: "ListAliases",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListAliasesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListAliasesTarget(context.Context, *reqctx.Request, *ListAliasesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListAliasesTarget(ctx, req, in.(*ListAliasesRequest))
+				}
+				return in.(*ListAliasesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListAliases(ctx, in.(*ListAliasesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListAvailabilityConfigurations": {
+			Name: "ListAvailabilityConfigurations",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListAvailabilityConfigurationsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListAvailabilityConfigurationsTarget(context.Context, *reqctx.Request, *ListAvailabilityConfigurationsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListAvailabilityConfigurationsTarget(ctx, req, in.(*ListAvailabilityConfigurationsRequest))
+				}
+				return in.(*ListAvailabilityConfigurationsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListAvailabilityConfigurations(ctx, in.(*ListAvailabilityConfigurationsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListGroupMembers": {
+			Name: "ListGroupMembers",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListGroupMembersRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListGroupMembersTarget(context.Context, *reqctx.Request, *ListGroupMembersRequest) (*api.Target, error)
+				}); ok {
+					return h.ListGroupMembersTarget(ctx, req, in.(*ListGroupMembersRequest))
+				}
+				return in.(*ListGroupMembersRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListGroupMembers(ctx, in.(*ListGroupMembersRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListGroups": {
+			Name: "ListGroups",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListGroupsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListGroupsTarget(context.Context, *reqctx.Request, *ListGroupsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListGroupsTarget(ctx, req, in.(*ListGroupsRequest))
+				}
+				return in.(*ListGroupsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListGroups(ctx, in.(*ListGroupsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListGroupsForEntity": {
+			Name: "ListGroupsForEntity",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListGroupsForEntityRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListGroupsForEntityTarget(context.Context, *reqctx.Request, *ListGroupsForEntityRequest) (*api.Target, error)
+				}); ok {
+					return h.ListGroupsForEntityTarget(ctx, req, in.(*ListGroupsForEntityRequest))
+				}
+				return in.(*ListGroupsForEntityRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListGroupsForEntity(ctx, in.(*ListGroupsForEntityRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListImpersonationRoles": {
+			Name: "ListImpersonationRoles",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListImpersonationRolesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListImpersonationRolesTarget(context.Context, *reqctx.Request, *ListImpersonationRolesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListImpersonationRolesTarget(ctx, req, in.(*ListImpersonationRolesRequest))
+				}
+				return in.(*ListImpersonationRolesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListImpersonationRoles(ctx, in.(*ListImpersonationRolesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListMailDomains": {
+			Name: "ListMailDomains",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListMailDomainsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListMailDomainsTarget(context.Context, *reqctx.Request, *ListMailDomainsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListMailDomainsTarget(ctx, req, in.(*ListMailDomainsRequest))
+				}
+				return in.(*ListMailDomainsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListMailDomains(ctx, in.(*ListMailDomainsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListMailboxExportJobs": {
+			Name: "ListMailboxExportJobs",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListMailboxExportJobsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListMailboxExportJobsTarget(context.Context, *reqctx.Request, *ListMailboxExportJobsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListMailboxExportJobsTarget(ctx, req, in.(*ListMailboxExportJobsRequest))
+				}
+				return in.(*ListMailboxExportJobsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListMailboxExportJobs(ctx, in.(*ListMailboxExportJobsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListMailboxPermissions": {
+			Name: "ListMailboxPermissions",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListMailboxPermissionsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListMailboxPermissionsTarget(context.Context, *reqctx.Request, *ListMailboxPermissionsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListMailboxPermissionsTarget(ctx, req, in.(*ListMailboxPermissionsRequest))
+				}
+				return in.(*ListMailboxPermissionsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListMailboxPermissions(ctx, in.(*ListMailboxPermissionsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListMobileDeviceAccessOverrides": {
+			Name: "ListMobileDeviceAccessOverrides",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListMobileDeviceAccessOverridesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListMobileDeviceAccessOverridesTarget(context.Context, *reqctx.Request, *ListMobileDeviceAccessOverridesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListMobileDeviceAccessOverridesTarget(ctx, req, in.(*ListMobileDeviceAccessOverridesRequest))
+				}
+				return in.(*ListMobileDeviceAccessOverridesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListMobileDeviceAccessOverrides(ctx, in.(*ListMobileDeviceAccessOverridesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListMobileDeviceAccessRules": {
+			Name: "ListMobileDeviceAccessRules",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListMobileDeviceAccessRulesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListMobileDeviceAccessRulesTarget(context.Context, *reqctx.Request, *ListMobileDeviceAccessRulesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListMobileDeviceAccessRulesTarget(ctx, req, in.(*ListMobileDeviceAccessRulesRequest))
+				}
+				return in.(*ListMobileDeviceAccessRulesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListMobileDeviceAccessRules(ctx, in.(*ListMobileDeviceAccessRulesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListOrganizations": {
+			Name: "ListOrganizations",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListOrganizationsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListOrganizationsTarget(context.Context, *reqctx.Request, *ListOrganizationsRequest) (*api.Target, error)
+				}); ok {
+					return h.ListOrganizationsTarget(ctx, req, in.(*ListOrganizationsRequest))
+				}
+				return in.(*ListOrganizationsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListOrganizations(ctx, in.(*ListOrganizationsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListPersonalAccessTokens": {
+			Name: "ListPersonalAccessTokens",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListPersonalAccessTokensRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListPersonalAccessTokensTarget(context.Context, *reqctx.Request, *ListPersonalAccessTokensRequest) (*api.Target, error)
+				}); ok {
+					return h.ListPersonalAccessTokensTarget(ctx, req, in.(*ListPersonalAccessTokensRequest))
+				}
+				return in.(*ListPersonalAccessTokensRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListPersonalAccessTokens(ctx, in.(*ListPersonalAccessTokensRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListResourceDelegates": {
+			Name: "ListResourceDelegates",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListResourceDelegatesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListResourceDelegatesTarget(context.Context, *reqctx.Request, *ListResourceDelegatesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListResourceDelegatesTarget(ctx, req, in.(*ListResourceDelegatesRequest))
+				}
+				return in.(*ListResourceDelegatesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListResourceDelegates(ctx, in.(*ListResourceDelegatesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListResources": {
+			Name: "ListResources",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListResourcesRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListResourcesTarget(context.Context, *reqctx.Request, *ListResourcesRequest) (*api.Target, error)
+				}); ok {
+					return h.ListResourcesTarget(ctx, req, in.(*ListResourcesRequest))
+				}
+				return in.(*ListResourcesRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListResources(ctx, in.(*ListResourcesRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListTagsForResource": {
+			Name: "ListTagsForResource",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListTagsForResourceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListTagsForResourceTarget(context.Context, *reqctx.Request, *ListTagsForResourceRequest) (*api.Target, error)
+				}); ok {
+					return h.ListTagsForResourceTarget(ctx, req, in.(*ListTagsForResourceRequest))
+				}
+				return in.(*ListTagsForResourceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListTagsForResource(ctx, in.(*ListTagsForResourceRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ListUsers": {
+			Name: "ListUsers",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ListUsersRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ListUsersTarget(context.Context, *reqctx.Request, *ListUsersRequest) (*api.Target, error)
+				}); ok {
+					return h.ListUsersTarget(ctx, req, in.(*ListUsersRequest))
+				}
+				return in.(*ListUsersRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ListUsers(ctx, in.(*ListUsersRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"PutAccessControlRule": {
+			Name: "PutAccessControlRule",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutAccessControlRuleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutAccessControlRuleTarget(context.Context, *reqctx.Request, *PutAccessControlRuleRequest) (*api.Target, error)
+				}); ok {
+					return h.PutAccessControlRuleTarget(ctx, req, in.(*PutAccessControlRuleRequest))
+				}
+				return in.(*PutAccessControlRuleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.PutAccessControlRule(ctx, in.(*PutAccessControlRuleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"PutEmailMonitoringConfiguration": {
+			Name: "PutEmailMonitoringConfiguration",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutEmailMonitoringConfigurationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutEmailMonitoringConfigurationTarget(context.Context, *reqctx.Request, *PutEmailMonitoringConfigurationRequest) (*api.Target, error)
+				}); ok {
+					return h.PutEmailMonitoringConfigurationTarget(ctx, req, in.(*PutEmailMonitoringConfigurationRequest))
+				}
+				return in.(*PutEmailMonitoringConfigurationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.PutEmailMonitoringConfiguration(ctx, in.(*PutEmailMonitoringConfigurationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"PutIdentityProviderConfiguration": {
+			Name: "PutIdentityProviderConfiguration",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutIdentityProviderConfigurationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutIdentityProviderConfigurationTarget(context.Context, *reqctx.Request, *PutIdentityProviderConfigurationRequest) (*api.Target, error)
+				}); ok {
+					return h.PutIdentityProviderConfigurationTarget(ctx, req, in.(*PutIdentityProviderConfigurationRequest))
+				}
+				return in.(*PutIdentityProviderConfigurationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.PutIdentityProviderConfiguration(ctx, in.(*PutIdentityProviderConfigurationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"PutInboundDmarcSettings": {
+			Name: "PutInboundDmarcSettings",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutInboundDmarcSettingsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutInboundDmarcSettingsTarget(context.Context, *reqctx.Request, *PutInboundDmarcSettingsRequest) (*api.Target, error)
+				}); ok {
+					return h.PutInboundDmarcSettingsTarget(ctx, req, in.(*PutInboundDmarcSettingsRequest))
+				}
+				return in.(*PutInboundDmarcSettingsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.PutInboundDmarcSettings(ctx, in.(*PutInboundDmarcSettingsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"PutMailboxPermissions": {
+			Name: "PutMailboxPermissions",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutMailboxPermissionsRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutMailboxPermissionsTarget(context.Context, *reqctx.Request, *PutMailboxPermissionsRequest) (*api.Target, error)
+				}); ok {
+					return h.PutMailboxPermissionsTarget(ctx, req, in.(*PutMailboxPermissionsRequest))
+				}
+				return in.(*PutMailboxPermissionsRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.PutMailboxPermissions(ctx, in.(*PutMailboxPermissionsRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"PutMobileDeviceAccessOverride": {
+			Name: "PutMobileDeviceAccessOverride",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutMobileDeviceAccessOverrideRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutMobileDeviceAccessOverrideTarget(context.Context, *reqctx.Request, *PutMobileDeviceAccessOverrideRequest) (*api.Target, error)
+				}); ok {
+					return h.PutMobileDeviceAccessOverrideTarget(ctx, req, in.(*PutMobileDeviceAccessOverrideRequest))
+				}
+				return in.(*PutMobileDeviceAccessOverrideRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.PutMobileDeviceAccessOverride(ctx, in.(*PutMobileDeviceAccessOverrideRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"PutRetentionPolicy": {
+			Name: "PutRetentionPolicy",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(PutRetentionPolicyRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					PutRetentionPolicyTarget(context.Context, *reqctx.Request, *PutRetentionPolicyRequest) (*api.Target, error)
+				}); ok {
+					return h.PutRetentionPolicyTarget(ctx, req, in.(*PutRetentionPolicyRequest))
+				}
+				return in.(*PutRetentionPolicyRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.PutRetentionPolicy(ctx, in.(*PutRetentionPolicyRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"RegisterMailDomain": {
+			Name: "RegisterMailDomain",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(RegisterMailDomainRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					RegisterMailDomainTarget(context.Context, *reqctx.Request, *RegisterMailDomainRequest) (*api.Target, error)
+				}); ok {
+					return h.RegisterMailDomainTarget(ctx, req, in.(*RegisterMailDomainRequest))
+				}
+				return in.(*RegisterMailDomainRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.RegisterMailDomain(ctx, in.(*RegisterMailDomainRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"RegisterToWorkMail": {
+			Name: "RegisterToWorkMail",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(RegisterToWorkMailRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					RegisterToWorkMailTarget(context.Context, *reqctx.Request, *RegisterToWorkMailRequest) (*api.Target, error)
+				}); ok {
+					return h.RegisterToWorkMailTarget(ctx, req, in.(*RegisterToWorkMailRequest))
+				}
+				return in.(*RegisterToWorkMailRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.RegisterToWorkMail(ctx, in.(*RegisterToWorkMailRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"ResetPassword": {
+			Name: "ResetPassword",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(ResetPasswordRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					ResetPasswordTarget(context.Context, *reqctx.Request, *ResetPasswordRequest) (*api.Target, error)
+				}); ok {
+					return h.ResetPasswordTarget(ctx, req, in.(*ResetPasswordRequest))
+				}
+				return in.(*ResetPasswordRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.ResetPassword(ctx, in.(*ResetPasswordRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"StartMailboxExportJob": {
+			Name: "StartMailboxExportJob",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(StartMailboxExportJobRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					StartMailboxExportJobTarget(context.Context, *reqctx.Request, *StartMailboxExportJobRequest) (*api.Target, error)
+				}); ok {
+					return h.StartMailboxExportJobTarget(ctx, req, in.(*StartMailboxExportJobRequest))
+				}
+				return in.(*StartMailboxExportJobRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.StartMailboxExportJob(ctx, in.(*StartMailboxExportJobRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"TagResource": {
+			Name: "TagResource",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(TagResourceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					TagResourceTarget(context.Context, *reqctx.Request, *TagResourceRequest) (*api.Target, error)
+				}); ok {
+					return h.TagResourceTarget(ctx, req, in.(*TagResourceRequest))
+				}
+				return in.(*TagResourceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.TagResource(ctx, in.(*TagResourceRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"TestAvailabilityConfiguration": {
+			Name: "TestAvailabilityConfiguration",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(TestAvailabilityConfigurationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					TestAvailabilityConfigurationTarget(context.Context, *reqctx.Request, *TestAvailabilityConfigurationRequest) (*api.Target, error)
+				}); ok {
+					return h.TestAvailabilityConfigurationTarget(ctx, req, in.(*TestAvailabilityConfigurationRequest))
+				}
+				return in.(*TestAvailabilityConfigurationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.TestAvailabilityConfiguration(ctx, in.(*TestAvailabilityConfigurationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UntagResource": {
+			Name: "UntagResource",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UntagResourceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UntagResourceTarget(context.Context, *reqctx.Request, *UntagResourceRequest) (*api.Target, error)
+				}); ok {
+					return h.UntagResourceTarget(ctx, req, in.(*UntagResourceRequest))
+				}
+				return in.(*UntagResourceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UntagResource(ctx, in.(*UntagResourceRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdateAvailabilityConfiguration": {
+			Name: "UpdateAvailabilityConfiguration",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateAvailabilityConfigurationRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateAvailabilityConfigurationTarget(context.Context, *reqctx.Request, *UpdateAvailabilityConfigurationRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateAvailabilityConfigurationTarget(ctx, req, in.(*UpdateAvailabilityConfigurationRequest))
+				}
+				return in.(*UpdateAvailabilityConfigurationRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdateAvailabilityConfiguration(ctx, in.(*UpdateAvailabilityConfigurationRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdateDefaultMailDomain": {
+			Name: "UpdateDefaultMailDomain",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateDefaultMailDomainRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateDefaultMailDomainTarget(context.Context, *reqctx.Request, *UpdateDefaultMailDomainRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateDefaultMailDomainTarget(ctx, req, in.(*UpdateDefaultMailDomainRequest))
+				}
+				return in.(*UpdateDefaultMailDomainRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdateDefaultMailDomain(ctx, in.(*UpdateDefaultMailDomainRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdateGroup": {
+			Name: "UpdateGroup",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateGroupRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateGroupTarget(context.Context, *reqctx.Request, *UpdateGroupRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateGroupTarget(ctx, req, in.(*UpdateGroupRequest))
+				}
+				return in.(*UpdateGroupRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdateGroup(ctx, in.(*UpdateGroupRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdateImpersonationRole": {
+			Name: "UpdateImpersonationRole",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateImpersonationRoleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateImpersonationRoleTarget(context.Context, *reqctx.Request, *UpdateImpersonationRoleRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateImpersonationRoleTarget(ctx, req, in.(*UpdateImpersonationRoleRequest))
+				}
+				return in.(*UpdateImpersonationRoleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdateImpersonationRole(ctx, in.(*UpdateImpersonationRoleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdateMailboxQuota": {
+			Name: "UpdateMailboxQuota",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateMailboxQuotaRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateMailboxQuotaTarget(context.Context, *reqctx.Request, *UpdateMailboxQuotaRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateMailboxQuotaTarget(ctx, req, in.(*UpdateMailboxQuotaRequest))
+				}
+				return in.(*UpdateMailboxQuotaRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdateMailboxQuota(ctx, in.(*UpdateMailboxQuotaRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdateMobileDeviceAccessRule": {
+			Name: "UpdateMobileDeviceAccessRule",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateMobileDeviceAccessRuleRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateMobileDeviceAccessRuleTarget(context.Context, *reqctx.Request, *UpdateMobileDeviceAccessRuleRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateMobileDeviceAccessRuleTarget(ctx, req, in.(*UpdateMobileDeviceAccessRuleRequest))
+				}
+				return in.(*UpdateMobileDeviceAccessRuleRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdateMobileDeviceAccessRule(ctx, in.(*UpdateMobileDeviceAccessRuleRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdatePrimaryEmailAddress": {
+			Name: "UpdatePrimaryEmailAddress",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdatePrimaryEmailAddressRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdatePrimaryEmailAddressTarget(context.Context, *reqctx.Request, *UpdatePrimaryEmailAddressRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdatePrimaryEmailAddressTarget(ctx, req, in.(*UpdatePrimaryEmailAddressRequest))
+				}
+				return in.(*UpdatePrimaryEmailAddressRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdatePrimaryEmailAddress(ctx, in.(*UpdatePrimaryEmailAddressRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdateResource": {
+			Name: "UpdateResource",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateResourceRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateResourceTarget(context.Context, *reqctx.Request, *UpdateResourceRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateResourceTarget(ctx, req, in.(*UpdateResourceRequest))
+				}
+				return in.(*UpdateResourceRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdateResource(ctx, in.(*UpdateResourceRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+		"UpdateUser": {
+			Name: "UpdateUser",
+			Bind: func(doc map[string]any) (any, error) {
+				x := new(UpdateUserRequest)
+				if err := model.Bind(doc, x); err != nil {
+					return nil, err
+				}
+				return x, nil
+			},
+			Target: func(ctx context.Context, req *reqctx.Request, in any) (*api.Target, error) {
+				if h, ok := svc.(interface {
+					UpdateUserTarget(context.Context, *reqctx.Request, *UpdateUserRequest) (*api.Target, error)
+				}); ok {
+					return h.UpdateUserTarget(ctx, req, in.(*UpdateUserRequest))
+				}
+				return in.(*UpdateUserRequest).AuthzTarget(), nil
+			},
+			Call: func(ctx context.Context, in any) (any, error) {
+				out, err := svc.UpdateUser(ctx, in.(*UpdateUserRequest))
+				if err != nil {
+					return nil, err
+				}
+				return out, nil
+			},
+		},
+	}
 }

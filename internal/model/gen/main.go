@@ -59,13 +59,19 @@ func generate(svc *model.Service) ([]byte, error) {
 	g.p("")
 	g.p("import (")
 	g.p("\t\"context\"")
+	g.p("\t\"strconv\"")
 	g.p("\t\"time\"")
 	g.p("")
+	g.p("\t\"github.com/mailgate/mailgate/internal/api\"")
 	g.p("\t\"github.com/mailgate/mailgate/internal/apierror\"")
 	g.p("\t\"github.com/mailgate/mailgate/internal/model\"")
+	g.p("\t\"github.com/mailgate/mailgate/internal/reqctx\"")
 	g.p(")")
 	g.p("")
-	g.p("var _ = time.Time{}")
+	g.p("var (")
+	g.p("\t_ = time.Time{}")
+	g.p("\t_ = strconv.Itoa")
+	g.p(")")
 	g.p("")
 	g.p("// Model is the embedded %s model.", svc.Name)
 	g.p("func Model() *model.Service { return model.Get(%q) }", svc.Name)
@@ -125,76 +131,10 @@ func generate(svc *model.Service) ([]byte, error) {
 		g.p("")
 	}
 
-	// Errors.
-	for _, n := range names {
-		sh := svc.Shapes[n]
-		if !sh.Exception {
-			continue
-		}
-		sender := sh.Error == nil || sh.Error.SenderFault || sh.ErrorStatus() < 500
-		g.p("// New%s returns the modeled %s error (HTTP %d).", typeName(n), sh.ErrorCode(), sh.ErrorStatus())
-		g.p("func New%s(format string, args ...any) *apierror.Error {", typeName(n))
-		g.p("\treturn apierror.New(%q, %d, %v, format, args...)", sh.ErrorCode(), sh.ErrorStatus(), sender)
-		g.p("}")
-		g.p("")
-		g.p("// Code%s is the wire code of %s.", typeName(n), n)
-		g.p("const Code%s = %q", typeName(n), sh.ErrorCode())
-		g.p("")
-	}
-
-	// Handler interface.
-	g.p("// API is implemented by the %s service.", svc.Name)
-	g.p("type API interface {")
-	for _, on := range svc.OperationNames {
-		g.p("\t%s", g.signature(svc.Operations[on]))
-	}
-	g.p("}")
-	g.p("")
-	g.p("// Unimplemented answers every operation with NotImplemented; embed it")
-	g.p("// in a service so that operations it does not serve yet still compile.")
-	g.p("type Unimplemented struct{}")
-	g.p("")
-	for _, on := range svc.OperationNames {
-		op := svc.Operations[on]
-		g.p("func (Unimplemented) %s {", g.signature(op))
-		if op.Output != nil {
-			g.p("\treturn nil, apierror.NotImplemented(%q)", on)
-		} else {
-			g.p("\treturn apierror.NotImplemented(%q)", on)
-		}
-		g.p("}")
-		g.p("")
-	}
-
-	// Dispatch.
-	g.p("// Dispatch binds a validated input document to the operation's typed")
-	g.p("// input and calls it. The output is the typed output struct, or nil.")
-	g.p("func Dispatch(ctx context.Context, api API, op string, in map[string]any) (any, error) {")
-	g.p("\tswitch op {")
-	for _, on := range svc.OperationNames {
-		op := svc.Operations[on]
-		g.p("\tcase %q:", on)
-		args := "ctx"
-		if op.Input != nil {
-			g.p("\t\tvar x %s", typeName(op.Input.Name))
-			g.p("\t\tif err := model.Bind(in, &x); err != nil {")
-			g.p("\t\t\treturn nil, err")
-			g.p("\t\t}")
-			args = "ctx, &x"
-		}
-		if op.Output != nil {
-			g.p("\t\tout, err := api.%s(%s)", on, args)
-			g.p("\t\tif err != nil {")
-			g.p("\t\t\treturn nil, err")
-			g.p("\t\t}")
-			g.p("\t\treturn out, nil")
-		} else {
-			g.p("\t\treturn nil, api.%s(%s)", on, args)
-		}
-	}
-	g.p("\t}")
-	g.p("\treturn nil, apierror.NotImplemented(op)")
-	g.p("}")
+	g.errors(names)
+	g.handlerInterface()
+	g.targets(names)
+	g.operations()
 
 	src, err := format.Source(g.buf.Bytes())
 	if err != nil {

@@ -337,11 +337,11 @@ func TestDecodeMalformed(t *testing.T) {
 			if !ok {
 				t.Fatalf("want *apierror.Error, got %v", err)
 			}
-			if e.Code != "SerializationException" || e.Status != 400 || !e.Sender {
+			if e.ErrorCode() != "SerializationException" || e.HTTPStatus() != 400 || !e.SenderFault() {
 				t.Fatalf("got %+v", e)
 			}
-			if !strings.Contains(e.Message, c.want) {
-				t.Fatalf("message %q does not contain %q", e.Message, c.want)
+			if !strings.Contains(e.ErrorMessage(), c.want) {
+				t.Fatalf("message %q does not contain %q", e.ErrorMessage(), c.want)
 			}
 		})
 	}
@@ -383,7 +383,7 @@ func TestDecodeError(t *testing.T) {
 			h.Set("X-Amzn-ErrorType", c.header)
 		}
 		e := DecodeError(c.status, h, []byte(c.body))
-		if e.Code != c.code || e.Message != c.msg || e.Status != c.status || e.Sender != c.wantSender {
+		if e.ErrorCode() != c.code || e.ErrorMessage() != c.msg || e.HTTPStatus() != c.status || e.Sender != c.wantSender {
 			t.Errorf("%s %s: got %+v", c.header, c.body, e)
 		}
 	}

@@ -39,7 +39,7 @@ const maxDepth = 64
 func DecodeRequest(shape *model.Shape, body []byte) (map[string]any, error) {
 	doc, err := decodeBody(shape, body)
 	if err != nil {
-		return nil, &apierror.Error{Code: "SerializationException", Message: err.Error(), Status: 400, Sender: true}
+		return nil, apierror.MalformedInput.InJSON("%s", err.Error())
 	}
 	return doc, nil
 }

@@ -40,15 +40,16 @@ func EncodeRequest(shape *model.Shape, doc map[string]any) ([]byte, error) {
 
 // EncodeError renders the awsJson error body the SDKs read: the code in
 // __type and the text in message.
-func EncodeError(e *apierror.Error) []byte {
+func EncodeError(e apierror.APIError) []byte {
 	if e == nil {
 		e = apierror.Internal()
 	}
-	b := make([]byte, 0, 64+len(e.Code)+len(e.Message))
+	code, msg := e.ErrorCode(), e.ErrorMessage()
+	b := make([]byte, 0, 64+len(code)+len(msg))
 	b = append(b, `{"__type":`...)
-	b = appendString(b, e.Code)
+	b = appendString(b, code)
 	b = append(b, `,"message":`...)
-	b = appendString(b, e.Message)
+	b = appendString(b, msg)
 	return append(b, '}')
 }
 

@@ -37,7 +37,7 @@ func FuzzDecodeRequest(f *testing.F) {
 		sh := shapes[int(pick)%len(shapes)]
 		doc, err := DecodeRequest(sh, body)
 		if err != nil {
-			if e, ok := apierror.As(err); !ok || e.Code != "SerializationException" || e.Status != 400 {
+			if e, ok := apierror.As(err); !ok || e.ErrorCode() != "SerializationException" || e.HTTPStatus() != 400 {
 				t.Fatalf("unexpected error %#v", err)
 			}
 			return

@@ -42,16 +42,16 @@ type fakeServer struct {
 }
 
 func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	fail := func(e *apierror.Error) {
+	fail := func(e apierror.APIError) {
 		w.Header().Set("Content-Type", ContentType)
 		w.Header().Set("x-amzn-RequestId", "req-1")
-		w.WriteHeader(e.Status)
+		w.WriteHeader(e.HTTPStatus())
 		_, _ = w.Write(EncodeError(e))
 	}
 	name, _ := strings.CutPrefix(r.Header.Get("X-Amz-Target"), f.svc.TargetPrefix+".")
 	op := f.svc.Operations[name]
 	if op == nil {
-		fail(apierror.New("UnknownOperationException", 400, true, "unknown target %q", r.Header.Get("X-Amz-Target")))
+		fail(testError("UnknownOperationException", 400, true, "unknown target %q", r.Header.Get("X-Amz-Target")))
 		return
 	}
 	if ct := r.Header.Get("Content-Type"); ct != ContentType {
@@ -319,9 +319,9 @@ func TestSDKErrors(t *testing.T) {
 	c, _ := newWorkMail(t, func(op string, in map[string]any) (map[string]any, *apierror.Error) {
 		switch op {
 		case "DescribeUser":
-			return nil, apierror.New("EntityNotFoundException", 400, true, "The user %s does not exist.", in["UserId"])
+			return nil, testError("EntityNotFoundException", 400, true, "The user %s does not exist.", in["UserId"])
 		case "ListUsers":
-			return nil, apierror.New("OrganizationStateException", 400, true, "The organization must be active.")
+			return nil, testError("OrganizationStateException", 400, true, "The organization must be active.")
 		}
 		return nil, apierror.Internal()
 	})
@@ -350,4 +350,9 @@ func TestSDKErrors(t *testing.T) {
 	if !errors.As(err, &re) || re.HTTPStatusCode() != 500 {
 		t.Fatalf("status: %v", err)
 	}
+}
+
+// testError is an API error as a fake service answers it.
+func testError(code string, status int, sender bool, format string, args ...any) *apierror.Error {
+	return &apierror.Error{Code: code, Message: apierror.Message(format, args...), Status: status, Sender: sender}
 }

@@ -328,15 +328,15 @@ func TestDecodeRequestMalformed(t *testing.T) {
 			if !ok {
 				t.Fatalf("want *apierror.Error, got %v", err)
 			}
-			if e.Code != "ValidationError" || e.Status != 400 || !e.Sender {
+			if e.ErrorCode() != "ValidationError" || e.HTTPStatus() != 400 || !e.SenderFault() {
 				t.Fatalf("got %+v", e)
 			}
 			if want, sub := strings.CutPrefix(c.want, "…"); sub {
-				if !strings.Contains(e.Message, want) {
-					t.Fatalf("message %q does not contain %q", e.Message, want)
+				if !strings.Contains(e.ErrorMessage(), want) {
+					t.Fatalf("message %q does not contain %q", e.ErrorMessage(), want)
 				}
-			} else if e.Message != c.want {
-				t.Fatalf("message\n got %q\nwant %q", e.Message, c.want)
+			} else if e.ErrorMessage() != c.want {
+				t.Fatalf("message\n got %q\nwant %q", e.ErrorMessage(), c.want)
 			}
 		})
 	}

@@ -98,7 +98,7 @@ func DecodeRequest(shape *model.Shape, form url.Values) (map[string]any, error) 
 
 func validationError(vs []model.Violation) *apierror.Error {
 	msg := (&model.ValidationError{Violations: vs}).Error()
-	return &apierror.Error{Code: "ValidationError", Message: msg, Status: 400, Sender: true}
+	return apierror.ValidationError.InQuery("%s", msg)
 }
 
 // truncate keeps hostile keys and values from bloating error messages.

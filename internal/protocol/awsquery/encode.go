@@ -64,11 +64,11 @@ func EncodeResponse(op *model.Operation, doc map[string]any, requestID string) (
 //	  <Error><Type>Sender|Receiver</Type><Code>..</Code><Message>..</Message></Error>
 //	  <RequestId>..</RequestId>
 //	</ErrorResponse>
-func EncodeError(e *apierror.Error, xmlns, requestID string) []byte {
+func EncodeError(e apierror.APIError, xmlns, requestID string) []byte {
 	if e == nil {
 		e = apierror.Internal()
 	}
-	w := &xmlWriter{b: make([]byte, 0, 256+len(e.Message))}
+	w := &xmlWriter{b: make([]byte, 0, 256+len(e.ErrorMessage()))}
 	w.b = append(w.b, "<ErrorResponse"...)
 	if xmlns != "" {
 		w.b = append(w.b, ` xmlns="`...)
@@ -79,12 +79,12 @@ func EncodeError(e *apierror.Error, xmlns, requestID string) []byte {
 	w.depth = 1
 	w.start("Error")
 	typ := "Receiver"
-	if e.Sender {
+	if e.SenderFault() {
 		typ = "Sender"
 	}
 	w.leaf("Type", typ)
-	w.leaf("Code", e.Code)
-	w.leaf("Message", e.Message)
+	w.leaf("Code", e.ErrorCode())
+	w.leaf("Message", e.ErrorMessage())
 	w.end("Error")
 	w.leaf("RequestId", requestID)
 	w.end("ErrorResponse")

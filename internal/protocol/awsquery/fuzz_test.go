@@ -40,7 +40,7 @@ func FuzzDecodeRequest(f *testing.F) {
 		form, _ := url.ParseQuery(raw) // keeps what parses
 		doc, err := DecodeRequest(op.Input, form)
 		if err != nil {
-			if e, ok := apierror.As(err); !ok || e.Code != "ValidationError" || e.Status != 400 || !e.Sender {
+			if e, ok := apierror.As(err); !ok || e.ErrorCode() != "ValidationError" || e.HTTPStatus() != 400 || !e.SenderFault() {
 				t.Fatalf("unexpected error %#v", err)
 			}
 			return

@@ -46,10 +46,10 @@ type fakeServer struct {
 
 func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	const reqID = "5f3e0c1a-0000-4000-8000-00000000beef"
-	fail := func(e *apierror.Error) {
+	fail := func(e apierror.APIError) {
 		w.Header().Set("Content-Type", ContentType)
 		w.Header().Set("x-amzn-RequestId", reqID)
-		w.WriteHeader(e.Status)
+		w.WriteHeader(e.HTTPStatus())
 		_, _ = w.Write(EncodeError(e, f.svc.XMLNamespace, reqID))
 	}
 	body, _ := io.ReadAll(r.Body)
@@ -59,7 +59,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	op := f.svc.Operations[form.Get("Action")]
 	if op == nil {
-		fail(apierror.New("InvalidAction", 400, true, "Could not find operation %s", form.Get("Action")))
+		fail(testError("InvalidAction", 400, true, "Could not find operation %s", form.Get("Action")))
 		return
 	}
 	if v := form.Get("Version"); v != f.svc.APIVersion {
@@ -311,7 +311,7 @@ func TestSDKIAMErrors(t *testing.T) {
 		case "GetRole":
 			return nil, &apierror.Error{Code: nse.ErrorCode(), Status: nse.ErrorStatus(), Sender: true, Message: "The role with name " + in["RoleName"].(string) + " cannot be found."}
 		case "CreateRole":
-			return nil, apierror.New("EntityAlreadyExists", 409, true, "Role with name x already exists.")
+			return nil, testError("EntityAlreadyExists", 409, true, "Role with name x already exists.")
 		}
 		return nil, apierror.Internal()
 	})
@@ -357,7 +357,7 @@ func TestSDKIAMValidationErrorFromDecode(t *testing.T) {
 			e = apierror.Internal()
 		}
 		w.Header().Set("Content-Type", ContentType)
-		w.WriteHeader(e.Status)
+		w.WriteHeader(e.HTTPStatus())
 		_, _ = w.Write(EncodeError(e, model.Get("iam").XMLNamespace, "r"))
 	}))
 	defer srv.Close()
@@ -463,4 +463,9 @@ func TestEncodeRequestMatchesSDK(t *testing.T) {
 	if ours.Encode() != call.form.Encode() {
 		t.Fatalf("ours %s\n sdk %s", ours.Encode(), call.form.Encode())
 	}
+}
+
+// testError is an API error as a fake service answers it.
+func testError(code string, status int, sender bool, format string, args ...any) *apierror.Error {
+	return &apierror.Error{Code: code, Message: apierror.Message(format, args...), Status: status, Sender: sender}
 }

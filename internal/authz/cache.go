@@ -1,10 +1,6 @@
-package server
+package authz
 
-import (
-	"sync"
-
-	"github.com/mailgate/mailgate/internal/iam"
-)
+import "sync"
 
 // policyCacheSize bounds the principals whose policies the engine keeps.
 const policyCacheSize = 4096
@@ -32,7 +28,7 @@ type policyKey struct{ entityID, partition string }
 
 type policyEntry struct {
 	gen int64
-	pp  *iam.PrincipalPolicies // shared: never modified once stored
+	pp  *PrincipalPolicies // shared: never modified once stored
 }
 
 func newPolicyCache(max int) *policyCache {
@@ -40,7 +36,7 @@ func newPolicyCache(max int) *policyCache {
 }
 
 // get returns the policies stored for k at exactly generation gen.
-func (c *policyCache) get(k policyKey, gen int64) *iam.PrincipalPolicies {
+func (c *policyCache) get(k policyKey, gen int64) *PrincipalPolicies {
 	c.mu.RLock()
 	en, ok := c.m[k]
 	c.mu.RUnlock()
@@ -51,7 +47,7 @@ func (c *policyCache) get(k policyKey, gen int64) *iam.PrincipalPolicies {
 }
 
 // put stores pp for k at gen, unless a newer generation is stored.
-func (c *policyCache) put(k policyKey, gen int64, pp *iam.PrincipalPolicies) {
+func (c *policyCache) put(k policyKey, gen int64, pp *PrincipalPolicies) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if en, ok := c.m[k]; ok {

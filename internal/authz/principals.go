@@ -1,10 +1,10 @@
-package iam
+package authz
 
 import (
 	"context"
 	"errors"
-	"strings"
 
+	"github.com/mailgate/mailgate/internal/arn"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -70,8 +70,8 @@ func LoadPoliciesByID(ctx context.Context, st store.Store, partition, id string)
 // ManagedPolicyDocument returns the default version's document of a
 // managed policy by ARN (the caller's account's or AWS's), for session
 // policies (AssumeRole PolicyArns).
-func ManagedPolicyDocument(ctx context.Context, st store.Store, account, arn string) (string, bool, error) {
-	owner, path, name, ok := parsePolicyARN(arn)
+func ManagedPolicyDocument(ctx context.Context, st store.Store, account, policyARN string) (string, bool, error) {
+	owner, path, name, ok := arn.Policy(policyARN)
 	if !ok || (owner != account && owner != store.AWSManagedAccount) {
 		return "", false, nil
 	}
@@ -92,18 +92,12 @@ func ManagedPolicyDocument(ctx context.Context, st store.Store, account, arn str
 // EntityByARN finds a role or user of an account by its ARN
 // (arn:aws:iam::<account>:role/<path><name>); ok is false when the ARN
 // names none.
-func EntityByARN(ctx context.Context, st store.Store, arn string) (*store.IAMEntity, bool, error) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[3] != "" {
+func EntityByARN(ctx context.Context, st store.Store, entityARN string) (*store.IAMEntity, bool, error) {
+	account, kind, path, name, ok := arn.IAMEntity(entityARN, store.IAMRole, store.IAMUser, store.IAMGroup)
+	if !ok {
 		return nil, false, nil
 	}
-	kind, res, ok := strings.Cut(parts[5], "/")
-	if !ok || (kind != store.IAMRole && kind != store.IAMUser && kind != store.IAMGroup) {
-		return nil, false, nil
-	}
-	i := strings.LastIndexByte(res, '/')
-	path, name := "/"+res[:i+1], res[i+1:]
-	e, err := st.GetIAMEntity(ctx, parts[4], kind, name)
+	e, err := st.GetIAMEntity(ctx, account, kind, name)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (e.Path != path || e.Name != name)) {
 		return nil, false, nil
 	}

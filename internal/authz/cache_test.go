@@ -1,16 +1,14 @@
-package server
+package authz
 
 import (
 	"fmt"
 	"testing"
-
-	"github.com/mailgate/mailgate/internal/iam"
 )
 
 func TestPolicyCache(t *testing.T) {
 	c := newPolicyCache(3)
 	k := policyKey{entityID: "AIDA1", partition: "aws"}
-	pp := &iam.PrincipalPolicies{}
+	pp := &PrincipalPolicies{}
 	c.put(k, 5, pp)
 	if c.get(k, 5) != pp {
 		t.Fatal("miss at the stored generation")
@@ -24,11 +22,11 @@ func TestPolicyCache(t *testing.T) {
 		t.Fatal("hit in another partition")
 	}
 	// An older load does not replace a newer one; a newer does.
-	c.put(k, 4, &iam.PrincipalPolicies{})
+	c.put(k, 4, &PrincipalPolicies{})
 	if c.get(k, 5) != pp {
 		t.Fatal("older generation replaced the newer")
 	}
-	newer := &iam.PrincipalPolicies{}
+	newer := &PrincipalPolicies{}
 	c.put(k, 6, newer)
 	if c.get(k, 6) != newer || c.get(k, 5) != nil || c.len() != 1 {
 		t.Fatal("newer generation not stored in place")
