@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
-	"github.com/mailgate/mailgate/internal/arn"
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/arn"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/store"
