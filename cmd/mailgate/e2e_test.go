@@ -127,7 +127,7 @@ func TestPinnedCredentialsFromEnv(t *testing.T) {
 
 var binPath string
 
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	if binPath != "" {
 		return binPath
@@ -155,7 +155,7 @@ type runningServer struct {
 
 func (s *runningServer) stderrSoFar() string { return s.stderr.String() }
 
-func startServer(t *testing.T, bin string, args ...string) *runningServer {
+func startServer(t testing.TB, bin string, args ...string) *runningServer {
 	t.Helper()
 	hasAddr := false
 	for _, a := range args {
@@ -197,7 +197,7 @@ func startServer(t *testing.T, bin string, args ...string) *runningServer {
 	return s
 }
 
-func (s *runningServer) stop(t *testing.T) {
+func (s *runningServer) stop(t testing.TB) {
 	t.Helper()
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
