@@ -32,6 +32,7 @@ type Store interface {
 	IdentityProvider
 	STS
 	Authz
+	OrgRecords
 	// Close releases the backend's connections.
 	Close() error
 }

@@ -24,6 +24,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("domain=authz", func(t *testing.T) { testAuthz(t, newStore(t)) })
 	t.Run("domain=authz/generation", func(t *testing.T) { testAuthzGeneration(t, newStore(t)) })
 	t.Run("domain=identityprovider", func(t *testing.T) { testIdentityProvider(t, newStore(t)) })
+	t.Run("domain=orgrecords", func(t *testing.T) { testOrgRecords(t, newStore(t)) })
 }
 
 func randHex(n int) string {
