@@ -31,7 +31,7 @@ func TestBinaryWithAWSCLI(t *testing.T) {
 	// First start: the server creates its account and root key and prints
 	// them once, ready to paste.
 	srv := startServer(t, bin, "--data-dir", dataDir)
-	exports := regexp.MustCompile(`export AWS_ACCESS_KEY_ID=(AKIA[A-Z2-7]{16}) AWS_SECRET_ACCESS_KEY=(\S{40}) AWS_ENDPOINT_URL=(\S+)`).FindStringSubmatch(srv.stdout)
+	exports := regexp.MustCompile(`export AWS_ACCESS_KEY_ID=(AKIA[A-Z2-7]{16}) AWS_SECRET_ACCESS_KEY=(\S{40}) AWS_ENDPOINT_URL=(\S+) AWS_DEFAULT_REGION=us-east-1\n`).FindStringSubmatch(srv.stdout)
 	if exports == nil {
 		t.Fatalf("first start printed no credentials:\n%s", srv.stdout)
 	}

@@ -21,7 +21,7 @@ import (
 // impersonation roles with the aws CLI against the real binary: rules
 // written in shorthand and in JSON, the effect check, AssumeImpersonationRole,
 // and a mail front end checking the token at the introspection endpoint,
-// with curl as the README shows and with a Go SigV4 signer.
+// with curl as docs/impersonation.md shows and with a Go SigV4 signer.
 func TestImpersonationWithAWSCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -112,7 +112,7 @@ func TestImpersonationWithAWSCLI(t *testing.T) {
 	}
 	if curl, err := exec.LookPath("curl"); err == nil {
 		introspectors["curl"] = func(mailbox string) map[string]any {
-			// As in the README.
+			// As in docs/impersonation.md.
 			cmd := exec.Command(curl, "-sS", "--aws-sigv4", "aws:amz:us-east-1:workmail", "--user", keyID+":"+secret,
 				"--data-urlencode", "token="+token, "--data-urlencode", "mailbox="+mailbox,
 				srv.endpoint+"/_mailgate/v1/impersonation/introspect")

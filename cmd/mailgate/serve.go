@@ -29,6 +29,11 @@ import (
 // loopback only, so a fresh install exposes nothing.
 const DefaultAddr = "127.0.0.1:4599"
 
+// PrintedRegion is the region in the export line of a first start. The
+// server serves whatever region a request is signed for; the AWS CLI
+// (v1 and v2 read AWS_DEFAULT_REGION) and the SDKs need one to sign at all.
+const PrintedRegion = "us-east-1"
+
 func defaultDataDir() string {
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
 		return filepath.Join(d, "mailgate")
@@ -176,8 +181,8 @@ func run(f serveFlags, logger *slog.Logger) error {
 	endpoint := "http://" + ln.Addr().String()
 	if boot.NewRootKey != nil {
 		// Shown once, on standard output, ready to paste; never logged.
-		fmt.Printf("# mailgate created the root access key of account %s. It is shown only this once:\nexport AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_ENDPOINT_URL=%s\n",
-			boot.AccountID, boot.NewRootKey.AccessKeyID, boot.NewRootKey.SecretAccessKey, endpoint)
+		fmt.Printf("# mailgate created the root access key of account %s. It is shown only this once:\nexport AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_ENDPOINT_URL=%s AWS_DEFAULT_REGION=%s\n",
+			boot.AccountID, boot.NewRootKey.AccessKeyID, boot.NewRootKey.SecretAccessKey, endpoint, PrintedRegion)
 	}
 
 	clk, now := serviceClock(f)
