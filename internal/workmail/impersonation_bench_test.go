@@ -73,7 +73,9 @@ func BenchmarkImpersonation(b *testing.B) {
 			}
 			for _, name := range []string{"op=DescribeUser", "op=GetImpersonationRoleEffect/target=id", "op=GetImpersonationRoleEffect/target=email",
 				"op=AssumeImpersonationRole", "op=Introspect"} {
-				b.Run(name+"/concurrency=16", func(b *testing.B) { concurrently(b, 16, bench[name]) })
+				for _, conc := range []int{1, 16} {
+					b.Run(fmt.Sprintf("%s/concurrency=%d", name, conc), func(b *testing.B) { concurrently(b, conc, bench[name]) })
+				}
 			}
 		})
 	}
@@ -112,20 +114,30 @@ func concurrently(b *testing.B, conc int, op func() error) {
 	var mu sync.Mutex
 	var lat []time.Duration
 	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		var mine []time.Duration
-		for pb.Next() {
+	if conc == 1 {
+		for i := 0; i < b.N; i++ {
 			t0 := time.Now()
 			if err := op(); err != nil {
-				b.Error(err)
-				return
+				b.Fatal(err)
 			}
-			mine = append(mine, time.Since(t0))
+			lat = append(lat, time.Since(t0))
 		}
-		mu.Lock()
-		lat = append(lat, mine...)
-		mu.Unlock()
-	})
+	} else {
+		b.RunParallel(func(pb *testing.PB) {
+			var mine []time.Duration
+			for pb.Next() {
+				t0 := time.Now()
+				if err := op(); err != nil {
+					b.Error(err)
+					return
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+	}
 	elapsed := time.Since(start)
 	if len(lat) == 0 {
 		return
