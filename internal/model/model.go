@@ -23,7 +23,7 @@ import (
 var specFS embed.FS
 
 // ServiceNames lists the embedded models.
-var ServiceNames = []string{"workmail", "iam", "sts"}
+var ServiceNames = []string{"workmail", "iam", "sts", "sso-admin", "identitystore", "cloudtrail"}
 
 // Service is one API model.
 type Service struct {

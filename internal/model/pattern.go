@@ -32,7 +32,10 @@ func compilePattern(src string) (*Pattern, error) {
 	// Supplementary-plane escapes (\u10000-\u10FFFF) appear in one STS
 	// pattern; Java reads them as \u1000 followed by a literal, which was
 	// never the author's intent. Rewrite them as code points first.
-	t := strings.NewReplacer(`\u10000`, `\x{10000}`, `\u10FFFF`, `\x{10FFFF}`).Replace(src)
+	// CloudTrail's patterns spell the same range as a UTF-16 surrogate
+	// pair range (\uD800\uDC00-\uDBFF\uDFFF), which Go reads as code points.
+	t := strings.NewReplacer(`\u10000`, `\x{10000}`, `\u10FFFF`, `\x{10FFFF}`,
+		`\uD800\uDC00-\uDBFF\uDFFF`, `\x{10000}-\x{10FFFF}`).Replace(src)
 	t = javaUnicodeEscape.ReplaceAllString(t, `\x{$1}`)
 	anchored := `^(?:` + t + `)$`
 	if re, err := regexp.Compile(anchored); err == nil {

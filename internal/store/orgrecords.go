@@ -7,18 +7,18 @@ import (
 
 // Kinds of organization records.
 const (
-	RecordAccessControlRule        = "access-control-rule"
-	RecordMobileDeviceAccessRule   = "mobile-device-access-rule"
-	RecordMobileDeviceOverride     = "mobile-device-access-override"
-	RecordMailboxPermission        = "mailbox-permission"
-	RecordResourceDelegate         = "resource-delegate"
-	RecordRetentionPolicy          = "retention-policy"
-	RecordAvailabilityConfig       = "availability-configuration"
-	RecordEmailMonitoring          = "email-monitoring-configuration"
-	RecordInboundDmarc             = "inbound-dmarc-settings"
-	RecordMailboxExportJob         = "mailbox-export-job"
-	RecordMailboxQuota             = "mailbox-quota"
-	RecordResourceBookingOptions   = "resource-booking-options"
+	RecordAccessControlRule      = "access-control-rule"
+	RecordMobileDeviceAccessRule = "mobile-device-access-rule"
+	RecordMobileDeviceOverride   = "mobile-device-access-override"
+	RecordMailboxPermission      = "mailbox-permission"
+	RecordResourceDelegate       = "resource-delegate"
+	RecordRetentionPolicy        = "retention-policy"
+	RecordAvailabilityConfig     = "availability-configuration"
+	RecordEmailMonitoring        = "email-monitoring-configuration"
+	RecordInboundDmarc           = "inbound-dmarc-settings"
+	RecordMailboxExportJob       = "mailbox-export-job"
+	RecordMailboxQuota           = "mailbox-quota"
+	RecordResourceBookingOptions = "resource-booking-options"
 )
 
 // OrgRecord is one configuration record of a WorkMail organization: an
