@@ -6,6 +6,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/ids"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -57,7 +58,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, in *iamapi.CreateAccessKe
 		return nil, err
 	}
 	return &iamapi.CreateAccessKeyResponse{AccessKey: &iamapi.AccessKey{
-		UserName: k.UserName, AccessKeyId: k.AccessKeyID, Status: iamapi.StatusTypeActive, SecretAccessKey: k.SecretAccessKey, CreateDate: ptr(k.CreatedAt),
+		UserName: k.UserName, AccessKeyId: k.AccessKeyID, Status: iamapi.StatusTypeActive, SecretAccessKey: k.SecretAccessKey, CreateDate: opt.Ptr(k.CreatedAt),
 	}}, nil
 }
 
@@ -76,8 +77,8 @@ func (s *Service) ListAccessKeys(ctx context.Context, in *iamapi.ListAccessKeysR
 	}
 	all := make([]iamapi.AccessKeyMetadata, 0, len(keys))
 	for _, k := range keys {
-		all = append(all, iamapi.AccessKeyMetadata{UserName: str(k.UserName), AccessKeyId: ptr(k.AccessKeyID),
-			Status: ptr(iamapi.StatusType(k.Status)), CreateDate: ptr(k.CreatedAt)})
+		all = append(all, iamapi.AccessKeyMetadata{UserName: opt.NonEmpty(k.UserName), AccessKeyId: opt.Ptr(k.AccessKeyID),
+			Status: opt.Ptr(iamapi.StatusType(k.Status)), CreateDate: opt.Ptr(k.CreatedAt)})
 	}
 	page, trunc, next, err := paginate(all, in.Marker, in.MaxItems)
 	if err != nil {
@@ -143,7 +144,7 @@ func (s *Service) GetAccessKeyLastUsed(ctx context.Context, in *iamapi.GetAccess
 	}
 	last := &iamapi.AccessKeyLastUsed{ServiceName: "N/A", Region: "N/A"}
 	if !u.At.IsZero() {
-		last = &iamapi.AccessKeyLastUsed{LastUsedDate: ptr(u.At), ServiceName: u.Service, Region: u.Region}
+		last = &iamapi.AccessKeyLastUsed{LastUsedDate: opt.Ptr(u.At), ServiceName: u.Service, Region: u.Region}
 	}
 	name := k.UserName
 	if name == "" {

@@ -9,6 +9,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/ids"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -84,16 +85,16 @@ const (
 
 func (s *Service) apiPolicy(ctx context.Context, sc scope, p *store.ManagedPolicy, view policyView) (*iamapi.Policy, error) {
 	out := &iamapi.Policy{
-		PolicyName:                    ptr(p.Name),
-		PolicyId:                      ptr(p.ID),
-		Arn:                           ptr(sc.policyARN(p)),
-		Path:                          ptr(p.Path),
-		DefaultVersionId:              ptr(p.DefaultVersion),
-		AttachmentCount:               ptr(int32(p.AttachmentCount)),
-		PermissionsBoundaryUsageCount: ptr(int32(p.BoundaryCount)),
-		IsAttachable:                  ptr(true),
-		CreateDate:                    ptr(p.CreatedAt),
-		UpdateDate:                    ptr(p.UpdatedAt),
+		PolicyName:                    opt.Ptr(p.Name),
+		PolicyId:                      opt.Ptr(p.ID),
+		Arn:                           opt.Ptr(sc.policyARN(p)),
+		Path:                          opt.Ptr(p.Path),
+		DefaultVersionId:              opt.Ptr(p.DefaultVersion),
+		AttachmentCount:               opt.Ptr(int32(p.AttachmentCount)),
+		PermissionsBoundaryUsageCount: opt.Ptr(int32(p.BoundaryCount)),
+		IsAttachable:                  opt.Ptr(true),
+		CreateDate:                    opt.Ptr(p.CreatedAt),
+		UpdateDate:                    opt.Ptr(p.UpdatedAt),
 	}
 	if view == policyListed {
 		return out, nil
@@ -104,7 +105,7 @@ func (s *Service) apiPolicy(ctx context.Context, sc scope, p *store.ManagedPolic
 	}
 	out.Tags = tagsOrNil(tags)
 	if view == policyFull {
-		out.Description = str(p.Description)
+		out.Description = opt.NonEmpty(p.Description)
 	}
 	return out, nil
 }
@@ -123,7 +124,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *iamapi.CreatePolicyReque
 	}
 	now := s.now()
 	p := store.ManagedPolicy{AccountID: sc.account, ID: ids.Unique(ids.PrefixPolicy), Name: in.PolicyName, Path: pathOr(in.Path),
-		Description: deref(in.Description), DefaultVersion: "v1", NextVersion: 2, CreatedAt: now, UpdatedAt: now}
+		Description: opt.Deref(in.Description), DefaultVersion: "v1", NextVersion: 2, CreatedAt: now, UpdatedAt: now}
 	err = s.st.CreateManagedPolicy(ctx, p, store.PolicyVersion{VersionID: "v1", Document: in.PolicyDocument, CreatedAt: now}, tags)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return nil, iamapi.NewEntityAlreadyExistsException("A policy called %s already exists. Duplicate names are not allowed.", in.PolicyName)
@@ -163,8 +164,8 @@ func (s *Service) ListPolicies(ctx context.Context, in *iamapi.ListPoliciesReque
 	if err != nil {
 		return nil, err
 	}
-	f := store.PolicyFilter{PathPrefix: deref(in.PathPrefix), Attached: deref(in.OnlyAttached), Usage: string(deref(in.PolicyUsageFilter))}
-	switch deref(in.Scope) {
+	f := store.PolicyFilter{PathPrefix: opt.Deref(in.PathPrefix), Attached: opt.Deref(in.OnlyAttached), Usage: string(opt.Deref(in.PolicyUsageFilter))}
+	switch opt.Deref(in.Scope) {
 	case iamapi.PolicyScopeTypeAws:
 		f.Accounts = []string{store.AWSManagedAccount}
 	case iamapi.PolicyScopeTypeLocal:
@@ -181,10 +182,10 @@ func (s *Service) ListPolicies(ctx context.Context, in *iamapi.ListPoliciesReque
 	if err != nil {
 		return nil, err
 	}
-	out := &iamapi.ListPoliciesResponse{Policies: make([]iamapi.Policy, 0, len(ps)), IsTruncated: ptr(false)}
+	out := &iamapi.ListPoliciesResponse{Policies: make([]iamapi.Policy, 0, len(ps)), IsTruncated: opt.Ptr(false)}
 	if len(ps) > n {
 		ps = ps[:n]
-		out.IsTruncated, out.Marker = ptr(true), encodeMarker(store.PolicyCursor(ps[n-1]))
+		out.IsTruncated, out.Marker = opt.Ptr(true), encodeMarker(store.PolicyCursor(ps[n-1]))
 	}
 	for i := range ps {
 		p, _ := s.apiPolicy(ctx, sc, &ps[i], policyListed)
@@ -238,7 +239,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, in *iamapi.CreatePoli
 		if err := s.st.PutPolicyVersion(ctx, v); err != nil {
 			return err
 		}
-		def := deref(in.SetAsDefault)
+		def := opt.Deref(in.SetAsDefault)
 		if _, err := s.st.UpdateManagedPolicy(ctx, p.ID, func(m *store.ManagedPolicy) error {
 			m.NextVersion++
 			if def {
@@ -248,7 +249,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, in *iamapi.CreatePoli
 		}); err != nil {
 			return err
 		}
-		out = &iamapi.PolicyVersion{VersionId: ptr(v.VersionID), IsDefaultVersion: ptr(def), CreateDate: ptr(now)}
+		out = &iamapi.PolicyVersion{VersionId: opt.Ptr(v.VersionID), IsDefaultVersion: opt.Ptr(def), CreateDate: opt.Ptr(now)}
 		return nil
 	})
 	if err != nil {
@@ -279,7 +280,7 @@ func (s *Service) GetPolicyVersion(ctx context.Context, in *iamapi.GetPolicyVers
 		return nil, err
 	}
 	return &iamapi.GetPolicyVersionResponse{PolicyVersion: &iamapi.PolicyVersion{
-		Document: ptr(encodeDocument(v.Document)), VersionId: ptr(v.VersionID), IsDefaultVersion: ptr(v.VersionID == p.DefaultVersion), CreateDate: ptr(v.CreatedAt),
+		Document: opt.Ptr(encodeDocument(v.Document)), VersionId: opt.Ptr(v.VersionID), IsDefaultVersion: opt.Ptr(v.VersionID == p.DefaultVersion), CreateDate: opt.Ptr(v.CreatedAt),
 	}}, nil
 }
 
@@ -298,7 +299,7 @@ func (s *Service) ListPolicyVersions(ctx context.Context, in *iamapi.ListPolicyV
 	}
 	all := make([]iamapi.PolicyVersion, 0, len(vs))
 	for _, v := range vs {
-		all = append(all, iamapi.PolicyVersion{VersionId: ptr(v.VersionID), IsDefaultVersion: ptr(v.VersionID == p.DefaultVersion), CreateDate: ptr(v.CreatedAt)})
+		all = append(all, iamapi.PolicyVersion{VersionId: opt.Ptr(v.VersionID), IsDefaultVersion: opt.Ptr(v.VersionID == p.DefaultVersion), CreateDate: opt.Ptr(v.CreatedAt)})
 	}
 	page, trunc, next, err := paginate(all, in.Marker, in.MaxItems)
 	if err != nil {
@@ -370,7 +371,7 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamapi.ListEnti
 		return nil, err
 	}
 	var es []store.IAMEntity
-	usage := deref(in.PolicyUsageFilter)
+	usage := opt.Deref(in.PolicyUsageFilter)
 	if usage != iamapi.PolicyUsageTypePermissionsBoundary {
 		attached, err := s.st.ListPolicyEntities(ctx, sc.account, p.ID, false)
 		if err != nil {
@@ -410,11 +411,11 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamapi.ListEnti
 	for _, e := range page {
 		switch e.Kind {
 		case store.IAMGroup:
-			out.PolicyGroups = append(out.PolicyGroups, iamapi.PolicyGroup{GroupName: ptr(e.Name), GroupId: ptr(e.ID)})
+			out.PolicyGroups = append(out.PolicyGroups, iamapi.PolicyGroup{GroupName: opt.Ptr(e.Name), GroupId: opt.Ptr(e.ID)})
 		case store.IAMUser:
-			out.PolicyUsers = append(out.PolicyUsers, iamapi.PolicyUser{UserName: ptr(e.Name), UserId: ptr(e.ID)})
+			out.PolicyUsers = append(out.PolicyUsers, iamapi.PolicyUser{UserName: opt.Ptr(e.Name), UserId: opt.Ptr(e.ID)})
 		case store.IAMRole:
-			out.PolicyRoles = append(out.PolicyRoles, iamapi.PolicyRole{RoleName: ptr(e.Name), RoleId: ptr(e.ID)})
+			out.PolicyRoles = append(out.PolicyRoles, iamapi.PolicyRole{RoleName: opt.Ptr(e.Name), RoleId: opt.Ptr(e.ID)})
 		}
 	}
 	return out, nil
@@ -444,8 +445,8 @@ func (s *Service) boundary(ctx context.Context, sc scope, e *store.IAMEntity) (*
 		return nil, err
 	}
 	return &iamapi.AttachedPermissionsBoundary{
-		PermissionsBoundaryType: ptr(iamapi.PermissionsBoundaryAttachmentTypePermissionsBoundaryPolicy),
-		PermissionsBoundaryArn:  ptr(sc.policyARN(p)),
+		PermissionsBoundaryType: opt.Ptr(iamapi.PermissionsBoundaryAttachmentTypePermissionsBoundaryPolicy),
+		PermissionsBoundaryArn:  opt.Ptr(sc.policyARN(p)),
 	}, nil
 }
 
@@ -549,7 +550,7 @@ func (s *Service) listAttached(ctx context.Context, kind, name string, prefix, m
 		if prefix != nil && !strings.HasPrefix(ps[i].Path, *prefix) {
 			continue
 		}
-		all = append(all, iamapi.AttachedPolicy{PolicyName: ptr(ps[i].Name), PolicyArn: ptr(sc.policyARN(&ps[i]))})
+		all = append(all, iamapi.AttachedPolicy{PolicyName: opt.Ptr(ps[i].Name), PolicyArn: opt.Ptr(sc.policyARN(&ps[i]))})
 	}
 	return paginate(all, marker, max)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
@@ -251,9 +252,9 @@ func paginate[T any](items []T, marker *string, max *int32) ([]T, *bool, *string
 	}
 	end := start + maxItems(max)
 	if end >= len(items) {
-		return nonNil(items[start:]), ptr(false), nil, nil
+		return nonNil(items[start:]), opt.Ptr(false), nil, nil
 	}
-	return items[start:end], ptr(true), encodeMarker("#" + strconv.Itoa(end)), nil
+	return items[start:end], opt.Ptr(true), encodeMarker("#" + strconv.Itoa(end)), nil
 }
 
 func nonNil[T any](s []T) []T {
@@ -322,22 +323,9 @@ func (s *Service) listTags(ctx context.Context, ownerID string, marker *string, 
 
 // ---- small helpers ----
 
-func ptr[T any](v T) *T { return &v }
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
-func str(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
+// ptr is opt.Ptr under the name authz.go still calls it by; it goes when
+// authorization moves out of this package.
+func ptr[T any](v T) *T { return opt.Ptr(v) }
 
 func pathOr(p *string) string {
 	if p == nil || *p == "" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -41,7 +42,7 @@ func (s *Service) SimulateCustomPolicy(ctx context.Context, in *iamapi.SimulateC
 	if set.Boundary, err = inputPolicies(in.PermissionsBoundaryPolicyInputList, "PermissionsBoundaryPolicyInputList", policy.Identity); err != nil {
 		return nil, err
 	}
-	return s.simulate(set, "", in.ActionNames, in.ResourceArns, in.ResourcePolicy, deref(in.CallerArn), in.ContextEntries, in.Marker, in.MaxItems)
+	return s.simulate(set, "", in.ActionNames, in.ResourceArns, in.ResourcePolicy, opt.Deref(in.CallerArn), in.ContextEntries, in.Marker, in.MaxItems)
 }
 
 // SimulatePrincipalPolicy evaluates the policies of a user (with its
@@ -67,7 +68,7 @@ func (s *Service) SimulatePrincipalPolicy(ctx context.Context, in *iamapi.Simula
 			return nil, err
 		}
 	}
-	caller := deref(in.CallerArn)
+	caller := opt.Deref(in.CallerArn)
 	if caller == "" && pp.Entity.Kind != store.IAMGroup {
 		caller = in.PolicySourceArn
 	}
@@ -193,11 +194,11 @@ func (s *Service) simulate(set *policy.Set, account string, actions, resources [
 			missing := nonNil(ex.Missing)
 			var pb *iamapi.PermissionsBoundaryDecisionDetail
 			if ex.BoundaryAllowed != nil {
-				pb = &iamapi.PermissionsBoundaryDecisionDetail{AllowedByPermissionsBoundary: ptr(*ex.BoundaryAllowed)}
+				pb = &iamapi.PermissionsBoundaryDecisionDetail{AllowedByPermissionsBoundary: opt.Ptr(*ex.BoundaryAllowed)}
 			}
 			dec := iamapi.PolicyEvaluationDecisionType(ex.Decision.String())
 			results = append(results, iamapi.EvaluationResult{
-				EvalActionName: a, EvalResourceName: ptr(r), EvalDecision: dec, MatchedStatements: stmts,
+				EvalActionName: a, EvalResourceName: opt.Ptr(r), EvalDecision: dec, MatchedStatements: stmts,
 				MissingContextValues: missing, PermissionsBoundaryDecisionDetail: pb,
 				ResourceSpecificResults: []iamapi.ResourceSpecificResult{{EvalResourceName: r, EvalResourceDecision: dec,
 					MatchedStatements: stmts, MissingContextValues: missing, PermissionsBoundaryDecisionDetail: pb}},
@@ -216,9 +217,9 @@ func statements(ex *policy.Explanation) []iamapi.Statement {
 	for _, m := range ex.Matched() {
 		typ := iamapi.PolicySourceType(m.Source.Type)
 		out = append(out, iamapi.Statement{
-			SourcePolicyId: ptr(m.Source.ID), SourcePolicyType: &typ,
-			StartPosition: &iamapi.Position{Line: ptr(int32(m.Span.StartLine)), Column: ptr(int32(m.Span.StartColumn))},
-			EndPosition:   &iamapi.Position{Line: ptr(int32(m.Span.EndLine)), Column: ptr(int32(m.Span.EndColumn))},
+			SourcePolicyId: opt.Ptr(m.Source.ID), SourcePolicyType: &typ,
+			StartPosition: &iamapi.Position{Line: opt.Ptr(int32(m.Span.StartLine)), Column: opt.Ptr(int32(m.Span.StartColumn))},
+			EndPosition:   &iamapi.Position{Line: opt.Ptr(int32(m.Span.EndLine)), Column: opt.Ptr(int32(m.Span.EndColumn))},
 		})
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -101,7 +102,7 @@ func (s *Service) DescribeEntity(ctx context.Context, in *workmailapi.DescribeEn
 	if err != nil {
 		return nil, err
 	}
-	return &workmailapi.DescribeEntityResponse{EntityId: &e.ID, Name: &e.Name, Type: ptr(workmailapi.EntityType(e.Type))}, nil
+	return &workmailapi.DescribeEntityResponse{EntityId: &e.ID, Name: &e.Name, Type: opt.Ptr(workmailapi.EntityType(e.Type))}, nil
 }
 
 // UpdatePrimaryEmailAddress promotes an address to primary: an alias of

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -19,7 +20,7 @@ func (s *Service) CreateGroup(ctx context.Context, in *workmailapi.CreateGroupRe
 	}
 	e := store.Entity{
 		OrgID: o.ID, ID: newEntityID(), Type: store.EntityGroup, Name: in.Name, State: store.EntityDisabled,
-		Hidden: deref(in.HiddenFromGlobalAddressList), CreatedAt: s.now(),
+		Hidden: opt.Deref(in.HiddenFromGlobalAddressList), CreatedAt: s.now(),
 	}
 	if err := s.st.CreateEntity(ctx, e); err != nil {
 		return nil, createErr(err, &e)
@@ -39,11 +40,11 @@ func (s *Service) DescribeGroup(ctx context.Context, in *workmailapi.DescribeGro
 	return &workmailapi.DescribeGroupResponse{
 		GroupId:                     &g.ID,
 		Name:                        &g.Name,
-		Email:                       str(g.Email),
-		State:                       ptr(workmailapi.EntityState(g.State)),
+		Email:                       opt.NonEmpty(g.Email),
+		State:                       opt.Ptr(workmailapi.EntityState(g.State)),
 		EnabledDate:                 tstamp(g.EnabledAt),
 		DisabledDate:                tstamp(g.DisabledAt),
-		HiddenFromGlobalAddressList: ptr(g.Hidden),
+		HiddenFromGlobalAddressList: opt.Ptr(g.Hidden),
 	}, nil
 }
 
@@ -55,10 +56,10 @@ func (s *Service) ListGroups(ctx context.Context, in *workmailapi.ListGroupsRequ
 	f := store.EntityFilter{Type: store.EntityGroup, DeletedSince: s.deletedSince()}
 	if in.Filters != nil {
 		x := in.Filters
-		if err := oneFilter(deref(x.NamePrefix) != "", deref(x.PrimaryEmailPrefix) != "", x.State != nil); err != nil {
+		if err := oneFilter(opt.Deref(x.NamePrefix) != "", opt.Deref(x.PrimaryEmailPrefix) != "", x.State != nil); err != nil {
 			return nil, err
 		}
-		f.NamePrefix, f.EmailPrefix, f.State = deref(x.NamePrefix), deref(x.PrimaryEmailPrefix), string(deref(x.State))
+		f.NamePrefix, f.EmailPrefix, f.State = opt.Deref(x.NamePrefix), opt.Deref(x.PrimaryEmailPrefix), string(opt.Deref(x.State))
 	}
 	lst := listing("ListGroups", o.ID, f.NamePrefix, f.EmailPrefix, f.State)
 	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
@@ -76,10 +77,10 @@ func (s *Service) ListGroups(ctx context.Context, in *workmailapi.ListGroupsRequ
 	out := &workmailapi.ListGroupsResponse{Groups: []workmailapi.Group{}, NextToken: next}
 	for _, g := range es {
 		out.Groups = append(out.Groups, workmailapi.Group{
-			Id:           ptr(g.ID),
-			Email:        str(g.Email),
-			Name:         ptr(g.Name),
-			State:        ptr(workmailapi.EntityState(g.State)),
+			Id:           opt.Ptr(g.ID),
+			Email:        opt.NonEmpty(g.Email),
+			Name:         opt.Ptr(g.Name),
+			State:        opt.Ptr(workmailapi.EntityState(g.State)),
 			EnabledDate:  tstamp(g.EnabledAt),
 			DisabledDate: tstamp(g.DisabledAt),
 		})
@@ -221,10 +222,10 @@ func (s *Service) ListGroupMembers(ctx context.Context, in *workmailapi.ListGrou
 	out := &workmailapi.ListGroupMembersResponse{Members: []workmailapi.Member{}, NextToken: next}
 	for _, m := range es {
 		out.Members = append(out.Members, workmailapi.Member{
-			Id:           ptr(m.ID),
-			Name:         ptr(m.Name),
-			Type:         ptr(workmailapi.MemberType(m.Type)),
-			State:        ptr(workmailapi.EntityState(m.State)),
+			Id:           opt.Ptr(m.ID),
+			Name:         opt.Ptr(m.Name),
+			Type:         opt.Ptr(workmailapi.MemberType(m.Type)),
+			State:        opt.Ptr(workmailapi.EntityState(m.State)),
 			EnabledDate:  tstamp(m.EnabledAt),
 			DisabledDate: tstamp(m.DisabledAt),
 		})
@@ -246,7 +247,7 @@ func (s *Service) ListGroupsForEntity(ctx context.Context, in *workmailapi.ListG
 	}
 	prefix := ""
 	if in.Filters != nil {
-		prefix = deref(in.Filters.GroupNamePrefix)
+		prefix = opt.Deref(in.Filters.GroupNamePrefix)
 	}
 	lst := listing("ListGroupsForEntity", o.ID, e.ID, prefix)
 	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
@@ -263,7 +264,7 @@ func (s *Service) ListGroupsForEntity(ctx context.Context, in *workmailapi.ListG
 	}
 	out := &workmailapi.ListGroupsForEntityResponse{Groups: []workmailapi.GroupIdentifier{}, NextToken: next}
 	for _, g := range gs {
-		out.Groups = append(out.Groups, workmailapi.GroupIdentifier{GroupId: ptr(g.ID), GroupName: ptr(g.Name)})
+		out.Groups = append(out.Groups, workmailapi.GroupIdentifier{GroupId: opt.Ptr(g.ID), GroupName: opt.Ptr(g.Name)})
 	}
 	return out, nil
 }

@@ -45,6 +45,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/mailauth"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -120,7 +121,7 @@ func (s *Service) CreateIdentityCenterApplication(ctx context.Context, in *workm
 	a := store.IdentityCenterApplication{
 		ARN:       "arn:" + sc.partition + ":sso::" + sc.account + ":application/" + instanceID + "/apl-" + randomAlnum(16),
 		AccountID: sc.account, Region: sc.region, InstanceARN: in.InstanceArn, Name: in.Name,
-		ClientToken: deref(in.ClientToken), RequestHash: appRequestHash(in), CreatedAt: s.now(),
+		ClientToken: opt.Deref(in.ClientToken), RequestHash: appRequestHash(in), CreatedAt: s.now(),
 	}
 	got, replayed, err := s.st.CreateIdentityCenterApplication(ctx, a)
 	if err != nil {
@@ -236,12 +237,12 @@ func (s *Service) DescribeIdentityProviderConfiguration(ctx context.Context, in 
 		return nil, err
 	}
 	out := &workmailapi.DescribeIdentityProviderConfigurationResponse{
-		AuthenticationMode:               ptr(workmailapi.IdentityProviderAuthenticationMode(c.AuthenticationMode)),
+		AuthenticationMode:               opt.Ptr(workmailapi.IdentityProviderAuthenticationMode(c.AuthenticationMode)),
 		IdentityCenterConfiguration:      &workmailapi.IdentityCenterConfiguration{InstanceArn: c.InstanceARN, ApplicationArn: c.ApplicationARN},
 		PersonalAccessTokenConfiguration: &workmailapi.PersonalAccessTokenConfiguration{Status: workmailapi.PersonalAccessTokenConfigurationStatus(c.PATStatus)},
 	}
 	if c.PATLifetimeDays > 0 {
-		out.PersonalAccessTokenConfiguration.LifetimeInDays = ptr(int32(c.PATLifetimeDays))
+		out.PersonalAccessTokenConfiguration.LifetimeInDays = opt.Ptr(int32(c.PATLifetimeDays))
 	}
 	return out, nil
 }

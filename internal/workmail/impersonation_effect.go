@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -72,12 +73,12 @@ func (s *Service) GetImpersonationRoleEffect(ctx context.Context, in *workmailap
 	}
 	effect, matched := evaluateRole(role, u.ID)
 	out := &workmailapi.GetImpersonationRoleEffectResponse{
-		Type:         ptr(workmailapi.ImpersonationRoleType(role.Type)),
-		Effect:       ptr(workmailapi.AccessEffect(effect)),
+		Type:         opt.Ptr(workmailapi.ImpersonationRoleType(role.Type)),
+		Effect:       opt.Ptr(workmailapi.AccessEffect(effect)),
 		MatchedRules: make([]workmailapi.ImpersonationMatchedRule, 0, len(matched)),
 	}
 	for _, r := range matched {
-		out.MatchedRules = append(out.MatchedRules, workmailapi.ImpersonationMatchedRule{ImpersonationRuleId: ptr(r.ID), Name: str(r.Name)})
+		out.MatchedRules = append(out.MatchedRules, workmailapi.ImpersonationMatchedRule{ImpersonationRuleId: opt.Ptr(r.ID), Name: opt.NonEmpty(r.Name)})
 	}
 	return out, nil
 }

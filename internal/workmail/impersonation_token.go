@@ -41,6 +41,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/introspection"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -103,7 +104,7 @@ func (s *Service) AssumeImpersonationRole(ctx context.Context, in *workmailapi.A
 	if err != nil {
 		return nil, err
 	}
-	return &workmailapi.AssumeImpersonationRoleResponse{Token: &token, ExpiresIn: ptr(int64(ttl.Seconds()))}, nil
+	return &workmailapi.AssumeImpersonationRoleResponse{Token: &token, ExpiresIn: opt.Ptr(int64(ttl.Seconds()))}, nil
 }
 
 // IntrospectImpersonationToken implements introspection.Introspector.

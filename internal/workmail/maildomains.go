@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -65,7 +66,7 @@ func (s *Service) RegisterMailDomain(ctx context.Context, in *workmailapi.Regist
 	}
 	err = s.st.AddMailDomain(ctx, store.MailDomain{
 		OrgID: o.ID, Name: name, OwnershipStatus: verified, DkimStatus: verified,
-		VerificationToken: newVerificationToken(), ClientToken: deref(in.ClientToken), CreatedAt: s.now(),
+		VerificationToken: newVerificationToken(), ClientToken: opt.Deref(in.ClientToken), CreatedAt: s.now(),
 	}, maxMailDomainsPerOrg)
 	switch {
 	case errors.Is(err, store.ErrConflict):
@@ -135,8 +136,8 @@ func (s *Service) ListMailDomains(ctx context.Context, in *workmailapi.ListMailD
 	out := &workmailapi.ListMailDomainsResponse{MailDomains: []workmailapi.MailDomainSummary{}, NextToken: next}
 	for _, d := range ds {
 		out.MailDomains = append(out.MailDomains, workmailapi.MailDomainSummary{
-			DomainName:    ptr(d.Name),
-			DefaultDomain: ptr(d.Name == o.DefaultMailDomain),
+			DomainName:    opt.Ptr(d.Name),
+			DefaultDomain: opt.Ptr(d.Name == o.DefaultMailDomain),
 		})
 	}
 	return out, nil
@@ -153,10 +154,10 @@ func (s *Service) GetMailDomain(ctx context.Context, in *workmailapi.GetMailDoma
 	}
 	out := &workmailapi.GetMailDomainResponse{
 		Records:                     []workmailapi.DnsRecord{},
-		IsTestDomain:                ptr(d.IsTest),
-		IsDefault:                   ptr(d.Name == o.DefaultMailDomain),
-		OwnershipVerificationStatus: ptr(workmailapi.DnsRecordVerificationStatus(d.OwnershipStatus)),
-		DkimVerificationStatus:      ptr(workmailapi.DnsRecordVerificationStatus(d.DkimStatus)),
+		IsTestDomain:                opt.Ptr(d.IsTest),
+		IsDefault:                   opt.Ptr(d.Name == o.DefaultMailDomain),
+		OwnershipVerificationStatus: opt.Ptr(workmailapi.DnsRecordVerificationStatus(d.OwnershipStatus)),
+		DkimVerificationStatus:      opt.Ptr(workmailapi.DnsRecordVerificationStatus(d.DkimStatus)),
 	}
 	if !d.IsTest {
 		out.Records = s.dnsRecords(d)
@@ -170,7 +171,7 @@ func (s *Service) GetMailDomain(ctx context.Context, in *workmailapi.GetMailDoma
 func (s *Service) dnsRecords(d *store.MailDomain) []workmailapi.DnsRecord {
 	host := strings.TrimSuffix(s.opts.MailHost, ".") + "."
 	rec := func(typ, name, value string) workmailapi.DnsRecord {
-		return workmailapi.DnsRecord{Type: ptr(typ), Hostname: ptr(name), Value: ptr(value)}
+		return workmailapi.DnsRecord{Type: opt.Ptr(typ), Hostname: opt.Ptr(name), Value: opt.Ptr(value)}
 	}
 	return []workmailapi.DnsRecord{
 		rec("TXT", "_amazonses."+d.Name+".", d.VerificationToken),

@@ -44,6 +44,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/introspection"
 	"github.com/mailgate/mailgate/internal/mailauth"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -86,7 +87,7 @@ func splitPAT(token string) (id, secret string, ok bool) {
 
 func patSummary(t *store.PersonalAccessToken) workmailapi.PersonalAccessTokenSummary {
 	return workmailapi.PersonalAccessTokenSummary{
-		PersonalAccessTokenId: ptr(t.ID), UserId: ptr(t.UserID), Name: ptr(t.Name),
+		PersonalAccessTokenId: opt.Ptr(t.ID), UserId: opt.Ptr(t.UserID), Name: opt.Ptr(t.Name),
 		DateCreated: tstamp(t.CreatedAt), DateLastUsed: tstamp(t.LastUsedAt), ExpiresTime: tstamp(t.ExpiresAt), Scopes: t.Scopes,
 	}
 }

@@ -237,23 +237,6 @@ func domainOf(address string) string {
 
 // ---- response helpers ----
 
-func str(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func ptr[T any](v T) *T { return &v }
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
 func tstamp(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -67,8 +68,8 @@ func (s *Service) CreateUser(ctx context.Context, in *workmailapi.CreateUserRequ
 	}
 	e := store.Entity{
 		OrgID: o.ID, ID: newEntityID(), Type: store.EntityUser, Name: in.Name, State: store.EntityDisabled,
-		DisplayName: in.DisplayName, Role: string(role), FirstName: deref(in.FirstName), LastName: deref(in.LastName),
-		Hidden: deref(in.HiddenFromGlobalAddressList), IdentityProviderUserID: deref(in.IdentityProviderUserId),
+		DisplayName: in.DisplayName, Role: string(role), FirstName: opt.Deref(in.FirstName), LastName: opt.Deref(in.LastName),
+		Hidden: opt.Deref(in.HiddenFromGlobalAddressList), IdentityProviderUserID: opt.Deref(in.IdentityProviderUserId),
 		CreatedAt: s.now(),
 	}
 	if in.Password != nil {
@@ -97,29 +98,29 @@ func (s *Service) DescribeUser(ctx context.Context, in *workmailapi.DescribeUser
 	return &workmailapi.DescribeUserResponse{
 		UserId:                          &u.ID,
 		Name:                            &u.Name,
-		Email:                           str(u.Email),
-		DisplayName:                     str(u.DisplayName),
-		State:                           ptr(workmailapi.EntityState(u.State)),
-		UserRole:                        ptr(workmailapi.UserRole(u.Role)),
+		Email:                           opt.NonEmpty(u.Email),
+		DisplayName:                     opt.NonEmpty(u.DisplayName),
+		State:                           opt.Ptr(workmailapi.EntityState(u.State)),
+		UserRole:                        opt.Ptr(workmailapi.UserRole(u.Role)),
 		EnabledDate:                     tstamp(u.EnabledAt),
 		DisabledDate:                    tstamp(u.DisabledAt),
 		MailboxProvisionedDate:          tstamp(u.MailboxProvisionedAt),
 		MailboxDeprovisionedDate:        tstamp(u.MailboxDeprovisionedAt),
-		FirstName:                       str(u.FirstName),
-		LastName:                        str(u.LastName),
-		HiddenFromGlobalAddressList:     ptr(u.Hidden),
-		Initials:                        str(u.Initials),
-		Telephone:                       str(u.Telephone),
-		Street:                          str(u.Street),
-		JobTitle:                        str(u.JobTitle),
-		City:                            str(u.City),
-		Company:                         str(u.Company),
-		ZipCode:                         str(u.ZipCode),
-		Department:                      str(u.Department),
-		Country:                         str(u.Country),
-		Office:                          str(u.Office),
-		IdentityProviderUserId:          str(u.IdentityProviderUserID),
-		IdentityProviderIdentityStoreId: str(s.identityStoreIDs(ctx, o.ID)(u)),
+		FirstName:                       opt.NonEmpty(u.FirstName),
+		LastName:                        opt.NonEmpty(u.LastName),
+		HiddenFromGlobalAddressList:     opt.Ptr(u.Hidden),
+		Initials:                        opt.NonEmpty(u.Initials),
+		Telephone:                       opt.NonEmpty(u.Telephone),
+		Street:                          opt.NonEmpty(u.Street),
+		JobTitle:                        opt.NonEmpty(u.JobTitle),
+		City:                            opt.NonEmpty(u.City),
+		Company:                         opt.NonEmpty(u.Company),
+		ZipCode:                         opt.NonEmpty(u.ZipCode),
+		Department:                      opt.NonEmpty(u.Department),
+		Country:                         opt.NonEmpty(u.Country),
+		Office:                          opt.NonEmpty(u.Office),
+		IdentityProviderUserId:          opt.NonEmpty(u.IdentityProviderUserID),
+		IdentityProviderIdentityStoreId: opt.NonEmpty(s.identityStoreIDs(ctx, o.ID)(u)),
 	}, nil
 }
 
@@ -145,12 +146,12 @@ func (s *Service) ListUsers(ctx context.Context, in *workmailapi.ListUsersReques
 	f := store.EntityFilter{Type: store.EntityUser, DeletedSince: s.deletedSince()}
 	if in.Filters != nil {
 		x := in.Filters
-		if err := oneFilter(deref(x.UsernamePrefix) != "", deref(x.DisplayNamePrefix) != "", deref(x.PrimaryEmailPrefix) != "",
-			x.State != nil, deref(x.IdentityProviderUserIdPrefix) != ""); err != nil {
+		if err := oneFilter(opt.Deref(x.UsernamePrefix) != "", opt.Deref(x.DisplayNamePrefix) != "", opt.Deref(x.PrimaryEmailPrefix) != "",
+			x.State != nil, opt.Deref(x.IdentityProviderUserIdPrefix) != ""); err != nil {
 			return nil, err
 		}
-		f.NamePrefix, f.DisplayNamePrefix, f.EmailPrefix = deref(x.UsernamePrefix), deref(x.DisplayNamePrefix), deref(x.PrimaryEmailPrefix)
-		f.State, f.IdentityProviderUserIDPrefix = string(deref(x.State)), deref(x.IdentityProviderUserIdPrefix)
+		f.NamePrefix, f.DisplayNamePrefix, f.EmailPrefix = opt.Deref(x.UsernamePrefix), opt.Deref(x.DisplayNamePrefix), opt.Deref(x.PrimaryEmailPrefix)
+		f.State, f.IdentityProviderUserIDPrefix = string(opt.Deref(x.State)), opt.Deref(x.IdentityProviderUserIdPrefix)
 	}
 	lst := listing("ListUsers", o.ID, f.NamePrefix, f.DisplayNamePrefix, f.EmailPrefix, f.State, f.IdentityProviderUserIDPrefix)
 	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
@@ -169,16 +170,16 @@ func (s *Service) ListUsers(ctx context.Context, in *workmailapi.ListUsersReques
 	storeID := s.identityStoreIDs(ctx, o.ID)
 	for _, u := range es {
 		out.Users = append(out.Users, workmailapi.User{
-			Id:                              ptr(u.ID),
-			Email:                           str(u.Email),
-			Name:                            ptr(u.Name),
-			DisplayName:                     str(u.DisplayName),
-			State:                           ptr(workmailapi.EntityState(u.State)),
-			UserRole:                        ptr(workmailapi.UserRole(u.Role)),
+			Id:                              opt.Ptr(u.ID),
+			Email:                           opt.NonEmpty(u.Email),
+			Name:                            opt.Ptr(u.Name),
+			DisplayName:                     opt.NonEmpty(u.DisplayName),
+			State:                           opt.Ptr(workmailapi.EntityState(u.State)),
+			UserRole:                        opt.Ptr(workmailapi.UserRole(u.Role)),
 			EnabledDate:                     tstamp(u.EnabledAt),
 			DisabledDate:                    tstamp(u.DisabledAt),
-			IdentityProviderUserId:          str(u.IdentityProviderUserID),
-			IdentityProviderIdentityStoreId: str(storeID(&u)),
+			IdentityProviderUserId:          opt.NonEmpty(u.IdentityProviderUserID),
+			IdentityProviderIdentityStoreId: opt.NonEmpty(storeID(&u)),
 		})
 	}
 	return out, nil
