@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
-	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/policy"
@@ -30,26 +29,32 @@ func parsePolicyARN(arn string) (owner, path, name string, ok bool) {
 
 // policyByARN loads a managed policy the caller can see (its own or an
 // AWS-managed one), with the caller's usage counts; notFound builds the
-// error for a policy that does not exist.
-func (s *Service) policyByARN(ctx context.Context, sc scope, arn string, notFound func(string, ...any) *apierror.Error) (*store.ManagedPolicy, error) {
+// error for a policy that does not exist (each operation's model names
+// its own: notAttachable, policyNotFound, scopeNotFound...).
+func (s *Service) policyByARN(ctx context.Context, sc scope, arn string, notFound func(arn string) error) (*store.ManagedPolicy, error) {
 	owner, path, name, ok := parsePolicyARN(arn)
 	if !ok {
 		return nil, iamapi.NewInvalidInputException("ARN %s is not valid.", arn)
 	}
 	if owner != sc.account && owner != store.AWSManagedAccount {
-		return nil, notFound("Policy %s does not exist or is not attachable.", arn)
+		return nil, notFound(arn)
 	}
 	p, err := s.st.GetManagedPolicy(ctx, owner, name, sc.account)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.Path != path || p.Name != name)) {
-		return nil, notFound("Policy %s does not exist or is not attachable.", arn)
+		return nil, notFound(arn)
 	}
 	return p, err
+}
+
+// notAttachable is the NoSuchEntity of operations that use a policy.
+func notAttachable(arn string) error {
+	return iamapi.NewNoSuchEntityException("Policy %s does not exist or is not attachable.", arn)
 }
 
 // ownPolicy loads a customer-managed policy for a write; AWS-managed
 // policies cannot be changed.
 func (s *Service) ownPolicy(ctx context.Context, sc scope, arn string) (*store.ManagedPolicy, error) {
-	p, err := s.policyByARN(ctx, sc, arn, iamapi.NewNoSuchEntityException)
+	p, err := s.policyByARN(ctx, sc, arn, notAttachable)
 	if err != nil {
 		return nil, err
 	}
@@ -155,8 +160,9 @@ func (s *Service) GetPolicy(ctx context.Context, in *iamapi.GetPolicyRequest) (*
 	return &iamapi.GetPolicyResponse{Policy: out}, nil
 }
 
-func policyNotFound(_ string, args ...any) *apierror.Error {
-	return iamapi.NewNoSuchEntityException("Policy %s was not found.", args...)
+// policyNotFound is the NoSuchEntity of operations on a policy itself.
+func policyNotFound(arn string) error {
+	return iamapi.NewNoSuchEntityException("Policy %s was not found.", arn)
 }
 
 func (s *Service) ListPolicies(ctx context.Context, in *iamapi.ListPoliciesRequest) (*iamapi.ListPoliciesResponse, error) {
@@ -350,7 +356,7 @@ func (s *Service) ListPolicyTags(ctx context.Context, in *iamapi.ListPolicyTagsR
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.policyByARN(ctx, sc, in.PolicyArn, iamapi.NewNoSuchEntityException)
+	p, err := s.policyByARN(ctx, sc, in.PolicyArn, notAttachable)
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +372,7 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamapi.ListEnti
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.policyByARN(ctx, sc, in.PolicyArn, iamapi.NewNoSuchEntityException)
+	p, err := s.policyByARN(ctx, sc, in.PolicyArn, notAttachable)
 	if err != nil {
 		return nil, err
 	}
@@ -423,16 +429,15 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamapi.ListEnti
 
 // ---- permissions boundaries ----
 
-func scopeNotFound(_ string, args ...any) *apierror.Error {
-	return iamapi.NewNoSuchEntityException("Scope ARN: %s does not exist or is not attachable.", args...)
+// scopeNotFound is the NoSuchEntity of a permissions boundary that does
+// not exist; CreateRole answers the same words as InvalidInput
+// (badScope).
+func scopeNotFound(arn string) error {
+	return iamapi.NewNoSuchEntityException("Scope ARN: %s does not exist or is not attachable.", arn)
 }
 
-// boundaryPolicy resolves a boundary ARN; mk builds the error for one
-// that does not exist (each operation's model names its own).
-func (s *Service) boundaryPolicy(ctx context.Context, sc scope, arn string, mk func(string, ...any) *apierror.Error) (*store.ManagedPolicy, error) {
-	return s.policyByARN(ctx, sc, arn, func(_ string, _ ...any) *apierror.Error {
-		return mk("Scope ARN: %s does not exist or is not attachable.", arn)
-	})
+func badScope(arn string) error {
+	return iamapi.NewInvalidInputException("Scope ARN: %s does not exist or is not attachable.", arn)
 }
 
 // boundary is an entity's boundary for responses (nil when unset).
@@ -456,7 +461,7 @@ func (s *Service) putBoundary(ctx context.Context, kind, name, arn string) error
 		return err
 	}
 	return s.st.InTx(ctx, func(ctx context.Context) error {
-		p, err := s.boundaryPolicy(ctx, sc, arn, scopeNotFound)
+		p, err := s.policyByARN(ctx, sc, arn, scopeNotFound)
 		if err != nil {
 			return err
 		}
@@ -493,7 +498,7 @@ func (s *Service) attach(ctx context.Context, kind, name, arn string) error {
 		if err := protected(e); err != nil {
 			return err
 		}
-		p, err := s.policyByARN(ctx, sc, arn, iamapi.NewNoSuchEntityException)
+		p, err := s.policyByARN(ctx, sc, arn, notAttachable)
 		if err != nil {
 			return err
 		}

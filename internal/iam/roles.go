@@ -103,7 +103,7 @@ func (s *Service) CreateRole(ctx context.Context, in *iamapi.CreateRoleRequest) 
 	var out *iamapi.Role
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		if in.PermissionsBoundary != nil {
-			p, err := s.boundaryPolicy(ctx, sc, *in.PermissionsBoundary, iamapi.NewInvalidInputException)
+			p, err := s.policyByARN(ctx, sc, *in.PermissionsBoundary, badScope)
 			if err != nil {
 				return err
 			}

@@ -42,7 +42,7 @@ func (s *Service) CreateUser(ctx context.Context, in *iamapi.CreateUserRequest) 
 	var out *iamapi.User
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		if in.PermissionsBoundary != nil {
-			p, err := s.boundaryPolicy(ctx, sc, *in.PermissionsBoundary, iamapi.NewNoSuchEntityException)
+			p, err := s.policyByARN(ctx, sc, *in.PermissionsBoundary, scopeNotFound)
 			if err != nil {
 				return err
 			}
