@@ -493,13 +493,29 @@ func (s *Service) deleteBoundary(ctx context.Context, kind, name string) error {
 
 // ---- attachments ----
 
-func (s *Service) attach(ctx context.Context, kind, name, arn string) error {
+// attachment is the one frame of AttachRolePolicy, AttachUserPolicy,
+// AttachGroupPolicy and their Detach twins: in one transaction on the
+// role, user or group, it attaches (attach true) or detaches the managed
+// policy arn. Attaching a policy the entity already has succeeds;
+// detaching one it does not have is NoSuchEntity, as in IAM.
+func (s *Service) attachment(ctx context.Context, kind, name, arn string, attach bool) error {
 	return s.inEntityTx(ctx, kind, name, func(ctx context.Context, sc scope, e *store.IAMEntity) error {
 		if err := protected(e); err != nil {
 			return err
 		}
-		p, err := s.policyByARN(ctx, sc, arn, notAttachable)
+		notFound := policyNotFound
+		if attach {
+			notFound = notAttachable
+		}
+		p, err := s.policyByARN(ctx, sc, arn, notFound)
 		if err != nil {
+			return err
+		}
+		if !attach {
+			err := s.st.DetachPolicy(ctx, e.ID, p.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return policyNotFound(arn)
+			}
 			return err
 		}
 		attached, err := s.st.ListAttachedPolicies(ctx, e.ID)
@@ -516,24 +532,6 @@ func (s *Service) attach(ctx context.Context, kind, name, arn string) error {
 			return iamapi.NewLimitExceededException("Cannot exceed quota for %s: %d", quota, maxAttachedPolicies)
 		}
 		return s.st.AttachPolicy(ctx, sc.account, *e, p.ID)
-	})
-}
-
-func (s *Service) detach(ctx context.Context, kind, name, arn string) error {
-	return s.inEntityTx(ctx, kind, name, func(ctx context.Context, sc scope, e *store.IAMEntity) error {
-		if err := protected(e); err != nil {
-			return err
-		}
-		p, err := s.policyByARN(ctx, sc, arn, policyNotFound)
-		if err != nil {
-			return err
-		}
-		if err := s.st.DetachPolicy(ctx, e.ID, p.ID); errors.Is(err, store.ErrNotFound) {
-			return iamapi.NewNoSuchEntityException("Policy %s was not found.", arn)
-		} else if err != nil {
-			return err
-		}
-		return nil
 	})
 }
 
@@ -561,27 +559,27 @@ func (s *Service) listAttached(ctx context.Context, kind, name string, prefix, m
 }
 
 func (s *Service) AttachRolePolicy(ctx context.Context, in *iamapi.AttachRolePolicyRequest) error {
-	return s.attach(ctx, store.IAMRole, in.RoleName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMRole, in.RoleName, in.PolicyArn, true)
 }
 
 func (s *Service) DetachRolePolicy(ctx context.Context, in *iamapi.DetachRolePolicyRequest) error {
-	return s.detach(ctx, store.IAMRole, in.RoleName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMRole, in.RoleName, in.PolicyArn, false)
 }
 
 func (s *Service) AttachUserPolicy(ctx context.Context, in *iamapi.AttachUserPolicyRequest) error {
-	return s.attach(ctx, store.IAMUser, in.UserName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMUser, in.UserName, in.PolicyArn, true)
 }
 
 func (s *Service) DetachUserPolicy(ctx context.Context, in *iamapi.DetachUserPolicyRequest) error {
-	return s.detach(ctx, store.IAMUser, in.UserName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMUser, in.UserName, in.PolicyArn, false)
 }
 
 func (s *Service) AttachGroupPolicy(ctx context.Context, in *iamapi.AttachGroupPolicyRequest) error {
-	return s.attach(ctx, store.IAMGroup, in.GroupName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMGroup, in.GroupName, in.PolicyArn, true)
 }
 
 func (s *Service) DetachGroupPolicy(ctx context.Context, in *iamapi.DetachGroupPolicyRequest) error {
-	return s.detach(ctx, store.IAMGroup, in.GroupName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMGroup, in.GroupName, in.PolicyArn, false)
 }
 
 func (s *Service) ListAttachedRolePolicies(ctx context.Context, in *iamapi.ListAttachedRolePoliciesRequest) (*iamapi.ListAttachedRolePoliciesResponse, error) {
