@@ -113,7 +113,7 @@ func (s *Service) resolveRules(ctx context.Context, orgID string, in []workmaila
 		for _, ident := range list {
 			id, ok := known[ident]
 			if !ok {
-				u, err := s.entity(ctx, orgID, ident, store.EntityUser)
+				u, err := s.entity(ctx, orgID, ident, userKind)
 				if err != nil {
 					return nil, err
 				}

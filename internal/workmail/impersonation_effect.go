@@ -49,25 +49,12 @@ func evaluateRole(role *store.ImpersonationRole, userID string) (effect string, 
 	return effectDeny, nil
 }
 
-// targetUser resolves the user a role is evaluated for; deleted users
-// answer EntityStateException.
-func (s *Service) targetUser(ctx context.Context, orgID, identifier string) (*store.Entity, error) {
-	u, err := s.entity(ctx, orgID, identifier, store.EntityUser)
-	if err != nil {
-		return nil, err
-	}
-	if u.State == store.EntityDeleted {
-		return nil, deletedErr(u)
-	}
-	return u, nil
-}
-
 func (s *Service) GetImpersonationRoleEffect(ctx context.Context, in *workmailapi.GetImpersonationRoleEffectRequest) (*workmailapi.GetImpersonationRoleEffectResponse, error) {
 	o, role, err := s.role(ctx, in.OrganizationId, in.ImpersonationRoleId)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.targetUser(ctx, o.ID, in.TargetUser)
+	u, err := s.live(ctx, o.ID, in.TargetUser, userKind)
 	if err != nil {
 		return nil, err
 	}

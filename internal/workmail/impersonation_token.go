@@ -175,7 +175,7 @@ func (s *Service) IntrospectImpersonationToken(ctx context.Context, token, mailb
 func (s *Service) introspectMailbox(ctx context.Context, orgID, mailbox string, res *introspection.Result) (*store.Entity, error) {
 	res.Mailbox = mailbox
 	res.MailboxAllowed = new(bool)
-	u, err := s.targetUser(ctx, orgID, mailbox)
+	u, err := s.live(ctx, orgID, mailbox, userKind)
 	if err != nil {
 		ae, ok := apierror.As(err)
 		if !ok {

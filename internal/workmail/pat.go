@@ -99,12 +99,9 @@ func (s *Service) ListPersonalAccessTokens(ctx context.Context, in *workmailapi.
 	}
 	userID := ""
 	if in.UserId != nil {
-		u, err := s.entity(ctx, o.ID, *in.UserId, store.EntityUser)
+		u, err := s.live(ctx, o.ID, *in.UserId, userKind)
 		if err != nil {
 			return nil, err
-		}
-		if u.State == store.EntityDeleted {
-			return nil, deletedErr(u)
 		}
 		userID = u.ID
 	}
