@@ -248,16 +248,9 @@ func (s *Service) ListImpersonationRoles(ctx context.Context, in *workmailapi.Li
 	if in.MaxResults != nil && *in.MaxResults > 0 && *in.MaxResults < max {
 		max = *in.MaxResults
 	}
-	lst := listing("ListImpersonationRoles", o.ID)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, &max)
-	if err != nil {
-		return nil, err
-	}
-	roles, err := s.st.ListImpersonationRoles(ctx, o.ID, p)
-	if err != nil {
-		return nil, err
-	}
-	roles, next, err := finishPage(ctx, s, lst, roles, limit, func(r store.ImpersonationRole) string { return r.ID })
+	roles, next, err := page(ctx, s, listing("ListImpersonationRoles", o.ID), in.NextToken, &max, func(p store.Page) ([]store.ImpersonationRole, error) {
+		return s.st.ListImpersonationRoles(ctx, o.ID, p)
+	}, func(r store.ImpersonationRole) string { return r.ID })
 	if err != nil {
 		return nil, err
 	}

@@ -120,16 +120,9 @@ func (s *Service) ListMailDomains(ctx context.Context, in *workmailapi.ListMailD
 	if err != nil {
 		return nil, err
 	}
-	lst := listing("ListMailDomains", o.ID)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
-	if err != nil {
-		return nil, err
-	}
-	ds, err := s.st.ListMailDomains(ctx, o.ID, p)
-	if err != nil {
-		return nil, err
-	}
-	ds, next, err := finishPage(ctx, s, lst, ds, limit, func(d store.MailDomain) string { return d.Name })
+	ds, next, err := page(ctx, s, listing("ListMailDomains", o.ID), in.NextToken, in.MaxResults, func(p store.Page) ([]store.MailDomain, error) {
+		return s.st.ListMailDomains(ctx, o.ID, p)
+	}, func(d store.MailDomain) string { return d.Name })
 	if err != nil {
 		return nil, err
 	}

@@ -106,16 +106,9 @@ func (s *Service) ListOrganizations(ctx context.Context, in *workmailapi.ListOrg
 	if err != nil {
 		return nil, err
 	}
-	lst := listing("ListOrganizations", sc.account, sc.region)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
-	if err != nil {
-		return nil, err
-	}
-	orgs, err := s.st.ListOrganizations(ctx, sc.account, sc.region, s.deletedSince(), p)
-	if err != nil {
-		return nil, err
-	}
-	orgs, next, err := finishPage(ctx, s, lst, orgs, limit, func(o store.Organization) string { return o.ID })
+	orgs, next, err := page(ctx, s, listing("ListOrganizations", sc.account, sc.region), in.NextToken, in.MaxResults, func(p store.Page) ([]store.Organization, error) {
+		return s.st.ListOrganizations(ctx, sc.account, sc.region, s.deletedSince(), p)
+	}, func(o store.Organization) string { return o.ID })
 	if err != nil {
 		return nil, err
 	}

@@ -105,16 +105,9 @@ func (s *Service) ListPersonalAccessTokens(ctx context.Context, in *workmailapi.
 		}
 		userID = u.ID
 	}
-	lst := listing("ListPersonalAccessTokens", o.ID, userID)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
-	if err != nil {
-		return nil, err
-	}
-	ts, err := s.st.ListPersonalAccessTokens(ctx, o.ID, userID, p)
-	if err != nil {
-		return nil, err
-	}
-	ts, next, err := finishPage(ctx, s, lst, ts, limit, func(t store.PersonalAccessToken) string { return t.ID })
+	ts, next, err := page(ctx, s, listing("ListPersonalAccessTokens", o.ID, userID), in.NextToken, in.MaxResults, func(p store.Page) ([]store.PersonalAccessToken, error) {
+		return s.st.ListPersonalAccessTokens(ctx, o.ID, userID, p)
+	}, func(t store.PersonalAccessToken) string { return t.ID })
 	if err != nil {
 		return nil, err
 	}
