@@ -122,16 +122,17 @@ func (s *Service) entity(ctx context.Context, orgID, identifier string, kinds ..
 	return nil, workmailapi.NewEntityNotFoundException("The %s %s does not exist in organization %s.", noun, identifier, orgID)
 }
 
-// live is entity refusing a DELETED one.
-func (s *Service) live(ctx context.Context, orgID, identifier string, kinds ...*entityKind) (*store.Entity, error) {
-	e, err := s.entity(ctx, orgID, identifier, kinds...)
-	if err != nil {
-		return nil, err
-	}
-	if e.State == store.EntityDeleted {
+// alive passes an entity look-up on, refusing a DELETED entity.
+func alive(e *store.Entity, err error) (*store.Entity, error) {
+	if err == nil && e.State == store.EntityDeleted {
 		return nil, deletedErr(e)
 	}
-	return e, nil
+	return e, err
+}
+
+// live is entity refusing a DELETED one.
+func (s *Service) live(ctx context.Context, orgID, identifier string, kinds ...*entityKind) (*store.Entity, error) {
+	return alive(s.entity(ctx, orgID, identifier, kinds...))
 }
 
 // orgEntity starts an operation on one entity: the active organization,
@@ -147,11 +148,8 @@ func (s *Service) orgEntity(ctx context.Context, orgID, identifier string, kinds
 
 // liveEntity is orgEntity refusing a DELETED entity.
 func (s *Service) liveEntity(ctx context.Context, orgID, identifier string, kinds ...*entityKind) (*store.Organization, *store.Entity, error) {
-	o, err := s.activeOrg(ctx, orgID)
-	if err != nil {
-		return nil, nil, err
-	}
-	e, err := s.live(ctx, o.ID, identifier, kinds...)
+	o, e, err := s.orgEntity(ctx, orgID, identifier, kinds...)
+	e, err = alive(e, err)
 	return o, e, err
 }
 
