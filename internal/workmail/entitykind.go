@@ -138,12 +138,9 @@ func (s *Service) live(ctx context.Context, orgID, identifier string, kinds ...*
 // orgEntity starts an operation on one entity: the active organization,
 // then the entity identifier names, of one of kinds (any when none).
 func (s *Service) orgEntity(ctx context.Context, orgID, identifier string, kinds ...*entityKind) (*store.Organization, *store.Entity, error) {
-	o, err := s.activeOrg(ctx, orgID)
-	if err != nil {
-		return nil, nil, err
-	}
-	e, err := s.entity(ctx, o.ID, identifier, kinds...)
-	return o, e, err
+	return inOrg(ctx, s, orgID, func(orgID string) (*store.Entity, error) {
+		return s.entity(ctx, orgID, identifier, kinds...)
+	})
 }
 
 // liveEntity is orgEntity refusing a DELETED entity.

@@ -68,19 +68,30 @@ func (s *Service) RegisterMailDomain(ctx context.Context, in *workmailapi.Regist
 		OrgID: o.ID, Name: name, OwnershipStatus: verified, DkimStatus: verified,
 		VerificationToken: newVerificationToken(), ClientToken: opt.Deref(in.ClientToken), CreatedAt: s.now(),
 	}, maxMailDomainsPerOrg)
-	switch {
-	case errors.Is(err, store.ErrConflict):
+	if errors.Is(err, store.ErrConflict) {
 		// A concurrent registration in this organization is a success too.
 		if d, gerr := s.st.GetMailDomain(ctx, o.ID, name); gerr == nil && d.OrgID == o.ID {
-			return &workmailapi.RegisterMailDomainResponse{}, nil
+			err = nil
 		}
-		return nil, workmailapi.NewMailDomainInUseException("The domain %s is registered with another organization of this account.", name)
-	case errors.Is(err, store.ErrLimitExceeded):
-		return nil, workmailapi.NewLimitExceededException("An organization can have at most %d mail domains.", maxMailDomainsPerOrg)
-	case err != nil:
-		return nil, writeErr(err, o.ID)
+	}
+	if err != nil {
+		return nil, domainErr(err, o.ID, name)
 	}
 	return &workmailapi.RegisterMailDomainResponse{}, nil
+}
+
+// domainErr maps the store's errors of registering and deregistering a
+// mail domain.
+func domainErr(err error, orgID, name string) error {
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return workmailapi.NewMailDomainInUseException("The domain %s is registered with another organization of this account.", name)
+	case errors.Is(err, store.ErrLimitExceeded):
+		return workmailapi.NewLimitExceededException("An organization can have at most %d mail domains.", maxMailDomainsPerOrg)
+	case errors.Is(err, store.ErrInUse):
+		return workmailapi.NewMailDomainInUseException("The domain %s is in use by email addresses of organization %s. Remove them first.", name, orgID)
+	}
+	return writeErr(err, orgID)
 }
 
 // DeregisterMailDomain removes a domain; a domain the organization does
@@ -104,13 +115,9 @@ func (s *Service) DeregisterMailDomain(ctx context.Context, in *workmailapi.Dere
 	if o.DefaultMailDomain == name {
 		return nil, workmailapi.NewMailDomainInUseException("The domain %s is the default mail domain of organization %s. Make another domain the default first.", name, o.ID)
 	}
-	err = s.st.DeleteMailDomain(ctx, o.ID, name)
-	switch {
-	case errors.Is(err, store.ErrInUse):
-		return nil, workmailapi.NewMailDomainInUseException("The domain %s is in use by email addresses of organization %s. Remove them first.", name, o.ID)
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
-		return nil, writeErr(err, o.ID)
+	// A domain removed meanwhile is gone all the same.
+	if err := s.st.DeleteMailDomain(ctx, o.ID, name); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, domainErr(err, o.ID, name)
 	}
 	return &workmailapi.DeregisterMailDomainResponse{}, nil
 }
@@ -137,11 +144,7 @@ func (s *Service) ListMailDomains(ctx context.Context, in *workmailapi.ListMailD
 }
 
 func (s *Service) GetMailDomain(ctx context.Context, in *workmailapi.GetMailDomainRequest) (*workmailapi.GetMailDomainResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.mailDomain(ctx, o.ID, in.DomainName)
+	o, d, err := s.orgDomain(ctx, in.OrganizationId, in.DomainName)
 	if err != nil {
 		return nil, err
 	}
@@ -184,13 +187,26 @@ func (s *Service) mailDomain(ctx context.Context, orgID, name string) (*store.Ma
 	return d, err
 }
 
-// usableDomain loads a domain that addresses may use: registered and
-// verified.
+// orgDomain starts an operation on a mail domain: the active
+// organization, then the domain.
+func (s *Service) orgDomain(ctx context.Context, orgID, name string) (*store.Organization, *store.MailDomain, error) {
+	return inOrg(ctx, s, orgID, func(orgID string) (*store.MailDomain, error) {
+		return s.mailDomain(ctx, orgID, name)
+	})
+}
+
+// usableDomain checks that the domain of an address is one addresses may
+// use: registered and verified.
 func (s *Service) usableDomain(ctx context.Context, orgID, address string) error {
 	d, err := s.mailDomain(ctx, orgID, domainOf(address))
 	if err != nil {
 		return err
 	}
+	return usable(d)
+}
+
+// usable refuses a domain that is not verified.
+func usable(d *store.MailDomain) error {
 	if d.OwnershipStatus != verified {
 		return workmailapi.NewMailDomainStateException("The domain %s is not verified yet.", d.Name)
 	}
@@ -198,16 +214,12 @@ func (s *Service) usableDomain(ctx context.Context, orgID, address string) error
 }
 
 func (s *Service) UpdateDefaultMailDomain(ctx context.Context, in *workmailapi.UpdateDefaultMailDomainRequest) (*workmailapi.UpdateDefaultMailDomainResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
+	o, d, err := s.orgDomain(ctx, in.OrganizationId, in.DomainName)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.mailDomain(ctx, o.ID, in.DomainName)
-	if err != nil {
+	if err := usable(d); err != nil {
 		return nil, err
-	}
-	if d.OwnershipStatus != verified {
-		return nil, workmailapi.NewMailDomainStateException("The domain %s is not verified yet.", d.Name)
 	}
 	_, err = s.st.UpdateOrganization(ctx, o.ID, func(o *store.Organization) error {
 		o.DefaultMailDomain = d.Name

@@ -155,6 +155,18 @@ func (s *Service) activeOrg(ctx context.Context, id string) (*store.Organization
 	return o, nil
 }
 
+// inOrg starts an operation on one thing of an organization: the active
+// organization, then what find finds in it.
+func inOrg[T any](ctx context.Context, s *Service, orgID string, find func(orgID string) (T, error)) (*store.Organization, T, error) {
+	o, err := s.activeOrg(ctx, orgID)
+	if err != nil {
+		var zero T
+		return nil, zero, err
+	}
+	x, err := find(o.ID)
+	return o, x, err
+}
+
 func orgStateErr(id string) error {
 	return workmailapi.NewOrganizationStateException("The organization %s is deleted.", id)
 }
