@@ -3,10 +3,12 @@ package workmail
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"time"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/model"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -67,6 +69,9 @@ type entityKind struct {
 	// refuse (EntityStateException) or adjust the record. nil: an entity
 	// of the kind is deleted in any state, as it is.
 	retire func(e *store.Entity, now time.Time) error
+	// members adds to entityMembers what the kind's answers carry beyond
+	// the common members, or what they mean otherwise. nil: nothing.
+	members func(e *store.Entity, m map[string]any)
 }
 
 var (
@@ -86,6 +91,65 @@ func kindOf(typ string) *entityKind {
 		}
 	}
 	return &entityKind{typ: typ, noun: "entity"}
+}
+
+// entityMembers is an entity under the names the model gives the members
+// of Describe<Kind> answers and List<Kind>s summaries (and group
+// members), the ID under idMember, which each shape names its own way:
+// one mapping from the record for every kind and shape, each shape
+// taking the members it has (describe). Empty strings and zero times are
+// left out, as absent members; Name, State, UserRole and
+// HiddenFromGlobalAddressList are always present. Type is the entity
+// type (a group member's MemberType) unless the kind's members hook says
+// otherwise (a resource's Type is ROOM or EQUIPMENT).
+func entityMembers(e *store.Entity, idMember string) map[string]any {
+	m := map[string]any{
+		idMember: e.ID, "Name": e.Name, "State": e.State, "Type": e.Type,
+		"UserRole": e.Role, "HiddenFromGlobalAddressList": e.Hidden,
+	}
+	for name, v := range map[string]string{
+		"Email": e.Email, "DisplayName": e.DisplayName, "FirstName": e.FirstName, "LastName": e.LastName,
+		"Initials": e.Initials, "Telephone": e.Telephone, "Street": e.Street, "JobTitle": e.JobTitle,
+		"City": e.City, "Company": e.Company, "ZipCode": e.ZipCode, "Department": e.Department,
+		"Country": e.Country, "Office": e.Office, "IdentityProviderUserId": e.IdentityProviderUserID,
+		"IdentityProviderIdentityStoreId": e.IdentityProviderIdentityStoreID,
+	} {
+		if v != "" {
+			m[name] = v
+		}
+	}
+	for name, t := range map[string]time.Time{
+		"EnabledDate": e.EnabledAt, "DisabledDate": e.DisabledAt,
+		"MailboxProvisionedDate": e.MailboxProvisionedAt, "MailboxDeprovisionedDate": e.MailboxDeprovisionedAt,
+	} {
+		if !t.IsZero() {
+			m[name] = t
+		}
+	}
+	if k := kindOf(e.Type); k.members != nil {
+		k.members(e, m)
+	}
+	return m
+}
+
+// describe is an entity as the answer or summary shape T (a generated
+// struct), idMember naming its ID member.
+func describe[T any](e *store.Entity, idMember string) *T {
+	out := new(T)
+	if err := model.Bind(entityMembers(e, idMember), out); err != nil {
+		panic("workmail: entityMembers does not fit " + reflect.TypeOf(out).Elem().Name() + ": " + err.Error())
+	}
+	return out
+}
+
+// apiList turns store records into the summaries of a List answer
+// (never nil: an empty list is answered as []).
+func apiList[T, R any](items []T, conv func(*T) R) []R {
+	out := make([]R, 0, len(items))
+	for i := range items {
+		out = append(out, conv(&items[i]))
+	}
+	return out
 }
 
 // nounOf names an entity's kind in messages.

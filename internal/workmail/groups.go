@@ -26,15 +26,7 @@ func (s *Service) DescribeGroup(ctx context.Context, in *workmailapi.DescribeGro
 	if err != nil {
 		return nil, err
 	}
-	return &workmailapi.DescribeGroupResponse{
-		GroupId:                     &g.ID,
-		Name:                        &g.Name,
-		Email:                       opt.NonEmpty(g.Email),
-		State:                       opt.Ptr(workmailapi.EntityState(g.State)),
-		EnabledDate:                 tstamp(g.EnabledAt),
-		DisabledDate:                tstamp(g.DisabledAt),
-		HiddenFromGlobalAddressList: opt.Ptr(g.Hidden),
-	}, nil
+	return describe[workmailapi.DescribeGroupResponse](g, "GroupId"), nil
 }
 
 func (s *Service) ListGroups(ctx context.Context, in *workmailapi.ListGroupsRequest) (*workmailapi.ListGroupsResponse, error) {
@@ -45,18 +37,9 @@ func (s *Service) ListGroups(ctx context.Context, in *workmailapi.ListGroupsRequ
 	if err != nil {
 		return nil, err
 	}
-	out := &workmailapi.ListGroupsResponse{Groups: []workmailapi.Group{}, NextToken: next}
-	for _, g := range es {
-		out.Groups = append(out.Groups, workmailapi.Group{
-			Id:           opt.Ptr(g.ID),
-			Email:        opt.NonEmpty(g.Email),
-			Name:         opt.Ptr(g.Name),
-			State:        opt.Ptr(workmailapi.EntityState(g.State)),
-			EnabledDate:  tstamp(g.EnabledAt),
-			DisabledDate: tstamp(g.DisabledAt),
-		})
-	}
-	return out, nil
+	return &workmailapi.ListGroupsResponse{Groups: apiList(es, func(g *store.Entity) workmailapi.Group {
+		return *describe[workmailapi.Group](g, "Id")
+	}), NextToken: next}, nil
 }
 
 func (s *Service) UpdateGroup(ctx context.Context, in *workmailapi.UpdateGroupRequest) (*workmailapi.UpdateGroupResponse, error) {
@@ -160,18 +143,9 @@ func (s *Service) ListGroupMembers(ctx context.Context, in *workmailapi.ListGrou
 	if err != nil {
 		return nil, err
 	}
-	out := &workmailapi.ListGroupMembersResponse{Members: []workmailapi.Member{}, NextToken: next}
-	for _, m := range es {
-		out.Members = append(out.Members, workmailapi.Member{
-			Id:           opt.Ptr(m.ID),
-			Name:         opt.Ptr(m.Name),
-			Type:         opt.Ptr(workmailapi.MemberType(m.Type)),
-			State:        opt.Ptr(workmailapi.EntityState(m.State)),
-			EnabledDate:  tstamp(m.EnabledAt),
-			DisabledDate: tstamp(m.DisabledAt),
-		})
-	}
-	return out, nil
+	return &workmailapi.ListGroupMembersResponse{Members: apiList(es, func(m *store.Entity) workmailapi.Member {
+		return *describe[workmailapi.Member](m, "Id")
+	}), NextToken: next}, nil
 }
 
 func (s *Service) ListGroupsForEntity(ctx context.Context, in *workmailapi.ListGroupsForEntityRequest) (*workmailapi.ListGroupsForEntityResponse, error) {
@@ -189,9 +163,7 @@ func (s *Service) ListGroupsForEntity(ctx context.Context, in *workmailapi.ListG
 	if err != nil {
 		return nil, err
 	}
-	out := &workmailapi.ListGroupsForEntityResponse{Groups: []workmailapi.GroupIdentifier{}, NextToken: next}
-	for _, g := range gs {
-		out.Groups = append(out.Groups, workmailapi.GroupIdentifier{GroupId: opt.Ptr(g.ID), GroupName: opt.Ptr(g.Name)})
-	}
-	return out, nil
+	return &workmailapi.ListGroupsForEntityResponse{Groups: apiList(gs, func(g *store.Entity) workmailapi.GroupIdentifier {
+		return workmailapi.GroupIdentifier{GroupId: opt.Ptr(g.ID), GroupName: opt.Ptr(g.Name)}
+	}), NextToken: next}, nil
 }

@@ -37,9 +37,6 @@ package workmail
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"strings"
 
@@ -82,9 +79,7 @@ func (s *Service) instance(arn string) *mailauth.OIDCVerifier { return s.idp.byI
 func appRequestHash(in *workmailapi.CreateIdentityCenterApplicationRequest) string {
 	c := *in
 	c.ClientToken = nil
-	b, _ := json.Marshal(c)
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
+	return requestHash(c)
 }
 
 const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

@@ -43,9 +43,6 @@ package workmail
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -163,9 +160,7 @@ func (s *Service) roleWriteErr(err error, orgID, id string) error {
 func roleRequestHash(in *workmailapi.CreateImpersonationRoleRequest) string {
 	c := *in
 	c.ClientToken = nil
-	b, _ := json.Marshal(c)
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
+	return requestHash(c)
 }
 
 func (s *Service) CreateImpersonationRole(ctx context.Context, in *workmailapi.CreateImpersonationRoleRequest) (*workmailapi.CreateImpersonationRoleResponse, error) {
@@ -254,17 +249,15 @@ func (s *Service) ListImpersonationRoles(ctx context.Context, in *workmailapi.Li
 	if err != nil {
 		return nil, err
 	}
-	out := &workmailapi.ListImpersonationRolesResponse{Roles: []workmailapi.ImpersonationRole{}, NextToken: next}
-	for _, r := range roles {
-		out.Roles = append(out.Roles, workmailapi.ImpersonationRole{
+	return &workmailapi.ListImpersonationRolesResponse{Roles: apiList(roles, func(r *store.ImpersonationRole) workmailapi.ImpersonationRole {
+		return workmailapi.ImpersonationRole{
 			ImpersonationRoleId: opt.Ptr(r.ID),
 			Name:                opt.Ptr(r.Name),
 			Type:                opt.Ptr(workmailapi.ImpersonationRoleType(r.Type)),
 			DateCreated:         tstamp(r.CreatedAt),
 			DateModified:        tstamp(r.UpdatedAt),
-		})
-	}
-	return out, nil
+		}
+	}), NextToken: next}, nil
 }
 
 // UpdateImpersonationRole replaces the role as a whole; every token issued

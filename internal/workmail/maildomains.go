@@ -133,14 +133,9 @@ func (s *Service) ListMailDomains(ctx context.Context, in *workmailapi.ListMailD
 	if err != nil {
 		return nil, err
 	}
-	out := &workmailapi.ListMailDomainsResponse{MailDomains: []workmailapi.MailDomainSummary{}, NextToken: next}
-	for _, d := range ds {
-		out.MailDomains = append(out.MailDomains, workmailapi.MailDomainSummary{
-			DomainName:    opt.Ptr(d.Name),
-			DefaultDomain: opt.Ptr(d.Name == o.DefaultMailDomain),
-		})
-	}
-	return out, nil
+	return &workmailapi.ListMailDomainsResponse{MailDomains: apiList(ds, func(d *store.MailDomain) workmailapi.MailDomainSummary {
+		return workmailapi.MailDomainSummary{DomainName: opt.Ptr(d.Name), DefaultDomain: opt.Ptr(d.Name == o.DefaultMailDomain)}
+	}), NextToken: next}, nil
 }
 
 func (s *Service) GetMailDomain(ctx context.Context, in *workmailapi.GetMailDomainRequest) (*workmailapi.GetMailDomainResponse, error) {

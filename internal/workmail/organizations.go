@@ -73,14 +73,20 @@ func (s *Service) CreateOrganization(ctx context.Context, in *workmailapi.Create
 	return &workmailapi.CreateOrganizationResponse{OrganizationId: &got.ID}, nil
 }
 
-// createRequestHash fingerprints what a CreateOrganization asks for, so
-// that a replayed client token can be told from a reused one.
-func createRequestHash(in *workmailapi.CreateOrganizationRequest) string {
-	c := *in
-	c.ClientToken = nil
+// requestHash fingerprints what a create request asks for (c, a copy
+// without its client token), so that a replayed client token can be told
+// from a reused one.
+func requestHash(c any) string {
 	b, _ := json.Marshal(c)
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// createRequestHash fingerprints a CreateOrganization request.
+func createRequestHash(in *workmailapi.CreateOrganizationRequest) string {
+	c := *in
+	c.ClientToken = nil
+	return requestHash(c)
 }
 
 func (s *Service) DescribeOrganization(ctx context.Context, in *workmailapi.DescribeOrganizationRequest) (*workmailapi.DescribeOrganizationResponse, error) {
@@ -112,16 +118,14 @@ func (s *Service) ListOrganizations(ctx context.Context, in *workmailapi.ListOrg
 	if err != nil {
 		return nil, err
 	}
-	out := &workmailapi.ListOrganizationsResponse{OrganizationSummaries: []workmailapi.OrganizationSummary{}, NextToken: next}
-	for _, o := range orgs {
-		out.OrganizationSummaries = append(out.OrganizationSummaries, workmailapi.OrganizationSummary{
+	return &workmailapi.ListOrganizationsResponse{OrganizationSummaries: apiList(orgs, func(o *store.Organization) workmailapi.OrganizationSummary {
+		return workmailapi.OrganizationSummary{
 			OrganizationId:    opt.Ptr(o.ID),
 			Alias:             opt.Ptr(o.Alias),
 			DefaultMailDomain: opt.NonEmpty(o.DefaultMailDomain),
 			State:             opt.Ptr(o.State),
-		})
-	}
-	return out, nil
+		}
+	}), NextToken: next}, nil
 }
 
 // DeleteOrganization deletes at once: the organization is Deleted when the

@@ -111,11 +111,7 @@ func (s *Service) ListPersonalAccessTokens(ctx context.Context, in *workmailapi.
 	if err != nil {
 		return nil, err
 	}
-	out := &workmailapi.ListPersonalAccessTokensResponse{PersonalAccessTokenSummaries: []workmailapi.PersonalAccessTokenSummary{}, NextToken: next}
-	for i := range ts {
-		out.PersonalAccessTokenSummaries = append(out.PersonalAccessTokenSummaries, patSummary(&ts[i]))
-	}
-	return out, nil
+	return &workmailapi.ListPersonalAccessTokensResponse{PersonalAccessTokenSummaries: apiList(ts, patSummary), NextToken: next}, nil
 }
 
 func (s *Service) GetPersonalAccessTokenMetadata(ctx context.Context, in *workmailapi.GetPersonalAccessTokenMetadataRequest) (*workmailapi.GetPersonalAccessTokenMetadataResponse, error) {

@@ -71,33 +71,8 @@ func (s *Service) DescribeUser(ctx context.Context, in *workmailapi.DescribeUser
 	if err != nil {
 		return nil, err
 	}
-	return &workmailapi.DescribeUserResponse{
-		UserId:                          &u.ID,
-		Name:                            &u.Name,
-		Email:                           opt.NonEmpty(u.Email),
-		DisplayName:                     opt.NonEmpty(u.DisplayName),
-		State:                           opt.Ptr(workmailapi.EntityState(u.State)),
-		UserRole:                        opt.Ptr(workmailapi.UserRole(u.Role)),
-		EnabledDate:                     tstamp(u.EnabledAt),
-		DisabledDate:                    tstamp(u.DisabledAt),
-		MailboxProvisionedDate:          tstamp(u.MailboxProvisionedAt),
-		MailboxDeprovisionedDate:        tstamp(u.MailboxDeprovisionedAt),
-		FirstName:                       opt.NonEmpty(u.FirstName),
-		LastName:                        opt.NonEmpty(u.LastName),
-		HiddenFromGlobalAddressList:     opt.Ptr(u.Hidden),
-		Initials:                        opt.NonEmpty(u.Initials),
-		Telephone:                       opt.NonEmpty(u.Telephone),
-		Street:                          opt.NonEmpty(u.Street),
-		JobTitle:                        opt.NonEmpty(u.JobTitle),
-		City:                            opt.NonEmpty(u.City),
-		Company:                         opt.NonEmpty(u.Company),
-		ZipCode:                         opt.NonEmpty(u.ZipCode),
-		Department:                      opt.NonEmpty(u.Department),
-		Country:                         opt.NonEmpty(u.Country),
-		Office:                          opt.NonEmpty(u.Office),
-		IdentityProviderUserId:          opt.NonEmpty(u.IdentityProviderUserID),
-		IdentityProviderIdentityStoreId: opt.NonEmpty(s.identityStoreIDs(ctx, o.ID)(u)),
-	}, nil
+	u.IdentityProviderIdentityStoreID = s.identityStoreIDs(ctx, o.ID)(u)
+	return describe[workmailapi.DescribeUserResponse](u, "UserId"), nil
 }
 
 func (s *Service) ListUsers(ctx context.Context, in *workmailapi.ListUsersRequest) (*workmailapi.ListUsersResponse, error) {
@@ -114,23 +89,11 @@ func (s *Service) ListUsers(ctx context.Context, in *workmailapi.ListUsersReques
 	if err != nil {
 		return nil, err
 	}
-	out := &workmailapi.ListUsersResponse{Users: []workmailapi.User{}, NextToken: next}
 	storeID := s.identityStoreIDs(ctx, o.ID)
-	for _, u := range es {
-		out.Users = append(out.Users, workmailapi.User{
-			Id:                              opt.Ptr(u.ID),
-			Email:                           opt.NonEmpty(u.Email),
-			Name:                            opt.Ptr(u.Name),
-			DisplayName:                     opt.NonEmpty(u.DisplayName),
-			State:                           opt.Ptr(workmailapi.EntityState(u.State)),
-			UserRole:                        opt.Ptr(workmailapi.UserRole(u.Role)),
-			EnabledDate:                     tstamp(u.EnabledAt),
-			DisabledDate:                    tstamp(u.DisabledAt),
-			IdentityProviderUserId:          opt.NonEmpty(u.IdentityProviderUserID),
-			IdentityProviderIdentityStoreId: opt.NonEmpty(storeID(&u)),
-		})
-	}
-	return out, nil
+	return &workmailapi.ListUsersResponse{Users: apiList(es, func(u *store.Entity) workmailapi.User {
+		u.IdentityProviderIdentityStoreID = storeID(u)
+		return *describe[workmailapi.User](u, "Id")
+	}), NextToken: next}, nil
 }
 
 // UpdateUser sets the attributes present in the request; an empty string
