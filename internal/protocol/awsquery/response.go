@@ -102,7 +102,7 @@ func (r *xmlReader) structure(sh *model.Shape, depth int) (map[string]any, error
 			}
 			v, err := r.value(mem.Shape, depth+1)
 			if err != nil {
-				return nil, within(err, lowerFirst(mem.Name))
+				return nil, within(err, model.LowerFirst(mem.Name))
 			}
 			out[mem.Name] = v
 		case xml.EndElement:
@@ -116,7 +116,7 @@ func memberByWire(sh *model.Shape, name string) *model.Member {
 		return m
 	}
 	for _, n := range sh.Order {
-		if m := sh.Members[n]; wireName(m) == name {
+		if m := sh.Members[n]; m.WireName() == name {
 			return m
 		}
 	}
