@@ -33,6 +33,21 @@ func (s *Service) ownedKey(ctx context.Context, sc scope, owner, id string) (*st
 	return k, err
 }
 
+// inKeyTx runs fn in one transaction once the key id is found to belong
+// to the user name names (keyOwner).
+func (s *Service) inKeyTx(ctx context.Context, sc scope, name *string, id string, fn func(ctx context.Context) error) error {
+	return s.st.InTx(ctx, func(ctx context.Context) error {
+		owner, err := s.keyOwner(ctx, sc, name)
+		if err != nil {
+			return err
+		}
+		if _, err := s.ownedKey(ctx, sc, owner, id); err != nil {
+			return err
+		}
+		return fn(ctx)
+	})
+}
+
 func (s *Service) CreateAccessKey(ctx context.Context, in *iamapi.CreateAccessKeyRequest) (*iamapi.CreateAccessKeyResponse, error) {
 	sc, err := s.scope(ctx)
 	if err != nil {
@@ -95,14 +110,7 @@ func (s *Service) UpdateAccessKey(ctx context.Context, in *iamapi.UpdateAccessKe
 	if in.Status != iamapi.StatusTypeActive && in.Status != iamapi.StatusTypeInactive {
 		return iamapi.NewInvalidInputException("Status must be Active or Inactive, got %s.", in.Status)
 	}
-	return s.st.InTx(ctx, func(ctx context.Context) error {
-		owner, err := s.keyOwner(ctx, sc, in.UserName)
-		if err != nil {
-			return err
-		}
-		if _, err := s.ownedKey(ctx, sc, owner, in.AccessKeyId); err != nil {
-			return err
-		}
+	return s.inKeyTx(ctx, sc, in.UserName, in.AccessKeyId, func(ctx context.Context) error {
 		return s.st.SetAccessKeyStatus(ctx, in.AccessKeyId, string(in.Status))
 	})
 }
@@ -112,14 +120,7 @@ func (s *Service) DeleteAccessKey(ctx context.Context, in *iamapi.DeleteAccessKe
 	if err != nil {
 		return err
 	}
-	return s.st.InTx(ctx, func(ctx context.Context) error {
-		owner, err := s.keyOwner(ctx, sc, in.UserName)
-		if err != nil {
-			return err
-		}
-		if _, err := s.ownedKey(ctx, sc, owner, in.AccessKeyId); err != nil {
-			return err
-		}
+	return s.inKeyTx(ctx, sc, in.UserName, in.AccessKeyId, func(ctx context.Context) error {
 		return s.st.DeleteAccessKey(ctx, in.AccessKeyId)
 	})
 }

@@ -49,20 +49,11 @@ func (s *Service) SimulateCustomPolicy(ctx context.Context, in *iamapi.SimulateC
 // groups'), group or role, plus any given, under its boundary (or the
 // one given instead).
 func (s *Service) SimulatePrincipalPolicy(ctx context.Context, in *iamapi.SimulatePrincipalPolicyRequest) (*iamapi.SimulatePolicyResponse, error) {
-	sc, err := s.scope(ctx)
+	pp, extra, err := s.principalPolicies(ctx, in.PolicySourceArn, in.PolicyInputList)
 	if err != nil {
 		return nil, err
 	}
-	pp, err := s.principalPolicies(ctx, sc, in.PolicySourceArn)
-	if err != nil {
-		return nil, err
-	}
-	set := &policy.Set{Identity: pp.Identity, Boundary: pp.Boundary}
-	extra, err := inputPolicies(in.PolicyInputList, "PolicyInputList", policy.Identity)
-	if err != nil {
-		return nil, err
-	}
-	set.Identity = append(set.Identity, extra...)
+	set := &policy.Set{Identity: append(pp.Identity, extra...), Boundary: pp.Boundary}
 	if len(in.PermissionsBoundaryPolicyInputList) > 0 {
 		if set.Boundary, err = inputPolicies(in.PermissionsBoundaryPolicyInputList, "PermissionsBoundaryPolicyInputList", policy.Identity); err != nil {
 			return nil, err
@@ -87,15 +78,7 @@ func (s *Service) GetContextKeysForCustomPolicy(ctx context.Context, in *iamapi.
 // GetContextKeysForPrincipalPolicy lists the condition keys the
 // principal's policies (and those given) read.
 func (s *Service) GetContextKeysForPrincipalPolicy(ctx context.Context, in *iamapi.GetContextKeysForPrincipalPolicyRequest) (*iamapi.GetContextKeysForPolicyResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pp, err := s.principalPolicies(ctx, sc, in.PolicySourceArn)
-	if err != nil {
-		return nil, err
-	}
-	extra, err := inputPolicies(in.PolicyInputList, "PolicyInputList", policy.Identity)
+	pp, extra, err := s.principalPolicies(ctx, in.PolicySourceArn, in.PolicyInputList)
 	if err != nil {
 		return nil, err
 	}
@@ -117,16 +100,29 @@ func contextKeys(entries []policy.Entry) []string {
 }
 
 // principalPolicies loads the policies of the user, group or role an ARN
-// of the caller's account names.
-func (s *Service) principalPolicies(ctx context.Context, sc scope, arn string) (*PrincipalPolicies, error) {
+// of the caller's account names, and reads the identity policies the
+// request adds (PolicyInputList).
+func (s *Service) principalPolicies(ctx context.Context, arn string, input []string) (*PrincipalPolicies, []policy.Entry, error) {
+	sc, err := s.scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	e, ok, err := EntityByARN(ctx, s.st, arn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !ok || e.AccountID != sc.account {
-		return nil, iamapi.NewNoSuchEntityException("The principal %s cannot be found.", arn)
+		return nil, nil, iamapi.NewNoSuchEntityException("The principal %s cannot be found.", arn)
 	}
-	return LoadPrincipalPolicies(ctx, s.st, sc.partition, e)
+	pp, err := LoadPrincipalPolicies(ctx, s.st, sc.partition, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	extra, err := inputPolicies(input, "PolicyInputList", policy.Identity)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pp, extra, nil
 }
 
 // inputPolicies compiles documents given in a request; one that does not
