@@ -536,11 +536,7 @@ func (s *Service) attachment(ctx context.Context, kind, name, arn string, attach
 }
 
 func (s *Service) listAttached(ctx context.Context, kind, name string, prefix, marker *string, max *int32) ([]iamapi.AttachedPolicy, *bool, *string, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	e, err := s.entity(ctx, sc, kind, name)
+	sc, e, err := s.scopedEntity(ctx, kind, name)
 	if err != nil {
 		return nil, nil, nil, err
 	}

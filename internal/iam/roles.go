@@ -125,11 +125,7 @@ func (s *Service) CreateRole(ctx context.Context, in *iamapi.CreateRoleRequest) 
 }
 
 func (s *Service) GetRole(ctx context.Context, in *iamapi.GetRoleRequest) (*iamapi.GetRoleResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entity(ctx, sc, store.IAMRole, in.RoleName)
+	sc, e, err := s.scopedEntity(ctx, store.IAMRole, in.RoleName)
 	if err != nil {
 		return nil, err
 	}

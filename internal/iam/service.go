@@ -149,6 +149,17 @@ func (s *Service) entity(ctx context.Context, sc scope, kind, name string) (*sto
 	return e, err
 }
 
+// scopedEntity starts a read of one role, user or group: the caller's
+// scope, then the entity (NoSuchEntity when there is none).
+func (s *Service) scopedEntity(ctx context.Context, kind, name string) (scope, *store.IAMEntity, error) {
+	sc, err := s.scope(ctx)
+	if err != nil {
+		return sc, nil, err
+	}
+	e, err := s.entity(ctx, sc, kind, name)
+	return sc, e, err
+}
+
 // inEntityTx runs fn in one transaction on an entity of the caller's
 // account (NoSuchEntity when there is none).
 func (s *Service) inEntityTx(ctx context.Context, kind, name string, fn func(ctx context.Context, sc scope, e *store.IAMEntity) error) error {
