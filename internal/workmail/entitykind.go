@@ -33,19 +33,22 @@ import (
 //
 // The shared operations (entities.go, aliases.go) take an entity of any
 // kind. What differs between kinds is an entityKind; each kind's own
-// operations are a frame call plus the mapping between the kind's
-// request or response and store.Entity:
+// operations are a frame call plus what the kind's request sets:
 //
 //	Create<Kind>    createEntity(ctx, k, org, name, check, fill)
-//	Describe<Kind>  orgEntity(ctx, org, id, k), then the kind's response
+//	Describe<Kind>  orgEntity(ctx, org, id, k), then describe[Describe<Kind>Response](e, "<Kind>Id")
 //	Update<Kind>    updateEntity(ctx, org, id, k, check, fn)
-//	List<Kind>s     listEntities(ctx, k, org, token, max, filter), then the kind's summaries
+//	List<Kind>s     listEntities(ctx, k, org, token, max, filter), then apiList of describe[<Kind>](e, "Id")
 //	Delete<Kind>    deleteEntity(ctx, org, id, k), refused or adjusted by k.retire
+//
+// Answers are filled by member name from one mapping of the record
+// (entityMembers), which a kind extends through k.members.
 //
 // Resources are declared (resourceKind) but not served yet. Serving them
 // takes: the fields a resource has beyond the common ones (Description,
 // its type ROOM or EQUIPMENT, BookingOptions) on store.Entity and in the
-// attributes sqlstore keeps as JSON (no migration); resourceKind.retire
+// attributes sqlstore keeps as JSON (no migration); resourceKind.members
+// to answer them (Type is then the resource type) and resourceKind.retire
 // for DeleteResource's EntityStateException; and CreateResource,
 // DescribeResource, UpdateResource (whose rename the frame already maps
 // to NameAvailabilityException; the new name goes through checkName in
