@@ -6,6 +6,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/ids"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -30,6 +31,21 @@ func (s *Service) ownedKey(ctx context.Context, sc scope, owner, id string) (*st
 		return nil, iamapi.NewNoSuchEntityException("The Access Key with id %s cannot be found.", id)
 	}
 	return k, err
+}
+
+// inKeyTx runs fn in one transaction once the key id is found to belong
+// to the user name names (keyOwner).
+func (s *Service) inKeyTx(ctx context.Context, sc scope, name *string, id string, fn func(ctx context.Context) error) error {
+	return s.st.InTx(ctx, func(ctx context.Context) error {
+		owner, err := s.keyOwner(ctx, sc, name)
+		if err != nil {
+			return err
+		}
+		if _, err := s.ownedKey(ctx, sc, owner, id); err != nil {
+			return err
+		}
+		return fn(ctx)
+	})
 }
 
 func (s *Service) CreateAccessKey(ctx context.Context, in *iamapi.CreateAccessKeyRequest) (*iamapi.CreateAccessKeyResponse, error) {
@@ -57,7 +73,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, in *iamapi.CreateAccessKe
 		return nil, err
 	}
 	return &iamapi.CreateAccessKeyResponse{AccessKey: &iamapi.AccessKey{
-		UserName: k.UserName, AccessKeyId: k.AccessKeyID, Status: iamapi.StatusTypeActive, SecretAccessKey: k.SecretAccessKey, CreateDate: ptr(k.CreatedAt),
+		UserName: k.UserName, AccessKeyId: k.AccessKeyID, Status: iamapi.StatusTypeActive, SecretAccessKey: k.SecretAccessKey, CreateDate: opt.Ptr(k.CreatedAt),
 	}}, nil
 }
 
@@ -76,8 +92,8 @@ func (s *Service) ListAccessKeys(ctx context.Context, in *iamapi.ListAccessKeysR
 	}
 	all := make([]iamapi.AccessKeyMetadata, 0, len(keys))
 	for _, k := range keys {
-		all = append(all, iamapi.AccessKeyMetadata{UserName: str(k.UserName), AccessKeyId: ptr(k.AccessKeyID),
-			Status: ptr(iamapi.StatusType(k.Status)), CreateDate: ptr(k.CreatedAt)})
+		all = append(all, iamapi.AccessKeyMetadata{UserName: opt.NonEmpty(k.UserName), AccessKeyId: opt.Ptr(k.AccessKeyID),
+			Status: opt.Ptr(iamapi.StatusType(k.Status)), CreateDate: opt.Ptr(k.CreatedAt)})
 	}
 	page, trunc, next, err := paginate(all, in.Marker, in.MaxItems)
 	if err != nil {
@@ -94,14 +110,7 @@ func (s *Service) UpdateAccessKey(ctx context.Context, in *iamapi.UpdateAccessKe
 	if in.Status != iamapi.StatusTypeActive && in.Status != iamapi.StatusTypeInactive {
 		return iamapi.NewInvalidInputException("Status must be Active or Inactive, got %s.", in.Status)
 	}
-	return s.st.InTx(ctx, func(ctx context.Context) error {
-		owner, err := s.keyOwner(ctx, sc, in.UserName)
-		if err != nil {
-			return err
-		}
-		if _, err := s.ownedKey(ctx, sc, owner, in.AccessKeyId); err != nil {
-			return err
-		}
+	return s.inKeyTx(ctx, sc, in.UserName, in.AccessKeyId, func(ctx context.Context) error {
 		return s.st.SetAccessKeyStatus(ctx, in.AccessKeyId, string(in.Status))
 	})
 }
@@ -111,14 +120,7 @@ func (s *Service) DeleteAccessKey(ctx context.Context, in *iamapi.DeleteAccessKe
 	if err != nil {
 		return err
 	}
-	return s.st.InTx(ctx, func(ctx context.Context) error {
-		owner, err := s.keyOwner(ctx, sc, in.UserName)
-		if err != nil {
-			return err
-		}
-		if _, err := s.ownedKey(ctx, sc, owner, in.AccessKeyId); err != nil {
-			return err
-		}
+	return s.inKeyTx(ctx, sc, in.UserName, in.AccessKeyId, func(ctx context.Context) error {
 		return s.st.DeleteAccessKey(ctx, in.AccessKeyId)
 	})
 }
@@ -143,7 +145,7 @@ func (s *Service) GetAccessKeyLastUsed(ctx context.Context, in *iamapi.GetAccess
 	}
 	last := &iamapi.AccessKeyLastUsed{ServiceName: "N/A", Region: "N/A"}
 	if !u.At.IsZero() {
-		last = &iamapi.AccessKeyLastUsed{LastUsedDate: ptr(u.At), ServiceName: u.Service, Region: u.Region}
+		last = &iamapi.AccessKeyLastUsed{LastUsedDate: opt.Ptr(u.At), ServiceName: u.Service, Region: u.Region}
 	}
 	name := k.UserName
 	if name == "" {

@@ -38,11 +38,7 @@ func (s *Service) CreateGroup(ctx context.Context, in *iamapi.CreateGroupRequest
 }
 
 func (s *Service) GetGroup(ctx context.Context, in *iamapi.GetGroupRequest) (*iamapi.GetGroupResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entity(ctx, sc, store.IAMGroup, in.GroupName)
+	sc, e, err := s.scopedEntity(ctx, store.IAMGroup, in.GroupName)
 	if err != nil {
 		return nil, err
 	}
@@ -137,11 +133,7 @@ func (s *Service) RemoveUserFromGroup(ctx context.Context, in *iamapi.RemoveUser
 }
 
 func (s *Service) ListGroupsForUser(ctx context.Context, in *iamapi.ListGroupsForUserRequest) (*iamapi.ListGroupsForUserResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.entity(ctx, sc, store.IAMUser, in.UserName)
+	sc, u, err := s.scopedEntity(ctx, store.IAMUser, in.UserName)
 	if err != nil {
 		return nil, err
 	}

@@ -56,11 +56,7 @@ func (s *Service) putInline(ctx context.Context, kind, name, policyName, doc str
 }
 
 func (s *Service) getInline(ctx context.Context, kind, name, policyName string) (*store.IAMEntity, *store.InlinePolicy, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	e, err := s.entity(ctx, sc, kind, name)
+	_, e, err := s.scopedEntity(ctx, kind, name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -72,11 +68,7 @@ func (s *Service) getInline(ctx context.Context, kind, name, policyName string) 
 }
 
 func (s *Service) listInline(ctx context.Context, kind, name string, marker *string, max *int32) ([]string, *bool, *string, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	e, err := s.entity(ctx, sc, kind, name)
+	_, e, err := s.scopedEntity(ctx, kind, name)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -191,11 +183,7 @@ func (s *Service) untagEntity(ctx context.Context, kind, name string, keys []str
 }
 
 func (s *Service) listEntityTags(ctx context.Context, kind, name string, marker *string, max *int32) ([]iamapi.Tag, *bool, *string, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	e, err := s.entity(ctx, sc, kind, name)
+	_, e, err := s.scopedEntity(ctx, kind, name)
 	if err != nil {
 		return nil, nil, nil, err
 	}

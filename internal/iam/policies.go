@@ -7,35 +7,41 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
-	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/arn"
 	"github.com/mailgate/mailgate/internal/ids"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
 // policyByARN loads a managed policy the caller can see (its own or an
 // AWS-managed one), with the caller's usage counts; notFound builds the
-// error for a policy that does not exist.
-func (s *Service) policyByARN(ctx context.Context, sc scope, policyARN string, notFound apierror.Constructor) (*store.ManagedPolicy, error) {
+// error for a policy that does not exist (each operation's model names
+// its own: notAttachable, policyNotFound, scopeNotFound...).
+func (s *Service) policyByARN(ctx context.Context, sc scope, policyARN string, notFound func(policyARN string) error) (*store.ManagedPolicy, error) {
 	owner, path, name, ok := arn.Policy(policyARN)
 	if !ok {
 		return nil, iamapi.NewInvalidInputException("ARN %s is not valid.", policyARN)
 	}
 	if owner != sc.account && owner != store.AWSManagedAccount {
-		return nil, notFound("Policy %s does not exist or is not attachable.", policyARN)
+		return nil, notFound(policyARN)
 	}
 	p, err := s.st.GetManagedPolicy(ctx, owner, name, sc.account)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.Path != path || p.Name != name)) {
-		return nil, notFound("Policy %s does not exist or is not attachable.", policyARN)
+		return nil, notFound(policyARN)
 	}
 	return p, err
+}
+
+// notAttachable is the NoSuchEntity of operations that use a policy.
+func notAttachable(arn string) error {
+	return iamapi.NewNoSuchEntityException("Policy %s does not exist or is not attachable.", arn)
 }
 
 // ownPolicy loads a customer-managed policy for a write; AWS-managed
 // policies cannot be changed.
 func (s *Service) ownPolicy(ctx context.Context, sc scope, arn string) (*store.ManagedPolicy, error) {
-	p, err := s.policyByARN(ctx, sc, arn, apierror.Maker(iamapi.NewNoSuchEntityException))
+	p, err := s.policyByARN(ctx, sc, arn, notAttachable)
 	if err != nil {
 		return nil, err
 	}
@@ -71,16 +77,16 @@ const (
 
 func (s *Service) apiPolicy(ctx context.Context, sc scope, p *store.ManagedPolicy, view policyView) (*iamapi.Policy, error) {
 	out := &iamapi.Policy{
-		PolicyName:                    ptr(p.Name),
-		PolicyId:                      ptr(p.ID),
-		Arn:                           ptr(sc.policyARN(p)),
-		Path:                          ptr(p.Path),
-		DefaultVersionId:              ptr(p.DefaultVersion),
-		AttachmentCount:               ptr(int32(p.AttachmentCount)),
-		PermissionsBoundaryUsageCount: ptr(int32(p.BoundaryCount)),
-		IsAttachable:                  ptr(true),
-		CreateDate:                    ptr(p.CreatedAt),
-		UpdateDate:                    ptr(p.UpdatedAt),
+		PolicyName:                    opt.Ptr(p.Name),
+		PolicyId:                      opt.Ptr(p.ID),
+		Arn:                           opt.Ptr(sc.policyARN(p)),
+		Path:                          opt.Ptr(p.Path),
+		DefaultVersionId:              opt.Ptr(p.DefaultVersion),
+		AttachmentCount:               opt.Ptr(int32(p.AttachmentCount)),
+		PermissionsBoundaryUsageCount: opt.Ptr(int32(p.BoundaryCount)),
+		IsAttachable:                  opt.Ptr(true),
+		CreateDate:                    opt.Ptr(p.CreatedAt),
+		UpdateDate:                    opt.Ptr(p.UpdatedAt),
 	}
 	if view == policyListed {
 		return out, nil
@@ -91,7 +97,7 @@ func (s *Service) apiPolicy(ctx context.Context, sc scope, p *store.ManagedPolic
 	}
 	out.Tags = tagsOrNil(tags)
 	if view == policyFull {
-		out.Description = str(p.Description)
+		out.Description = opt.NonEmpty(p.Description)
 	}
 	return out, nil
 }
@@ -110,7 +116,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *iamapi.CreatePolicyReque
 	}
 	now := s.now()
 	p := store.ManagedPolicy{AccountID: sc.account, ID: ids.Unique(ids.PrefixPolicy), Name: in.PolicyName, Path: pathOr(in.Path),
-		Description: deref(in.Description), DefaultVersion: "v1", NextVersion: 2, CreatedAt: now, UpdatedAt: now}
+		Description: opt.Deref(in.Description), DefaultVersion: "v1", NextVersion: 2, CreatedAt: now, UpdatedAt: now}
 	err = s.st.CreateManagedPolicy(ctx, p, store.PolicyVersion{VersionID: "v1", Document: in.PolicyDocument, CreatedAt: now}, tags)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return nil, iamapi.NewEntityAlreadyExistsException("A policy called %s already exists. Duplicate names are not allowed.", in.PolicyName)
@@ -141,8 +147,9 @@ func (s *Service) GetPolicy(ctx context.Context, in *iamapi.GetPolicyRequest) (*
 	return &iamapi.GetPolicyResponse{Policy: out}, nil
 }
 
-func policyNotFound(_ string, args ...any) error {
-	return iamapi.NewNoSuchEntityException("Policy %s was not found.", args...)
+// policyNotFound is the NoSuchEntity of operations on a policy itself.
+func policyNotFound(arn string) error {
+	return iamapi.NewNoSuchEntityException("Policy %s was not found.", arn)
 }
 
 func (s *Service) ListPolicies(ctx context.Context, in *iamapi.ListPoliciesRequest) (*iamapi.ListPoliciesResponse, error) {
@@ -150,8 +157,8 @@ func (s *Service) ListPolicies(ctx context.Context, in *iamapi.ListPoliciesReque
 	if err != nil {
 		return nil, err
 	}
-	f := store.PolicyFilter{PathPrefix: deref(in.PathPrefix), Attached: deref(in.OnlyAttached), Usage: string(deref(in.PolicyUsageFilter))}
-	switch deref(in.Scope) {
+	f := store.PolicyFilter{PathPrefix: opt.Deref(in.PathPrefix), Attached: opt.Deref(in.OnlyAttached), Usage: string(opt.Deref(in.PolicyUsageFilter))}
+	switch opt.Deref(in.Scope) {
 	case iamapi.PolicyScopeTypeAws:
 		f.Accounts = []string{store.AWSManagedAccount}
 	case iamapi.PolicyScopeTypeLocal:
@@ -168,10 +175,10 @@ func (s *Service) ListPolicies(ctx context.Context, in *iamapi.ListPoliciesReque
 	if err != nil {
 		return nil, err
 	}
-	out := &iamapi.ListPoliciesResponse{Policies: make([]iamapi.Policy, 0, len(ps)), IsTruncated: ptr(false)}
+	out := &iamapi.ListPoliciesResponse{Policies: make([]iamapi.Policy, 0, len(ps)), IsTruncated: opt.Ptr(false)}
 	if len(ps) > n {
 		ps = ps[:n]
-		out.IsTruncated, out.Marker = ptr(true), encodeMarker(store.PolicyCursor(ps[n-1]))
+		out.IsTruncated, out.Marker = opt.Ptr(true), encodeMarker(store.PolicyCursor(ps[n-1]))
 	}
 	for i := range ps {
 		p, _ := s.apiPolicy(ctx, sc, &ps[i], policyListed)
@@ -225,7 +232,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, in *iamapi.CreatePoli
 		if err := s.st.PutPolicyVersion(ctx, v); err != nil {
 			return err
 		}
-		def := deref(in.SetAsDefault)
+		def := opt.Deref(in.SetAsDefault)
 		if _, err := s.st.UpdateManagedPolicy(ctx, p.ID, func(m *store.ManagedPolicy) error {
 			m.NextVersion++
 			if def {
@@ -235,7 +242,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, in *iamapi.CreatePoli
 		}); err != nil {
 			return err
 		}
-		out = &iamapi.PolicyVersion{VersionId: ptr(v.VersionID), IsDefaultVersion: ptr(def), CreateDate: ptr(now)}
+		out = &iamapi.PolicyVersion{VersionId: opt.Ptr(v.VersionID), IsDefaultVersion: opt.Ptr(def), CreateDate: opt.Ptr(now)}
 		return nil
 	})
 	if err != nil {
@@ -266,7 +273,7 @@ func (s *Service) GetPolicyVersion(ctx context.Context, in *iamapi.GetPolicyVers
 		return nil, err
 	}
 	return &iamapi.GetPolicyVersionResponse{PolicyVersion: &iamapi.PolicyVersion{
-		Document: ptr(encodeDocument(v.Document)), VersionId: ptr(v.VersionID), IsDefaultVersion: ptr(v.VersionID == p.DefaultVersion), CreateDate: ptr(v.CreatedAt),
+		Document: opt.Ptr(encodeDocument(v.Document)), VersionId: opt.Ptr(v.VersionID), IsDefaultVersion: opt.Ptr(v.VersionID == p.DefaultVersion), CreateDate: opt.Ptr(v.CreatedAt),
 	}}, nil
 }
 
@@ -285,7 +292,7 @@ func (s *Service) ListPolicyVersions(ctx context.Context, in *iamapi.ListPolicyV
 	}
 	all := make([]iamapi.PolicyVersion, 0, len(vs))
 	for _, v := range vs {
-		all = append(all, iamapi.PolicyVersion{VersionId: ptr(v.VersionID), IsDefaultVersion: ptr(v.VersionID == p.DefaultVersion), CreateDate: ptr(v.CreatedAt)})
+		all = append(all, iamapi.PolicyVersion{VersionId: opt.Ptr(v.VersionID), IsDefaultVersion: opt.Ptr(v.VersionID == p.DefaultVersion), CreateDate: opt.Ptr(v.CreatedAt)})
 	}
 	page, trunc, next, err := paginate(all, in.Marker, in.MaxItems)
 	if err != nil {
@@ -336,7 +343,7 @@ func (s *Service) ListPolicyTags(ctx context.Context, in *iamapi.ListPolicyTagsR
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.policyByARN(ctx, sc, in.PolicyArn, apierror.Maker(iamapi.NewNoSuchEntityException))
+	p, err := s.policyByARN(ctx, sc, in.PolicyArn, notAttachable)
 	if err != nil {
 		return nil, err
 	}
@@ -352,12 +359,12 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamapi.ListEnti
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.policyByARN(ctx, sc, in.PolicyArn, apierror.Maker(iamapi.NewNoSuchEntityException))
+	p, err := s.policyByARN(ctx, sc, in.PolicyArn, notAttachable)
 	if err != nil {
 		return nil, err
 	}
 	var es []store.IAMEntity
-	usage := deref(in.PolicyUsageFilter)
+	usage := opt.Deref(in.PolicyUsageFilter)
 	if usage != iamapi.PolicyUsageTypePermissionsBoundary {
 		attached, err := s.st.ListPolicyEntities(ctx, sc.account, p.ID, false)
 		if err != nil {
@@ -397,11 +404,11 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamapi.ListEnti
 	for _, e := range page {
 		switch e.Kind {
 		case store.IAMGroup:
-			out.PolicyGroups = append(out.PolicyGroups, iamapi.PolicyGroup{GroupName: ptr(e.Name), GroupId: ptr(e.ID)})
+			out.PolicyGroups = append(out.PolicyGroups, iamapi.PolicyGroup{GroupName: opt.Ptr(e.Name), GroupId: opt.Ptr(e.ID)})
 		case store.IAMUser:
-			out.PolicyUsers = append(out.PolicyUsers, iamapi.PolicyUser{UserName: ptr(e.Name), UserId: ptr(e.ID)})
+			out.PolicyUsers = append(out.PolicyUsers, iamapi.PolicyUser{UserName: opt.Ptr(e.Name), UserId: opt.Ptr(e.ID)})
 		case store.IAMRole:
-			out.PolicyRoles = append(out.PolicyRoles, iamapi.PolicyRole{RoleName: ptr(e.Name), RoleId: ptr(e.ID)})
+			out.PolicyRoles = append(out.PolicyRoles, iamapi.PolicyRole{RoleName: opt.Ptr(e.Name), RoleId: opt.Ptr(e.ID)})
 		}
 	}
 	return out, nil
@@ -409,16 +416,15 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *iamapi.ListEnti
 
 // ---- permissions boundaries ----
 
-func scopeNotFound(_ string, args ...any) error {
-	return iamapi.NewNoSuchEntityException("Scope ARN: %s does not exist or is not attachable.", args...)
+// scopeNotFound is the NoSuchEntity of a permissions boundary that does
+// not exist; CreateRole answers the same words as InvalidInput
+// (badScope).
+func scopeNotFound(arn string) error {
+	return iamapi.NewNoSuchEntityException("Scope ARN: %s does not exist or is not attachable.", arn)
 }
 
-// boundaryPolicy resolves a boundary ARN; mk builds the error for one
-// that does not exist (each operation's model names its own).
-func (s *Service) boundaryPolicy(ctx context.Context, sc scope, arn string, mk apierror.Constructor) (*store.ManagedPolicy, error) {
-	return s.policyByARN(ctx, sc, arn, func(_ string, _ ...any) error {
-		return mk("Scope ARN: %s does not exist or is not attachable.", arn)
-	})
+func badScope(arn string) error {
+	return iamapi.NewInvalidInputException("Scope ARN: %s does not exist or is not attachable.", arn)
 }
 
 // boundary is an entity's boundary for responses (nil when unset).
@@ -431,8 +437,8 @@ func (s *Service) boundary(ctx context.Context, sc scope, e *store.IAMEntity) (*
 		return nil, err
 	}
 	return &iamapi.AttachedPermissionsBoundary{
-		PermissionsBoundaryType: ptr(iamapi.PermissionsBoundaryAttachmentTypePermissionsBoundaryPolicy),
-		PermissionsBoundaryArn:  ptr(sc.policyARN(p)),
+		PermissionsBoundaryType: opt.Ptr(iamapi.PermissionsBoundaryAttachmentTypePermissionsBoundaryPolicy),
+		PermissionsBoundaryArn:  opt.Ptr(sc.policyARN(p)),
 	}, nil
 }
 
@@ -442,7 +448,7 @@ func (s *Service) putBoundary(ctx context.Context, kind, name, arn string) error
 		return err
 	}
 	return s.st.InTx(ctx, func(ctx context.Context) error {
-		p, err := s.boundaryPolicy(ctx, sc, arn, scopeNotFound)
+		p, err := s.policyByARN(ctx, sc, arn, scopeNotFound)
 		if err != nil {
 			return err
 		}
@@ -474,13 +480,29 @@ func (s *Service) deleteBoundary(ctx context.Context, kind, name string) error {
 
 // ---- attachments ----
 
-func (s *Service) attach(ctx context.Context, kind, name, arn string) error {
+// attachment is the one frame of AttachRolePolicy, AttachUserPolicy,
+// AttachGroupPolicy and their Detach twins: in one transaction on the
+// role, user or group, it attaches (attach true) or detaches the managed
+// policy arn. Attaching a policy the entity already has succeeds;
+// detaching one it does not have is NoSuchEntity, as in IAM.
+func (s *Service) attachment(ctx context.Context, kind, name, arn string, attach bool) error {
 	return s.inEntityTx(ctx, kind, name, func(ctx context.Context, sc scope, e *store.IAMEntity) error {
 		if err := protected(e); err != nil {
 			return err
 		}
-		p, err := s.policyByARN(ctx, sc, arn, apierror.Maker(iamapi.NewNoSuchEntityException))
+		notFound := policyNotFound
+		if attach {
+			notFound = notAttachable
+		}
+		p, err := s.policyByARN(ctx, sc, arn, notFound)
 		if err != nil {
+			return err
+		}
+		if !attach {
+			err := s.st.DetachPolicy(ctx, e.ID, p.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return policyNotFound(arn)
+			}
 			return err
 		}
 		attached, err := s.st.ListAttachedPolicies(ctx, e.ID)
@@ -500,30 +522,8 @@ func (s *Service) attach(ctx context.Context, kind, name, arn string) error {
 	})
 }
 
-func (s *Service) detach(ctx context.Context, kind, name, arn string) error {
-	return s.inEntityTx(ctx, kind, name, func(ctx context.Context, sc scope, e *store.IAMEntity) error {
-		if err := protected(e); err != nil {
-			return err
-		}
-		p, err := s.policyByARN(ctx, sc, arn, policyNotFound)
-		if err != nil {
-			return err
-		}
-		if err := s.st.DetachPolicy(ctx, e.ID, p.ID); errors.Is(err, store.ErrNotFound) {
-			return iamapi.NewNoSuchEntityException("Policy %s was not found.", arn)
-		} else if err != nil {
-			return err
-		}
-		return nil
-	})
-}
-
 func (s *Service) listAttached(ctx context.Context, kind, name string, prefix, marker *string, max *int32) ([]iamapi.AttachedPolicy, *bool, *string, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	e, err := s.entity(ctx, sc, kind, name)
+	sc, e, err := s.scopedEntity(ctx, kind, name)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -536,33 +536,33 @@ func (s *Service) listAttached(ctx context.Context, kind, name string, prefix, m
 		if prefix != nil && !strings.HasPrefix(ps[i].Path, *prefix) {
 			continue
 		}
-		all = append(all, iamapi.AttachedPolicy{PolicyName: ptr(ps[i].Name), PolicyArn: ptr(sc.policyARN(&ps[i]))})
+		all = append(all, iamapi.AttachedPolicy{PolicyName: opt.Ptr(ps[i].Name), PolicyArn: opt.Ptr(sc.policyARN(&ps[i]))})
 	}
 	return paginate(all, marker, max)
 }
 
 func (s *Service) AttachRolePolicy(ctx context.Context, in *iamapi.AttachRolePolicyRequest) error {
-	return s.attach(ctx, store.IAMRole, in.RoleName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMRole, in.RoleName, in.PolicyArn, true)
 }
 
 func (s *Service) DetachRolePolicy(ctx context.Context, in *iamapi.DetachRolePolicyRequest) error {
-	return s.detach(ctx, store.IAMRole, in.RoleName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMRole, in.RoleName, in.PolicyArn, false)
 }
 
 func (s *Service) AttachUserPolicy(ctx context.Context, in *iamapi.AttachUserPolicyRequest) error {
-	return s.attach(ctx, store.IAMUser, in.UserName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMUser, in.UserName, in.PolicyArn, true)
 }
 
 func (s *Service) DetachUserPolicy(ctx context.Context, in *iamapi.DetachUserPolicyRequest) error {
-	return s.detach(ctx, store.IAMUser, in.UserName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMUser, in.UserName, in.PolicyArn, false)
 }
 
 func (s *Service) AttachGroupPolicy(ctx context.Context, in *iamapi.AttachGroupPolicyRequest) error {
-	return s.attach(ctx, store.IAMGroup, in.GroupName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMGroup, in.GroupName, in.PolicyArn, true)
 }
 
 func (s *Service) DetachGroupPolicy(ctx context.Context, in *iamapi.DetachGroupPolicyRequest) error {
-	return s.detach(ctx, store.IAMGroup, in.GroupName, in.PolicyArn)
+	return s.attachment(ctx, store.IAMGroup, in.GroupName, in.PolicyArn, false)
 }
 
 func (s *Service) ListAttachedRolePolicies(ctx context.Context, in *iamapi.ListAttachedRolePoliciesRequest) (*iamapi.ListAttachedRolePoliciesResponse, error) {

@@ -6,6 +6,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/arn"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -65,7 +66,7 @@ func (s *Service) resolve(ctx context.Context, sc scope, r api.Ref) (string, err
 func (s *Service) CreateServiceLinkedRoleTarget(_ context.Context, _ *reqctx.Request, in *iamapi.CreateServiceLinkedRoleRequest) (*api.Target, error) {
 	t := in.AuthzTarget()
 	t.Refs = []api.Ref{{Kind: store.IAMRole, New: true, Path: serviceRolePathPrefix + in.AWSServiceName + "/",
-		Name: serviceRoleName(in.AWSServiceName, deref(in.CustomSuffix))}}
+		Name: serviceRoleName(in.AWSServiceName, opt.Deref(in.CustomSuffix))}}
 	return t, nil
 }
 

@@ -9,8 +9,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
-	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/ids"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -32,9 +32,9 @@ func (s *Service) role(ctx context.Context, sc scope, e *store.IAMEntity, view r
 		RoleId:                   e.ID,
 		Arn:                      sc.entityARN(e),
 		CreateDate:               e.CreatedAt,
-		AssumeRolePolicyDocument: ptr(encodeDocument(e.TrustPolicy)),
-		Description:              str(e.Description),
-		MaxSessionDuration:       ptr(int32(e.MaxSessionDuration)),
+		AssumeRolePolicyDocument: opt.Ptr(encodeDocument(e.TrustPolicy)),
+		Description:              opt.NonEmpty(e.Description),
+		MaxSessionDuration:       opt.Ptr(int32(e.MaxSessionDuration)),
 	}
 	if view == roleListed {
 		return r, nil
@@ -52,8 +52,8 @@ func (s *Service) role(ctx context.Context, sc scope, e *store.IAMEntity, view r
 	if view == roleFull {
 		r.RoleLastUsed = &iamapi.RoleLastUsed{}
 		if !e.LastUsedAt.IsZero() {
-			r.RoleLastUsed.LastUsedDate = ptr(e.LastUsedAt)
-			r.RoleLastUsed.Region = str(e.LastUsedRegion)
+			r.RoleLastUsed.LastUsedDate = opt.Ptr(e.LastUsedAt)
+			r.RoleLastUsed.Region = opt.NonEmpty(e.LastUsedRegion)
 		}
 	}
 	return r, nil
@@ -94,7 +94,7 @@ func (s *Service) CreateRole(ctx context.Context, in *iamapi.CreateRoleRequest) 
 	}
 	e := store.IAMEntity{
 		AccountID: sc.account, Kind: store.IAMRole, ID: ids.Unique(ids.PrefixRole), Name: in.RoleName, Path: path,
-		Description: deref(in.Description), MaxSessionDuration: defaultMaxSession, TrustPolicy: in.AssumeRolePolicyDocument,
+		Description: opt.Deref(in.Description), MaxSessionDuration: defaultMaxSession, TrustPolicy: in.AssumeRolePolicyDocument,
 		CreatedAt: s.now(),
 	}
 	if in.MaxSessionDuration != nil {
@@ -103,7 +103,7 @@ func (s *Service) CreateRole(ctx context.Context, in *iamapi.CreateRoleRequest) 
 	var out *iamapi.Role
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		if in.PermissionsBoundary != nil {
-			p, err := s.boundaryPolicy(ctx, sc, *in.PermissionsBoundary, apierror.Maker(iamapi.NewInvalidInputException))
+			p, err := s.policyByARN(ctx, sc, *in.PermissionsBoundary, badScope)
 			if err != nil {
 				return err
 			}
@@ -125,11 +125,7 @@ func (s *Service) CreateRole(ctx context.Context, in *iamapi.CreateRoleRequest) 
 }
 
 func (s *Service) GetRole(ctx context.Context, in *iamapi.GetRoleRequest) (*iamapi.GetRoleResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entity(ctx, sc, store.IAMRole, in.RoleName)
+	sc, e, err := s.scopedEntity(ctx, store.IAMRole, in.RoleName)
 	if err != nil {
 		return nil, err
 	}
@@ -147,15 +143,15 @@ func (s *Service) listEntities(ctx context.Context, sc scope, kind string, prefi
 		return nil, nil, nil, err
 	}
 	n := maxItems(max)
-	es, err := s.st.ListIAMEntities(ctx, sc.account, kind, deref(prefix), store.Page{After: after, Limit: n + 1})
+	es, err := s.st.ListIAMEntities(ctx, sc.account, kind, opt.Deref(prefix), store.Page{After: after, Limit: n + 1})
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if len(es) <= n {
-		return es, ptr(false), nil, nil
+		return es, opt.Ptr(false), nil, nil
 	}
 	es = es[:n]
-	return es, ptr(true), encodeMarker(store.IAMEntityCursor(es[n-1])), nil
+	return es, opt.Ptr(true), encodeMarker(store.IAMEntityCursor(es[n-1])), nil
 }
 
 func (s *Service) ListRoles(ctx context.Context, in *iamapi.ListRolesRequest) (*iamapi.ListRolesResponse, error) {
@@ -362,14 +358,14 @@ func (s *Service) CreateServiceLinkedRole(ctx context.Context, in *iamapi.Create
 	if !strings.HasSuffix(svc, ".amazonaws.com") || label == "" || strings.ContainsAny(svc, "/ ") {
 		return nil, iamapi.NewInvalidInputException("Invalid AWS service name %s: service principals look like service.amazonaws.com.", svc)
 	}
-	name := serviceRoleName(svc, deref(in.CustomSuffix))
+	name := serviceRoleName(svc, opt.Deref(in.CustomSuffix))
 	if len(name) > 64 {
 		return nil, iamapi.NewInvalidInputException("The role name %s is longer than 64 characters.", name)
 	}
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + svc + `"},"Action":"sts:AssumeRole"}]}`
 	e := store.IAMEntity{
 		AccountID: sc.account, Kind: store.IAMRole, ID: ids.Unique(ids.PrefixRole), Name: name, Path: serviceRolePathPrefix + svc + "/",
-		Description: deref(in.Description), MaxSessionDuration: defaultMaxSession, TrustPolicy: trust, ServiceName: svc, CreatedAt: s.now(),
+		Description: opt.Deref(in.Description), MaxSessionDuration: defaultMaxSession, TrustPolicy: trust, ServiceName: svc, CreatedAt: s.now(),
 	}
 	if err := s.st.CreateIAMEntity(ctx, e, nil); err != nil {
 		if errors.Is(err, store.ErrAlreadyExists) {

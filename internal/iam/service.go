@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
@@ -148,6 +149,17 @@ func (s *Service) entity(ctx context.Context, sc scope, kind, name string) (*sto
 	return e, err
 }
 
+// scopedEntity starts a read of one role, user or group: the caller's
+// scope, then the entity (NoSuchEntity when there is none).
+func (s *Service) scopedEntity(ctx context.Context, kind, name string) (scope, *store.IAMEntity, error) {
+	sc, err := s.scope(ctx)
+	if err != nil {
+		return sc, nil, err
+	}
+	e, err := s.entity(ctx, sc, kind, name)
+	return sc, e, err
+}
+
 // inEntityTx runs fn in one transaction on an entity of the caller's
 // account (NoSuchEntity when there is none).
 func (s *Service) inEntityTx(ctx context.Context, kind, name string, fn func(ctx context.Context, sc scope, e *store.IAMEntity) error) error {
@@ -251,9 +263,9 @@ func paginate[T any](items []T, marker *string, max *int32) ([]T, *bool, *string
 	}
 	end := start + maxItems(max)
 	if end >= len(items) {
-		return nonNil(items[start:]), ptr(false), nil, nil
+		return nonNil(items[start:]), opt.Ptr(false), nil, nil
 	}
-	return items[start:end], ptr(true), encodeMarker("#" + strconv.Itoa(end)), nil
+	return items[start:end], opt.Ptr(true), encodeMarker("#" + strconv.Itoa(end)), nil
 }
 
 func nonNil[T any](s []T) []T {
@@ -321,23 +333,6 @@ func (s *Service) listTags(ctx context.Context, ownerID string, marker *string, 
 }
 
 // ---- small helpers ----
-
-func ptr[T any](v T) *T { return &v }
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
-func str(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
 
 func pathOr(p *string) string {
 	if p == nil || *p == "" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/authz"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -42,33 +43,24 @@ func (s *Service) SimulateCustomPolicy(ctx context.Context, in *iamapi.SimulateC
 	if set.Boundary, err = inputPolicies(in.PermissionsBoundaryPolicyInputList, "PermissionsBoundaryPolicyInputList", policy.Identity); err != nil {
 		return nil, err
 	}
-	return s.simulate(set, "", in.ActionNames, in.ResourceArns, in.ResourcePolicy, deref(in.CallerArn), in.ContextEntries, in.Marker, in.MaxItems)
+	return s.simulate(set, "", in.ActionNames, in.ResourceArns, in.ResourcePolicy, opt.Deref(in.CallerArn), in.ContextEntries, in.Marker, in.MaxItems)
 }
 
 // SimulatePrincipalPolicy evaluates the policies of a user (with its
 // groups'), group or role, plus any given, under its boundary (or the
 // one given instead).
 func (s *Service) SimulatePrincipalPolicy(ctx context.Context, in *iamapi.SimulatePrincipalPolicyRequest) (*iamapi.SimulatePolicyResponse, error) {
-	sc, err := s.scope(ctx)
+	pp, extra, err := s.principalPolicies(ctx, in.PolicySourceArn, in.PolicyInputList)
 	if err != nil {
 		return nil, err
 	}
-	pp, err := s.principalPolicies(ctx, sc, in.PolicySourceArn)
-	if err != nil {
-		return nil, err
-	}
-	set := &policy.Set{Identity: pp.Identity, Boundary: pp.Boundary}
-	extra, err := inputPolicies(in.PolicyInputList, "PolicyInputList", policy.Identity)
-	if err != nil {
-		return nil, err
-	}
-	set.Identity = append(set.Identity, extra...)
+	set := &policy.Set{Identity: append(pp.Identity, extra...), Boundary: pp.Boundary}
 	if len(in.PermissionsBoundaryPolicyInputList) > 0 {
 		if set.Boundary, err = inputPolicies(in.PermissionsBoundaryPolicyInputList, "PermissionsBoundaryPolicyInputList", policy.Identity); err != nil {
 			return nil, err
 		}
 	}
-	caller := deref(in.CallerArn)
+	caller := opt.Deref(in.CallerArn)
 	if caller == "" && pp.Entity.Kind != store.IAMGroup {
 		caller = in.PolicySourceArn
 	}
@@ -87,15 +79,7 @@ func (s *Service) GetContextKeysForCustomPolicy(ctx context.Context, in *iamapi.
 // GetContextKeysForPrincipalPolicy lists the condition keys the
 // principal's policies (and those given) read.
 func (s *Service) GetContextKeysForPrincipalPolicy(ctx context.Context, in *iamapi.GetContextKeysForPrincipalPolicyRequest) (*iamapi.GetContextKeysForPolicyResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pp, err := s.principalPolicies(ctx, sc, in.PolicySourceArn)
-	if err != nil {
-		return nil, err
-	}
-	extra, err := inputPolicies(in.PolicyInputList, "PolicyInputList", policy.Identity)
+	pp, extra, err := s.principalPolicies(ctx, in.PolicySourceArn, in.PolicyInputList)
 	if err != nil {
 		return nil, err
 	}
@@ -117,16 +101,29 @@ func contextKeys(entries []policy.Entry) []string {
 }
 
 // principalPolicies loads the policies of the user, group or role an ARN
-// of the caller's account names.
-func (s *Service) principalPolicies(ctx context.Context, sc scope, arn string) (*authz.PrincipalPolicies, error) {
+// of the caller's account names, and reads the identity policies the
+// request adds (PolicyInputList).
+func (s *Service) principalPolicies(ctx context.Context, arn string, input []string) (*authz.PrincipalPolicies, []policy.Entry, error) {
+	sc, err := s.scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	e, ok, err := authz.EntityByARN(ctx, s.st, arn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !ok || e.AccountID != sc.account {
-		return nil, iamapi.NewNoSuchEntityException("The principal %s cannot be found.", arn)
+		return nil, nil, iamapi.NewNoSuchEntityException("The principal %s cannot be found.", arn)
 	}
-	return authz.LoadPrincipalPolicies(ctx, s.st, sc.partition, e)
+	pp, err := authz.LoadPrincipalPolicies(ctx, s.st, sc.partition, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	extra, err := inputPolicies(input, "PolicyInputList", policy.Identity)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pp, extra, nil
 }
 
 // inputPolicies compiles documents given in a request; one that does not
@@ -194,11 +191,11 @@ func (s *Service) simulate(set *policy.Set, account string, actions, resources [
 			missing := nonNil(ex.Missing)
 			var pb *iamapi.PermissionsBoundaryDecisionDetail
 			if ex.BoundaryAllowed != nil {
-				pb = &iamapi.PermissionsBoundaryDecisionDetail{AllowedByPermissionsBoundary: ptr(*ex.BoundaryAllowed)}
+				pb = &iamapi.PermissionsBoundaryDecisionDetail{AllowedByPermissionsBoundary: opt.Ptr(*ex.BoundaryAllowed)}
 			}
 			dec := iamapi.PolicyEvaluationDecisionType(ex.Decision.String())
 			results = append(results, iamapi.EvaluationResult{
-				EvalActionName: a, EvalResourceName: ptr(r), EvalDecision: dec, MatchedStatements: stmts,
+				EvalActionName: a, EvalResourceName: opt.Ptr(r), EvalDecision: dec, MatchedStatements: stmts,
 				MissingContextValues: missing, PermissionsBoundaryDecisionDetail: pb,
 				ResourceSpecificResults: []iamapi.ResourceSpecificResult{{EvalResourceName: r, EvalResourceDecision: dec,
 					MatchedStatements: stmts, MissingContextValues: missing, PermissionsBoundaryDecisionDetail: pb}},
@@ -217,9 +214,9 @@ func statements(ex *policy.Explanation) []iamapi.Statement {
 	for _, m := range ex.Matched() {
 		typ := iamapi.PolicySourceType(m.Source.Type)
 		out = append(out, iamapi.Statement{
-			SourcePolicyId: ptr(m.Source.ID), SourcePolicyType: &typ,
-			StartPosition: &iamapi.Position{Line: ptr(int32(m.Span.StartLine)), Column: ptr(int32(m.Span.StartColumn))},
-			EndPosition:   &iamapi.Position{Line: ptr(int32(m.Span.EndLine)), Column: ptr(int32(m.Span.EndColumn))},
+			SourcePolicyId: opt.Ptr(m.Source.ID), SourcePolicyType: &typ,
+			StartPosition: &iamapi.Position{Line: opt.Ptr(int32(m.Span.StartLine)), Column: opt.Ptr(int32(m.Span.StartColumn))},
+			EndPosition:   &iamapi.Position{Line: opt.Ptr(int32(m.Span.EndLine)), Column: opt.Ptr(int32(m.Span.EndColumn))},
 		})
 	}
 	return out

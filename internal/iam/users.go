@@ -7,6 +7,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/ids"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -41,7 +42,7 @@ func (s *Service) CreateUser(ctx context.Context, in *iamapi.CreateUserRequest) 
 	var out *iamapi.User
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		if in.PermissionsBoundary != nil {
-			p, err := s.boundaryPolicy(ctx, sc, *in.PermissionsBoundary, apierror.Maker(iamapi.NewNoSuchEntityException))
+			p, err := s.policyByARN(ctx, sc, *in.PermissionsBoundary, scopeNotFound)
 			if err != nil {
 				return err
 			}
@@ -70,7 +71,7 @@ func (s *Service) GetUser(ctx context.Context, in *iamapi.GetUserRequest) (*iama
 	if err != nil {
 		return nil, err
 	}
-	name := deref(in.UserName)
+	name := opt.Deref(in.UserName)
 	if name == "" {
 		name = sc.callerUserName()
 	}

@@ -97,24 +97,8 @@ func bindValue(x any, v reflect.Value) error {
 			return fmt.Errorf("want boolean, got %T", x)
 		}
 		v.SetBool(b)
-	case reflect.Int32, reflect.Int64, reflect.Int:
-		switch n := x.(type) {
-		case int64:
-			v.SetInt(n)
-		case float64:
-			v.SetInt(int64(n))
-		default:
-			return fmt.Errorf("want integer, got %T", x)
-		}
-	case reflect.Float64, reflect.Float32:
-		switch n := x.(type) {
-		case float64:
-			v.SetFloat(n)
-		case int64:
-			v.SetFloat(float64(n))
-		default:
-			return fmt.Errorf("want number, got %T", x)
-		}
+	case reflect.Int32, reflect.Int64, reflect.Int, reflect.Float64, reflect.Float32:
+		return bindNumber(x, v)
 	case reflect.Slice:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			b, ok := x.([]byte)
@@ -162,6 +146,30 @@ func bindValue(x any, v reflect.Value) error {
 		return bindStruct(m, v)
 	default:
 		return fmt.Errorf("unsupported field kind %s", v.Kind())
+	}
+	return nil
+}
+
+// bindNumber sets an integer or floating-point field from a document
+// number, int64 or float64 (truncated for an integer field).
+func bindNumber(x any, v reflect.Value) error {
+	var i int64
+	var f float64
+	switch n := x.(type) {
+	case int64:
+		i, f = n, float64(n)
+	case float64:
+		i, f = int64(n), n
+	default:
+		if v.CanInt() {
+			return fmt.Errorf("want integer, got %T", x)
+		}
+		return fmt.Errorf("want number, got %T", x)
+	}
+	if v.CanInt() {
+		v.SetInt(i)
+	} else {
+		v.SetFloat(f)
 	}
 	return nil
 }

@@ -79,25 +79,10 @@ func Validate(shape *Shape, doc map[string]any) error {
 	return &ValidationError{Violations: vs}
 }
 
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return strings.ToLower(string(r)) + s[n:]
-}
-
-func join(prefix, name string) string {
-	if prefix == "" {
-		return name
-	}
-	return prefix + "." + name
-}
-
 func validateStruct(sh *Shape, doc map[string]any, path string, vs *[]Violation) {
 	for _, name := range sh.Order {
 		m := sh.Members[name]
-		p := join(path, lowerFirst(name))
+		p := JoinPath(path, LowerFirst(name))
 		v, ok := doc[name]
 		if !ok || v == nil {
 			if sh.Required[name] {

@@ -34,6 +34,7 @@ import (
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/ids"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
@@ -128,7 +129,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 		policies = append(policies, *in.Policy)
 	}
 	for _, pa := range in.PolicyArns {
-		arn := deref(pa.Arn)
+		arn := opt.Deref(pa.Arn)
 		doc, ok, err := authz.ManagedPolicyDocument(ctx, s.st, role.AccountID, arn)
 		if err != nil {
 			return nil, err
@@ -178,7 +179,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 		return nil, stsapi.NewPackedPolicyTooLargeException("Packed policy consumes %d%% of allotted space, please use smaller policy for your session.", pct)
 	}
 
-	source := deref(in.SourceIdentity)
+	source := opt.Deref(in.SourceIdentity)
 	if c.Session != nil && c.Session.SourceIdentity != "" {
 		if source != "" && source != c.Session.SourceIdentity {
 			return nil, accessDenied(c, "sts:SetSourceIdentity", in.RoleArn)
@@ -311,12 +312,4 @@ func (s *Service) sweep(ctx context.Context, now time.Time) {
 		return
 	}
 	_, _ = s.st.DeleteExpiredSTSSessions(ctx, now.Add(-expiredKept))
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }

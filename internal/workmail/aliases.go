@@ -10,7 +10,7 @@ import (
 
 // notRegistered refuses address changes on an entity that is not ENABLED.
 func notRegistered(e *store.Entity) error {
-	return workmailapi.NewEntityStateException("The %s %s is %s; it must be registered to WorkMail (ENABLED) to change its addresses.", entityNoun(e.Type), e.ID, e.State)
+	return workmailapi.NewEntityStateException("The %s %s is %s; it must be registered to WorkMail (ENABLED) to change its addresses.", nounOf(e), e.ID, e.State)
 }
 
 // CreateAlias adds an alias to a registered (ENABLED) user or group. The
@@ -27,7 +27,7 @@ func (s *Service) CreateAlias(ctx context.Context, in *workmailapi.CreateAliasRe
 			}
 		}
 		if len(e.Aliases) >= maxAliasesPerEntity {
-			return workmailapi.NewLimitExceededException("The %s %s already has %d aliases.", entityNoun(e.Type), e.ID, maxAliasesPerEntity)
+			return workmailapi.NewLimitExceededException("The %s %s already has %d aliases.", nounOf(e), e.ID, maxAliasesPerEntity)
 		}
 		e.Aliases = append(e.Aliases, in.Alias)
 		return nil
@@ -43,11 +43,7 @@ func (s *Service) CreateAlias(ctx context.Context, in *workmailapi.CreateAliasRe
 // organization. The state is checked before (for the error) and again in
 // the write (against a concurrent deregistration).
 func (s *Service) changeAddresses(ctx context.Context, orgID, entityID, address string, fn func(e *store.Entity) error) error {
-	o, err := s.activeOrg(ctx, orgID)
-	if err != nil {
-		return err
-	}
-	e, err := s.entity(ctx, o.ID, entityID)
+	o, e, err := s.orgEntity(ctx, orgID, entityID)
 	if err != nil {
 		return err
 	}
@@ -72,18 +68,7 @@ func (s *Service) changeAddresses(ctx context.Context, orgID, entityID, address 
 // DeleteAlias removes an alias; removing one the entity does not have
 // succeeds. The primary address is not an alias and cannot be removed.
 func (s *Service) DeleteAlias(ctx context.Context, in *workmailapi.DeleteAliasRequest) (*workmailapi.DeleteAliasResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entity(ctx, o.ID, in.EntityId)
-	if err != nil {
-		return nil, err
-	}
-	_, err = s.st.UpdateEntity(ctx, o.ID, e.ID, func(e *store.Entity) error {
-		if e.State == store.EntityDeleted {
-			return deletedErr(e)
-		}
+	err := s.updateEntity(ctx, in.OrganizationId, in.EntityId, nil, nil, func(e *store.Entity) error {
 		if strings.EqualFold(e.Email, in.Alias) {
 			return workmailapi.NewInvalidParameterException("The address %s is the primary address of %s, not an alias.", in.Alias, e.ID)
 		}
@@ -97,7 +82,7 @@ func (s *Service) DeleteAlias(ctx context.Context, in *workmailapi.DeleteAliasRe
 		return nil
 	})
 	if err != nil {
-		return nil, writeErr(err, o.ID)
+		return nil, err
 	}
 	return &workmailapi.DeleteAliasResponse{}, nil
 }
@@ -105,33 +90,23 @@ func (s *Service) DeleteAlias(ctx context.Context, in *workmailapi.DeleteAliasRe
 // ListAliases lists the aliases of an entity (not its primary address),
 // ordered by lowercase address.
 func (s *Service) ListAliases(ctx context.Context, in *workmailapi.ListAliasesRequest) (*workmailapi.ListAliasesResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entity(ctx, o.ID, in.EntityId)
-	if err != nil {
-		return nil, err
-	}
-	if e.State == store.EntityDeleted {
-		return nil, deletedErr(e)
-	}
-	lst := listing("ListAliases", o.ID, e.ID)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
+	o, e, err := s.liveEntity(ctx, in.OrganizationId, in.EntityId)
 	if err != nil {
 		return nil, err
 	}
 	// An entity has at most maxAliasesPerEntity aliases: page in memory.
-	var rest []string
-	for _, a := range e.Aliases {
-		if strings.ToLower(a) > p.After {
-			rest = append(rest, a)
+	rest, next, err := page(ctx, s, listing("ListAliases", o.ID, e.ID), in.NextToken, in.MaxResults, func(p store.Page) ([]string, error) {
+		var rest []string
+		for _, a := range e.Aliases {
+			if strings.ToLower(a) > p.After {
+				rest = append(rest, a)
+			}
 		}
-	}
-	if len(rest) > p.Limit {
-		rest = rest[:p.Limit]
-	}
-	rest, next, err := finishPage(ctx, s, lst, rest, limit, strings.ToLower)
+		if len(rest) > p.Limit {
+			rest = rest[:p.Limit]
+		}
+		return rest, nil
+	}, strings.ToLower)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 )
 
 func TestAliases(t *testing.T) {
@@ -60,7 +61,7 @@ func TestAliases(t *testing.T) {
 	var got []string
 	var token *string
 	for {
-		out, err := f.s.ListAliases(f.ctx, &workmailapi.ListAliasesRequest{OrganizationId: org, EntityId: jane, MaxResults: ptr(int32(2)), NextToken: token})
+		out, err := f.s.ListAliases(f.ctx, &workmailapi.ListAliasesRequest{OrganizationId: org, EntityId: jane, MaxResults: opt.Ptr(int32(2)), NextToken: token})
 		if err != nil {
 			t.Fatal(err)
 		}

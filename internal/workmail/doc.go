@@ -49,7 +49,8 @@
 // directory (administrator, guest, krbtgt, domain admins...) are
 // reserved. Everywhere an entity identifier is taken, the entity ID, an
 // address (primary or alias) or the name is accepted, ignoring case
-// (ResolveEntity).
+// (ResolveEntity). Users and groups are written on one frame
+// (entitykind.go), which resources (rooms and equipment) are to join.
 //
 // Tombstones: DeleteUser (only for a DISABLED user) and DeleteGroup (in
 // any state) keep the entity with State DELETED: its ID stays

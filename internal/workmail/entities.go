@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -24,16 +25,9 @@ func addressErr(err error, orgID, address string) error {
 // address. Registering an enabled entity again with the address it has
 // changes nothing; with another address it is refused.
 func (s *Service) RegisterToWorkMail(ctx context.Context, in *workmailapi.RegisterToWorkMailRequest) (*workmailapi.RegisterToWorkMailResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
+	o, e, err := s.liveEntity(ctx, in.OrganizationId, in.EntityId)
 	if err != nil {
 		return nil, err
-	}
-	e, err := s.entity(ctx, o.ID, in.EntityId)
-	if err != nil {
-		return nil, err
-	}
-	if e.State == store.EntityDeleted {
-		return nil, deletedErr(e)
 	}
 	if err := s.usableDomain(ctx, o.ID, in.Email); err != nil {
 		return nil, err
@@ -47,7 +41,7 @@ func (s *Service) RegisterToWorkMail(ctx context.Context, in *workmailapi.Regist
 			if strings.EqualFold(e.Email, in.Email) {
 				return nil
 			}
-			return workmailapi.NewEntityAlreadyRegisteredException("The %s %s is already registered with the address %s.", entityNoun(e.Type), e.ID, e.Email)
+			return workmailapi.NewEntityAlreadyRegisteredException("The %s %s is already registered with the address %s.", nounOf(e), e.ID, e.Email)
 		}
 		e.State, e.Email = store.EntityEnabled, in.Email
 		e.EnabledAt, e.MailboxProvisionedAt = now, now
@@ -63,20 +57,9 @@ func (s *Service) RegisterToWorkMail(ctx context.Context, in *workmailapi.Regist
 // primary one and its aliases), which become free for others. A disabled
 // entity stays as it is.
 func (s *Service) DeregisterFromWorkMail(ctx context.Context, in *workmailapi.DeregisterFromWorkMailRequest) (*workmailapi.DeregisterFromWorkMailResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entity(ctx, o.ID, in.EntityId)
-	if err != nil {
-		return nil, err
-	}
 	now := s.now()
-	_, err = s.st.UpdateEntity(ctx, o.ID, e.ID, func(e *store.Entity) error {
-		switch e.State {
-		case store.EntityDeleted:
-			return deletedErr(e)
-		case store.EntityDisabled:
+	err := s.updateEntity(ctx, in.OrganizationId, in.EntityId, nil, nil, func(e *store.Entity) error {
+		if e.State == store.EntityDisabled {
 			return nil
 		}
 		e.State = store.EntityDisabled
@@ -84,7 +67,7 @@ func (s *Service) DeregisterFromWorkMail(ctx context.Context, in *workmailapi.De
 		return nil
 	})
 	if err != nil {
-		return nil, writeErr(err, o.ID)
+		return nil, err
 	}
 	return &workmailapi.DeregisterFromWorkMailResponse{}, nil
 }
@@ -101,7 +84,7 @@ func (s *Service) DescribeEntity(ctx context.Context, in *workmailapi.DescribeEn
 	if err != nil {
 		return nil, err
 	}
-	return &workmailapi.DescribeEntityResponse{EntityId: &e.ID, Name: &e.Name, Type: ptr(workmailapi.EntityType(e.Type))}, nil
+	return &workmailapi.DescribeEntityResponse{EntityId: &e.ID, Name: &e.Name, Type: opt.Ptr(workmailapi.EntityType(e.Type))}, nil
 }
 
 // UpdatePrimaryEmailAddress promotes an address to primary: an alias of

@@ -6,107 +6,51 @@ import (
 	"time"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
 func (s *Service) CreateGroup(ctx context.Context, in *workmailapi.CreateGroupRequest) (*workmailapi.CreateGroupResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
+	id, err := s.createEntity(ctx, groupKind, in.OrganizationId, in.Name, nil, func(_ *store.Organization, e *store.Entity) error {
+		e.Hidden = opt.Deref(in.HiddenFromGlobalAddressList)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := checkName(in.Name); err != nil {
-		return nil, err
-	}
-	e := store.Entity{
-		OrgID: o.ID, ID: newEntityID(), Type: store.EntityGroup, Name: in.Name, State: store.EntityDisabled,
-		Hidden: deref(in.HiddenFromGlobalAddressList), CreatedAt: s.now(),
-	}
-	if err := s.st.CreateEntity(ctx, e); err != nil {
-		return nil, createErr(err, &e)
-	}
-	return &workmailapi.CreateGroupResponse{GroupId: &e.ID}, nil
+	return &workmailapi.CreateGroupResponse{GroupId: &id}, nil
 }
 
 func (s *Service) DescribeGroup(ctx context.Context, in *workmailapi.DescribeGroupRequest) (*workmailapi.DescribeGroupResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
+	_, g, err := s.orgEntity(ctx, in.OrganizationId, in.GroupId, groupKind)
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.entity(ctx, o.ID, in.GroupId, store.EntityGroup)
-	if err != nil {
-		return nil, err
-	}
-	return &workmailapi.DescribeGroupResponse{
-		GroupId:                     &g.ID,
-		Name:                        &g.Name,
-		Email:                       str(g.Email),
-		State:                       ptr(workmailapi.EntityState(g.State)),
-		EnabledDate:                 tstamp(g.EnabledAt),
-		DisabledDate:                tstamp(g.DisabledAt),
-		HiddenFromGlobalAddressList: ptr(g.Hidden),
-	}, nil
+	return describe[workmailapi.DescribeGroupResponse](g, "GroupId"), nil
 }
 
 func (s *Service) ListGroups(ctx context.Context, in *workmailapi.ListGroupsRequest) (*workmailapi.ListGroupsResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
+	_, es, next, err := s.listEntities(ctx, groupKind, in.OrganizationId, in.NextToken, in.MaxResults, func(f *store.EntityFilter) ([]string, error) {
+		x := opt.Deref(in.Filters)
+		return nameEmailStateFilter(f, x.NamePrefix, x.PrimaryEmailPrefix, x.State)
+	})
 	if err != nil {
 		return nil, err
 	}
-	f := store.EntityFilter{Type: store.EntityGroup, DeletedSince: s.deletedSince()}
-	if in.Filters != nil {
-		x := in.Filters
-		if err := oneFilter(deref(x.NamePrefix) != "", deref(x.PrimaryEmailPrefix) != "", x.State != nil); err != nil {
-			return nil, err
-		}
-		f.NamePrefix, f.EmailPrefix, f.State = deref(x.NamePrefix), deref(x.PrimaryEmailPrefix), string(deref(x.State))
-	}
-	lst := listing("ListGroups", o.ID, f.NamePrefix, f.EmailPrefix, f.State)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
-	if err != nil {
-		return nil, err
-	}
-	es, err := s.st.ListEntities(ctx, o.ID, f, p)
-	if err != nil {
-		return nil, err
-	}
-	es, next, err := finishPage(ctx, s, lst, es, limit, func(e store.Entity) string { return e.ID })
-	if err != nil {
-		return nil, err
-	}
-	out := &workmailapi.ListGroupsResponse{Groups: []workmailapi.Group{}, NextToken: next}
-	for _, g := range es {
-		out.Groups = append(out.Groups, workmailapi.Group{
-			Id:           ptr(g.ID),
-			Email:        str(g.Email),
-			Name:         ptr(g.Name),
-			State:        ptr(workmailapi.EntityState(g.State)),
-			EnabledDate:  tstamp(g.EnabledAt),
-			DisabledDate: tstamp(g.DisabledAt),
-		})
-	}
-	return out, nil
+	return &workmailapi.ListGroupsResponse{Groups: apiList(es, func(g *store.Entity) workmailapi.Group {
+		return *describe[workmailapi.Group](g, "Id")
+	}), NextToken: next}, nil
 }
 
 func (s *Service) UpdateGroup(ctx context.Context, in *workmailapi.UpdateGroupRequest) (*workmailapi.UpdateGroupResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	g, err := s.entity(ctx, o.ID, in.GroupId, store.EntityGroup)
-	if err != nil {
-		return nil, err
-	}
-	_, err = s.st.UpdateEntity(ctx, o.ID, g.ID, func(g *store.Entity) error {
-		if g.State == store.EntityDeleted {
-			return deletedErr(g)
-		}
+	err := s.updateEntity(ctx, in.OrganizationId, in.GroupId, groupKind, nil, func(g *store.Entity) error {
 		if in.HiddenFromGlobalAddressList != nil {
 			g.Hidden = *in.HiddenFromGlobalAddressList
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, writeErr(err, o.ID)
+		return nil, err
 	}
 	return &workmailapi.UpdateGroupResponse{}, nil
 }
@@ -116,43 +60,42 @@ func (s *Service) UpdateGroup(ctx context.Context, in *workmailapi.UpdateGroupRe
 // Like DeleteUser it succeeds for groups that do not exist or are
 // already deleted.
 func (s *Service) DeleteGroup(ctx context.Context, in *workmailapi.DeleteGroupRequest) (*workmailapi.DeleteGroupResponse, error) {
-	err := s.deleteEntity(ctx, in.OrganizationId, in.GroupId, store.EntityGroup, func(g *store.Entity, now time.Time) error {
-		if g.State == store.EntityEnabled {
-			g.DisabledAt, g.MailboxDeprovisionedAt = now, now
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.deleteEntity(ctx, in.OrganizationId, in.GroupId, groupKind); err != nil {
 		return nil, err
 	}
 	return &workmailapi.DeleteGroupResponse{}, nil
 }
 
-// groupAndMember resolves the two sides of a membership change.
-func (s *Service) groupAndMember(ctx context.Context, orgID, groupID, memberID string) (*store.Entity, *store.Entity, error) {
-	g, err := s.entity(ctx, orgID, groupID, store.EntityGroup)
-	if err != nil {
-		return nil, nil, err
+// retireGroup records that deleting an enabled group disables it.
+func retireGroup(g *store.Entity, now time.Time) error {
+	if g.State == store.EntityEnabled {
+		g.DisabledAt, g.MailboxDeprovisionedAt = now, now
 	}
-	m, err := s.entity(ctx, orgID, memberID, store.EntityUser, store.EntityGroup)
+	return nil
+}
+
+// groupAndMember starts a membership change: the active organization,
+// the group (not deleted) and the member.
+func (s *Service) groupAndMember(ctx context.Context, orgID, groupID, memberID string) (*store.Organization, *store.Entity, *store.Entity, error) {
+	o, g, err := s.orgEntity(ctx, orgID, groupID, groupKind)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	m, err := s.entity(ctx, o.ID, memberID, memberKinds...)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	if g.State == store.EntityDeleted {
-		return nil, nil, deletedErr(g)
+		return nil, nil, nil, deletedErr(g)
 	}
-	return g, m, nil
+	return o, g, m, nil
 }
 
 // AssociateMemberToGroup adds a user or group to a group; adding an
 // existing member succeeds. A group cannot contain itself, directly or
 // through other groups.
 func (s *Service) AssociateMemberToGroup(ctx context.Context, in *workmailapi.AssociateMemberToGroupRequest) (*workmailapi.AssociateMemberToGroupResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	g, m, err := s.groupAndMember(ctx, o.ID, in.GroupId, in.MemberId)
+	o, g, m, err := s.groupAndMember(ctx, in.OrganizationId, in.GroupId, in.MemberId)
 	if err != nil {
 		return nil, err
 	}
@@ -175,17 +118,13 @@ func (s *Service) AssociateMemberToGroup(ctx context.Context, in *workmailapi.As
 }
 
 func (s *Service) DisassociateMemberFromGroup(ctx context.Context, in *workmailapi.DisassociateMemberFromGroupRequest) (*workmailapi.DisassociateMemberFromGroupResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	g, m, err := s.groupAndMember(ctx, o.ID, in.GroupId, in.MemberId)
+	o, g, m, err := s.groupAndMember(ctx, in.OrganizationId, in.GroupId, in.MemberId)
 	if err != nil {
 		return nil, err
 	}
 	err = s.st.RemoveGroupMember(ctx, o.ID, g.ID, m.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, workmailapi.NewEntityNotFoundException("The %s %s is not a member of the group %s.", entityNoun(m.Type), m.ID, g.ID)
+		return nil, workmailapi.NewEntityNotFoundException("The %s %s is not a member of the group %s.", nounOf(m), m.ID, g.ID)
 	}
 	if err != nil {
 		return nil, writeErr(err, o.ID)
@@ -194,76 +133,37 @@ func (s *Service) DisassociateMemberFromGroup(ctx context.Context, in *workmaila
 }
 
 func (s *Service) ListGroupMembers(ctx context.Context, in *workmailapi.ListGroupMembersRequest) (*workmailapi.ListGroupMembersResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
+	o, g, err := s.liveEntity(ctx, in.OrganizationId, in.GroupId, groupKind)
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.entity(ctx, o.ID, in.GroupId, store.EntityGroup)
+	es, next, err := page(ctx, s, listing("ListGroupMembers", o.ID, g.ID), in.NextToken, in.MaxResults, func(p store.Page) ([]store.Entity, error) {
+		return s.st.ListGroupMembers(ctx, o.ID, g.ID, p)
+	}, entityID)
 	if err != nil {
 		return nil, err
 	}
-	if g.State == store.EntityDeleted {
-		return nil, deletedErr(g)
-	}
-	lst := listing("ListGroupMembers", o.ID, g.ID)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
-	if err != nil {
-		return nil, err
-	}
-	es, err := s.st.ListGroupMembers(ctx, o.ID, g.ID, p)
-	if err != nil {
-		return nil, err
-	}
-	es, next, err := finishPage(ctx, s, lst, es, limit, func(e store.Entity) string { return e.ID })
-	if err != nil {
-		return nil, err
-	}
-	out := &workmailapi.ListGroupMembersResponse{Members: []workmailapi.Member{}, NextToken: next}
-	for _, m := range es {
-		out.Members = append(out.Members, workmailapi.Member{
-			Id:           ptr(m.ID),
-			Name:         ptr(m.Name),
-			Type:         ptr(workmailapi.MemberType(m.Type)),
-			State:        ptr(workmailapi.EntityState(m.State)),
-			EnabledDate:  tstamp(m.EnabledAt),
-			DisabledDate: tstamp(m.DisabledAt),
-		})
-	}
-	return out, nil
+	return &workmailapi.ListGroupMembersResponse{Members: apiList(es, func(m *store.Entity) workmailapi.Member {
+		return *describe[workmailapi.Member](m, "Id")
+	}), NextToken: next}, nil
 }
 
 func (s *Service) ListGroupsForEntity(ctx context.Context, in *workmailapi.ListGroupsForEntityRequest) (*workmailapi.ListGroupsForEntityResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
+	o, e, err := s.liveEntity(ctx, in.OrganizationId, in.EntityId)
 	if err != nil {
 		return nil, err
-	}
-	e, err := s.entity(ctx, o.ID, in.EntityId)
-	if err != nil {
-		return nil, err
-	}
-	if e.State == store.EntityDeleted {
-		return nil, deletedErr(e)
 	}
 	prefix := ""
 	if in.Filters != nil {
-		prefix = deref(in.Filters.GroupNamePrefix)
+		prefix = opt.Deref(in.Filters.GroupNamePrefix)
 	}
-	lst := listing("ListGroupsForEntity", o.ID, e.ID, prefix)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
+	gs, next, err := page(ctx, s, listing("ListGroupsForEntity", o.ID, e.ID, prefix), in.NextToken, in.MaxResults, func(p store.Page) ([]store.Entity, error) {
+		return s.st.ListGroupsForEntity(ctx, o.ID, e.ID, prefix, p)
+	}, entityID)
 	if err != nil {
 		return nil, err
 	}
-	gs, err := s.st.ListGroupsForEntity(ctx, o.ID, e.ID, prefix, p)
-	if err != nil {
-		return nil, err
-	}
-	gs, next, err := finishPage(ctx, s, lst, gs, limit, func(e store.Entity) string { return e.ID })
-	if err != nil {
-		return nil, err
-	}
-	out := &workmailapi.ListGroupsForEntityResponse{Groups: []workmailapi.GroupIdentifier{}, NextToken: next}
-	for _, g := range gs {
-		out.Groups = append(out.Groups, workmailapi.GroupIdentifier{GroupId: ptr(g.ID), GroupName: ptr(g.Name)})
-	}
-	return out, nil
+	return &workmailapi.ListGroupsForEntityResponse{Groups: apiList(gs, func(g *store.Entity) workmailapi.GroupIdentifier {
+		return workmailapi.GroupIdentifier{GroupId: opt.Ptr(g.ID), GroupName: opt.Ptr(g.Name)}
+	}), NextToken: next}, nil
 }

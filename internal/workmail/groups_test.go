@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 )
 
 func TestGroups(t *testing.T) {
@@ -25,7 +26,7 @@ func TestGroups(t *testing.T) {
 		t.Fatalf("DescribeGroup: %+v %v", g, err)
 	}
 	f.register(org, sales, "sales@corp.example")
-	if _, err := f.s.UpdateGroup(f.ctx, &workmailapi.UpdateGroupRequest{OrganizationId: org, GroupId: "sales@corp.example", HiddenFromGlobalAddressList: ptr(true)}); err != nil {
+	if _, err := f.s.UpdateGroup(f.ctx, &workmailapi.UpdateGroupRequest{OrganizationId: org, GroupId: "sales@corp.example", HiddenFromGlobalAddressList: opt.Ptr(true)}); err != nil {
 		t.Fatal(err)
 	}
 	g, _ = f.s.DescribeGroup(f.ctx, &workmailapi.DescribeGroupRequest{OrganizationId: org, GroupId: "sales@corp.example"})
@@ -54,16 +55,16 @@ func TestGroups(t *testing.T) {
 	if got := fmt.Sprint(list(nil)); got != "[Sales Team Support]" {
 		t.Fatalf("groups: %s", got)
 	}
-	if got := fmt.Sprint(list(&workmailapi.ListGroupsFilters{NamePrefix: ptr("sup")})); got != "[Support]" {
+	if got := fmt.Sprint(list(&workmailapi.ListGroupsFilters{NamePrefix: opt.Ptr("sup")})); got != "[Support]" {
 		t.Fatalf("by name: %s", got)
 	}
-	if got := fmt.Sprint(list(&workmailapi.ListGroupsFilters{PrimaryEmailPrefix: ptr("SALES@")})); got != "[Sales Team]" {
+	if got := fmt.Sprint(list(&workmailapi.ListGroupsFilters{PrimaryEmailPrefix: opt.Ptr("SALES@")})); got != "[Sales Team]" {
 		t.Fatalf("by email: %s", got)
 	}
-	if got := fmt.Sprint(list(&workmailapi.ListGroupsFilters{State: ptr(workmailapi.EntityStateDisabled)})); got != "[Support]" {
+	if got := fmt.Sprint(list(&workmailapi.ListGroupsFilters{State: opt.Ptr(workmailapi.EntityStateDisabled)})); got != "[Support]" {
 		t.Fatalf("by state: %s", got)
 	}
-	_, err = f.s.ListGroups(f.ctx, &workmailapi.ListGroupsRequest{OrganizationId: org, Filters: &workmailapi.ListGroupsFilters{NamePrefix: ptr("s"), PrimaryEmailPrefix: ptr("s")}})
+	_, err = f.s.ListGroups(f.ctx, &workmailapi.ListGroupsRequest{OrganizationId: org, Filters: &workmailapi.ListGroupsFilters{NamePrefix: opt.Ptr("s"), PrimaryEmailPrefix: opt.Ptr("s")}})
 	wantCode(t, err, "InvalidParameterException")
 
 	// Deleting an enabled group frees its name and address and leaves a tombstone.
@@ -76,7 +77,7 @@ func TestGroups(t *testing.T) {
 	}
 	again := f.group(org, "Sales Team")
 	f.register(org, again, "sales@corp.example")
-	if got := fmt.Sprint(list(&workmailapi.ListGroupsFilters{State: ptr(workmailapi.EntityStateDeleted)})); got != "[Sales Team]" {
+	if got := fmt.Sprint(list(&workmailapi.ListGroupsFilters{State: opt.Ptr(workmailapi.EntityStateDeleted)})); got != "[Sales Team]" {
 		t.Fatalf("deleted groups: %s", got)
 	}
 	for _, ident := range []string{sales, "nothing", u} {
@@ -87,7 +88,7 @@ func TestGroups(t *testing.T) {
 	if u := f.describeUser(org, u); *u.State != "DISABLED" {
 		t.Fatal("DeleteGroup deleted a user")
 	}
-	_, err = f.s.UpdateGroup(f.ctx, &workmailapi.UpdateGroupRequest{OrganizationId: org, GroupId: sales, HiddenFromGlobalAddressList: ptr(false)})
+	_, err = f.s.UpdateGroup(f.ctx, &workmailapi.UpdateGroupRequest{OrganizationId: org, GroupId: sales, HiddenFromGlobalAddressList: opt.Ptr(false)})
 	wantCode(t, err, "EntityStateException")
 	_, err = f.s.ListGroupMembers(f.ctx, &workmailapi.ListGroupMembersRequest{OrganizationId: org, GroupId: sales})
 	wantCode(t, err, "EntityStateException")
@@ -129,7 +130,7 @@ func TestGroupMembership(t *testing.T) {
 	if fmt.Sprint(got) != "[EU:GROUP:DISABLED jane:USER:DISABLED john:USER:ENABLED]" {
 		t.Fatalf("members: %v", got)
 	}
-	page, _ := f.s.ListGroupMembers(f.ctx, &workmailapi.ListGroupMembersRequest{OrganizationId: org, GroupId: all, MaxResults: ptr(int32(2))})
+	page, _ := f.s.ListGroupMembers(f.ctx, &workmailapi.ListGroupMembersRequest{OrganizationId: org, GroupId: all, MaxResults: opt.Ptr(int32(2))})
 	rest, err := f.s.ListGroupMembers(f.ctx, &workmailapi.ListGroupMembersRequest{OrganizationId: org, GroupId: all, NextToken: page.NextToken})
 	if err != nil || len(page.Members) != 2 || len(rest.Members) != 1 || rest.NextToken != nil {
 		t.Fatalf("paging members: %+v %+v %v", page, rest, err)
@@ -158,7 +159,7 @@ func TestGroupMembership(t *testing.T) {
 	if got := fmt.Sprint(groupsOf("jane", nil)); got != "[All France]" {
 		t.Fatalf("groups of jane: %s", got)
 	}
-	if got := fmt.Sprint(groupsOf(jane, ptr("fr"))); got != "[France]" {
+	if got := fmt.Sprint(groupsOf(jane, opt.Ptr("fr"))); got != "[France]" {
 		t.Fatalf("groups of jane by prefix: %s", got)
 	}
 

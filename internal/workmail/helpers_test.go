@@ -9,6 +9,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/secretbox"
 	"github.com/mailgate/mailgate/internal/store/sqlstore"
@@ -103,7 +104,7 @@ func (f *fixture) org(alias string, domains ...string) string {
 // user creates a user and returns its ID.
 func (f *fixture) user(orgID, name string) string {
 	f.t.Helper()
-	out, err := f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: orgID, Name: name, DisplayName: name, Password: ptr("Sup3r-secret!")})
+	out, err := f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: orgID, Name: name, DisplayName: name, Password: opt.Ptr("Sup3r-secret!")})
 	if err != nil {
 		f.t.Fatalf("CreateUser %s: %v", name, err)
 	}

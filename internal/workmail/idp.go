@@ -37,14 +37,12 @@ package workmail
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/mailauth"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -81,9 +79,7 @@ func (s *Service) instance(arn string) *mailauth.OIDCVerifier { return s.idp.byI
 func appRequestHash(in *workmailapi.CreateIdentityCenterApplicationRequest) string {
 	c := *in
 	c.ClientToken = nil
-	b, _ := json.Marshal(c)
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
+	return requestHash(c)
 }
 
 const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -120,7 +116,7 @@ func (s *Service) CreateIdentityCenterApplication(ctx context.Context, in *workm
 	a := store.IdentityCenterApplication{
 		ARN:       "arn:" + sc.partition + ":sso::" + sc.account + ":application/" + instanceID + "/apl-" + randomAlnum(16),
 		AccountID: sc.account, Region: sc.region, InstanceARN: in.InstanceArn, Name: in.Name,
-		ClientToken: deref(in.ClientToken), RequestHash: appRequestHash(in), CreatedAt: s.now(),
+		ClientToken: opt.Deref(in.ClientToken), RequestHash: appRequestHash(in), CreatedAt: s.now(),
 	}
 	got, replayed, err := s.st.CreateIdentityCenterApplication(ctx, a)
 	if err != nil {
@@ -236,12 +232,12 @@ func (s *Service) DescribeIdentityProviderConfiguration(ctx context.Context, in 
 		return nil, err
 	}
 	out := &workmailapi.DescribeIdentityProviderConfigurationResponse{
-		AuthenticationMode:               ptr(workmailapi.IdentityProviderAuthenticationMode(c.AuthenticationMode)),
+		AuthenticationMode:               opt.Ptr(workmailapi.IdentityProviderAuthenticationMode(c.AuthenticationMode)),
 		IdentityCenterConfiguration:      &workmailapi.IdentityCenterConfiguration{InstanceArn: c.InstanceARN, ApplicationArn: c.ApplicationARN},
 		PersonalAccessTokenConfiguration: &workmailapi.PersonalAccessTokenConfiguration{Status: workmailapi.PersonalAccessTokenConfigurationStatus(c.PATStatus)},
 	}
 	if c.PATLifetimeDays > 0 {
-		out.PersonalAccessTokenConfiguration.LifetimeInDays = ptr(int32(c.PATLifetimeDays))
+		out.PersonalAccessTokenConfiguration.LifetimeInDays = opt.Ptr(int32(c.PATLifetimeDays))
 	}
 	return out, nil
 }

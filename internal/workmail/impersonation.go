@@ -43,13 +43,11 @@ package workmail
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"time"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -112,7 +110,7 @@ func (s *Service) resolveRules(ctx context.Context, orgID string, in []workmaila
 		for _, ident := range list {
 			id, ok := known[ident]
 			if !ok {
-				u, err := s.entity(ctx, orgID, ident, store.EntityUser)
+				u, err := s.entity(ctx, orgID, ident, userKind)
 				if err != nil {
 					return nil, err
 				}
@@ -137,7 +135,7 @@ func (s *Service) resolveRules(ctx context.Context, orgID string, in []workmaila
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, store.ImpersonationRule{ID: r.ImpersonationRuleId, Name: deref(r.Name), Description: deref(r.Description),
+		out = append(out, store.ImpersonationRule{ID: r.ImpersonationRuleId, Name: opt.Deref(r.Name), Description: opt.Deref(r.Description),
 			Effect: string(r.Effect), TargetUsers: targets, NotTargetUsers: others})
 	}
 	return out, nil
@@ -162,9 +160,7 @@ func (s *Service) roleWriteErr(err error, orgID, id string) error {
 func roleRequestHash(in *workmailapi.CreateImpersonationRoleRequest) string {
 	c := *in
 	c.ClientToken = nil
-	b, _ := json.Marshal(c)
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
+	return requestHash(c)
 }
 
 func (s *Service) CreateImpersonationRole(ctx context.Context, in *workmailapi.CreateImpersonationRoleRequest) (*workmailapi.CreateImpersonationRoleResponse, error) {
@@ -176,8 +172,8 @@ func (s *Service) CreateImpersonationRole(ctx context.Context, in *workmailapi.C
 		return nil, err
 	}
 	now := s.now()
-	r := store.ImpersonationRole{OrgID: o.ID, ID: newEntityID(), Name: in.Name, Type: string(in.Type), Description: deref(in.Description),
-		ClientToken: deref(in.ClientToken), RequestHash: roleRequestHash(in), CreatedAt: now, UpdatedAt: now}
+	r := store.ImpersonationRole{OrgID: o.ID, ID: newEntityID(), Name: in.Name, Type: string(in.Type), Description: opt.Deref(in.Description),
+		ClientToken: opt.Deref(in.ClientToken), RequestHash: roleRequestHash(in), CreatedAt: now, UpdatedAt: now}
 	var got *store.ImpersonationRole
 	var replayed bool
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
@@ -216,7 +212,7 @@ func (s *Service) role(ctx context.Context, orgID, id string) (*store.Organizati
 func apiRules(rules []store.ImpersonationRule) []workmailapi.ImpersonationRule {
 	out := make([]workmailapi.ImpersonationRule, 0, len(rules))
 	for _, r := range rules {
-		out = append(out, workmailapi.ImpersonationRule{ImpersonationRuleId: r.ID, Name: str(r.Name), Description: str(r.Description),
+		out = append(out, workmailapi.ImpersonationRule{ImpersonationRuleId: r.ID, Name: opt.NonEmpty(r.Name), Description: opt.NonEmpty(r.Description),
 			Effect: workmailapi.AccessEffect(r.Effect), TargetUsers: r.TargetUsers, NotTargetUsers: r.NotTargetUsers})
 	}
 	return out
@@ -230,8 +226,8 @@ func (s *Service) GetImpersonationRole(ctx context.Context, in *workmailapi.GetI
 	return &workmailapi.GetImpersonationRoleResponse{
 		ImpersonationRoleId: &r.ID,
 		Name:                &r.Name,
-		Type:                ptr(workmailapi.ImpersonationRoleType(r.Type)),
-		Description:         str(r.Description),
+		Type:                opt.Ptr(workmailapi.ImpersonationRoleType(r.Type)),
+		Description:         opt.NonEmpty(r.Description),
 		Rules:               apiRules(r.Rules),
 		DateCreated:         tstamp(r.CreatedAt),
 		DateModified:        tstamp(r.UpdatedAt),
@@ -247,30 +243,21 @@ func (s *Service) ListImpersonationRoles(ctx context.Context, in *workmailapi.Li
 	if in.MaxResults != nil && *in.MaxResults > 0 && *in.MaxResults < max {
 		max = *in.MaxResults
 	}
-	lst := listing("ListImpersonationRoles", o.ID)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, &max)
+	roles, next, err := page(ctx, s, listing("ListImpersonationRoles", o.ID), in.NextToken, &max, func(p store.Page) ([]store.ImpersonationRole, error) {
+		return s.st.ListImpersonationRoles(ctx, o.ID, p)
+	}, func(r store.ImpersonationRole) string { return r.ID })
 	if err != nil {
 		return nil, err
 	}
-	roles, err := s.st.ListImpersonationRoles(ctx, o.ID, p)
-	if err != nil {
-		return nil, err
-	}
-	roles, next, err := finishPage(ctx, s, lst, roles, limit, func(r store.ImpersonationRole) string { return r.ID })
-	if err != nil {
-		return nil, err
-	}
-	out := &workmailapi.ListImpersonationRolesResponse{Roles: []workmailapi.ImpersonationRole{}, NextToken: next}
-	for _, r := range roles {
-		out.Roles = append(out.Roles, workmailapi.ImpersonationRole{
-			ImpersonationRoleId: ptr(r.ID),
-			Name:                ptr(r.Name),
-			Type:                ptr(workmailapi.ImpersonationRoleType(r.Type)),
+	return &workmailapi.ListImpersonationRolesResponse{Roles: apiList(roles, func(r *store.ImpersonationRole) workmailapi.ImpersonationRole {
+		return workmailapi.ImpersonationRole{
+			ImpersonationRoleId: opt.Ptr(r.ID),
+			Name:                opt.Ptr(r.Name),
+			Type:                opt.Ptr(workmailapi.ImpersonationRoleType(r.Type)),
 			DateCreated:         tstamp(r.CreatedAt),
 			DateModified:        tstamp(r.UpdatedAt),
-		})
-	}
-	return out, nil
+		}
+	}), NextToken: next}, nil
 }
 
 // UpdateImpersonationRole replaces the role as a whole; every token issued
@@ -290,7 +277,7 @@ func (s *Service) UpdateImpersonationRole(ctx context.Context, in *workmailapi.U
 			return err
 		}
 		_, err = s.st.UpdateImpersonationRole(ctx, o.ID, in.ImpersonationRoleId, func(r *store.ImpersonationRole) error {
-			r.Name, r.Type, r.Description, r.Rules, r.UpdatedAt = in.Name, string(in.Type), deref(in.Description), rules, now
+			r.Name, r.Type, r.Description, r.Rules, r.UpdatedAt = in.Name, string(in.Type), opt.Deref(in.Description), rules, now
 			return nil
 		})
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -48,36 +49,23 @@ func evaluateRole(role *store.ImpersonationRole, userID string) (effect string, 
 	return effectDeny, nil
 }
 
-// targetUser resolves the user a role is evaluated for; deleted users
-// answer EntityStateException.
-func (s *Service) targetUser(ctx context.Context, orgID, identifier string) (*store.Entity, error) {
-	u, err := s.entity(ctx, orgID, identifier, store.EntityUser)
-	if err != nil {
-		return nil, err
-	}
-	if u.State == store.EntityDeleted {
-		return nil, deletedErr(u)
-	}
-	return u, nil
-}
-
 func (s *Service) GetImpersonationRoleEffect(ctx context.Context, in *workmailapi.GetImpersonationRoleEffectRequest) (*workmailapi.GetImpersonationRoleEffectResponse, error) {
 	o, role, err := s.role(ctx, in.OrganizationId, in.ImpersonationRoleId)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.targetUser(ctx, o.ID, in.TargetUser)
+	u, err := s.live(ctx, o.ID, in.TargetUser, userKind)
 	if err != nil {
 		return nil, err
 	}
 	effect, matched := evaluateRole(role, u.ID)
 	out := &workmailapi.GetImpersonationRoleEffectResponse{
-		Type:         ptr(workmailapi.ImpersonationRoleType(role.Type)),
-		Effect:       ptr(workmailapi.AccessEffect(effect)),
+		Type:         opt.Ptr(workmailapi.ImpersonationRoleType(role.Type)),
+		Effect:       opt.Ptr(workmailapi.AccessEffect(effect)),
 		MatchedRules: make([]workmailapi.ImpersonationMatchedRule, 0, len(matched)),
 	}
 	for _, r := range matched {
-		out.MatchedRules = append(out.MatchedRules, workmailapi.ImpersonationMatchedRule{ImpersonationRuleId: ptr(r.ID), Name: str(r.Name)})
+		out.MatchedRules = append(out.MatchedRules, workmailapi.ImpersonationMatchedRule{ImpersonationRuleId: opt.Ptr(r.ID), Name: opt.NonEmpty(r.Name)})
 	}
 	return out, nil
 }

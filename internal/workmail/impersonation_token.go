@@ -41,6 +41,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/introspection"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -103,7 +104,7 @@ func (s *Service) AssumeImpersonationRole(ctx context.Context, in *workmailapi.A
 	if err != nil {
 		return nil, err
 	}
-	return &workmailapi.AssumeImpersonationRoleResponse{Token: &token, ExpiresIn: ptr(int64(ttl.Seconds()))}, nil
+	return &workmailapi.AssumeImpersonationRoleResponse{Token: &token, ExpiresIn: opt.Ptr(int64(ttl.Seconds()))}, nil
 }
 
 // IntrospectImpersonationToken implements introspection.Introspector.
@@ -174,7 +175,7 @@ func (s *Service) IntrospectImpersonationToken(ctx context.Context, token, mailb
 func (s *Service) introspectMailbox(ctx context.Context, orgID, mailbox string, res *introspection.Result) (*store.Entity, error) {
 	res.Mailbox = mailbox
 	res.MailboxAllowed = new(bool)
-	u, err := s.targetUser(ctx, orgID, mailbox)
+	u, err := s.live(ctx, orgID, mailbox, userKind)
 	if err != nil {
 		ae, ok := apierror.As(err)
 		if !ok {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -65,21 +66,32 @@ func (s *Service) RegisterMailDomain(ctx context.Context, in *workmailapi.Regist
 	}
 	err = s.st.AddMailDomain(ctx, store.MailDomain{
 		OrgID: o.ID, Name: name, OwnershipStatus: verified, DkimStatus: verified,
-		VerificationToken: newVerificationToken(), ClientToken: deref(in.ClientToken), CreatedAt: s.now(),
+		VerificationToken: newVerificationToken(), ClientToken: opt.Deref(in.ClientToken), CreatedAt: s.now(),
 	}, maxMailDomainsPerOrg)
-	switch {
-	case errors.Is(err, store.ErrConflict):
+	if errors.Is(err, store.ErrConflict) {
 		// A concurrent registration in this organization is a success too.
 		if d, gerr := s.st.GetMailDomain(ctx, o.ID, name); gerr == nil && d.OrgID == o.ID {
-			return &workmailapi.RegisterMailDomainResponse{}, nil
+			err = nil
 		}
-		return nil, workmailapi.NewMailDomainInUseException("The domain %s is registered with another organization of this account.", name)
-	case errors.Is(err, store.ErrLimitExceeded):
-		return nil, workmailapi.NewLimitExceededException("An organization can have at most %d mail domains.", maxMailDomainsPerOrg)
-	case err != nil:
-		return nil, writeErr(err, o.ID)
+	}
+	if err != nil {
+		return nil, domainErr(err, o.ID, name)
 	}
 	return &workmailapi.RegisterMailDomainResponse{}, nil
+}
+
+// domainErr maps the store's errors of registering and deregistering a
+// mail domain.
+func domainErr(err error, orgID, name string) error {
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return workmailapi.NewMailDomainInUseException("The domain %s is registered with another organization of this account.", name)
+	case errors.Is(err, store.ErrLimitExceeded):
+		return workmailapi.NewLimitExceededException("An organization can have at most %d mail domains.", maxMailDomainsPerOrg)
+	case errors.Is(err, store.ErrInUse):
+		return workmailapi.NewMailDomainInUseException("The domain %s is in use by email addresses of organization %s. Remove them first.", name, orgID)
+	}
+	return writeErr(err, orgID)
 }
 
 // DeregisterMailDomain removes a domain; a domain the organization does
@@ -103,13 +115,9 @@ func (s *Service) DeregisterMailDomain(ctx context.Context, in *workmailapi.Dere
 	if o.DefaultMailDomain == name {
 		return nil, workmailapi.NewMailDomainInUseException("The domain %s is the default mail domain of organization %s. Make another domain the default first.", name, o.ID)
 	}
-	err = s.st.DeleteMailDomain(ctx, o.ID, name)
-	switch {
-	case errors.Is(err, store.ErrInUse):
-		return nil, workmailapi.NewMailDomainInUseException("The domain %s is in use by email addresses of organization %s. Remove them first.", name, o.ID)
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
-		return nil, writeErr(err, o.ID)
+	// A domain removed meanwhile is gone all the same.
+	if err := s.st.DeleteMailDomain(ctx, o.ID, name); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, domainErr(err, o.ID, name)
 	}
 	return &workmailapi.DeregisterMailDomainResponse{}, nil
 }
@@ -119,44 +127,28 @@ func (s *Service) ListMailDomains(ctx context.Context, in *workmailapi.ListMailD
 	if err != nil {
 		return nil, err
 	}
-	lst := listing("ListMailDomains", o.ID)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
+	ds, next, err := page(ctx, s, listing("ListMailDomains", o.ID), in.NextToken, in.MaxResults, func(p store.Page) ([]store.MailDomain, error) {
+		return s.st.ListMailDomains(ctx, o.ID, p)
+	}, func(d store.MailDomain) string { return d.Name })
 	if err != nil {
 		return nil, err
 	}
-	ds, err := s.st.ListMailDomains(ctx, o.ID, p)
-	if err != nil {
-		return nil, err
-	}
-	ds, next, err := finishPage(ctx, s, lst, ds, limit, func(d store.MailDomain) string { return d.Name })
-	if err != nil {
-		return nil, err
-	}
-	out := &workmailapi.ListMailDomainsResponse{MailDomains: []workmailapi.MailDomainSummary{}, NextToken: next}
-	for _, d := range ds {
-		out.MailDomains = append(out.MailDomains, workmailapi.MailDomainSummary{
-			DomainName:    ptr(d.Name),
-			DefaultDomain: ptr(d.Name == o.DefaultMailDomain),
-		})
-	}
-	return out, nil
+	return &workmailapi.ListMailDomainsResponse{MailDomains: apiList(ds, func(d *store.MailDomain) workmailapi.MailDomainSummary {
+		return workmailapi.MailDomainSummary{DomainName: opt.Ptr(d.Name), DefaultDomain: opt.Ptr(d.Name == o.DefaultMailDomain)}
+	}), NextToken: next}, nil
 }
 
 func (s *Service) GetMailDomain(ctx context.Context, in *workmailapi.GetMailDomainRequest) (*workmailapi.GetMailDomainResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.mailDomain(ctx, o.ID, in.DomainName)
+	o, d, err := s.orgDomain(ctx, in.OrganizationId, in.DomainName)
 	if err != nil {
 		return nil, err
 	}
 	out := &workmailapi.GetMailDomainResponse{
 		Records:                     []workmailapi.DnsRecord{},
-		IsTestDomain:                ptr(d.IsTest),
-		IsDefault:                   ptr(d.Name == o.DefaultMailDomain),
-		OwnershipVerificationStatus: ptr(workmailapi.DnsRecordVerificationStatus(d.OwnershipStatus)),
-		DkimVerificationStatus:      ptr(workmailapi.DnsRecordVerificationStatus(d.DkimStatus)),
+		IsTestDomain:                opt.Ptr(d.IsTest),
+		IsDefault:                   opt.Ptr(d.Name == o.DefaultMailDomain),
+		OwnershipVerificationStatus: opt.Ptr(workmailapi.DnsRecordVerificationStatus(d.OwnershipStatus)),
+		DkimVerificationStatus:      opt.Ptr(workmailapi.DnsRecordVerificationStatus(d.DkimStatus)),
 	}
 	if !d.IsTest {
 		out.Records = s.dnsRecords(d)
@@ -170,7 +162,7 @@ func (s *Service) GetMailDomain(ctx context.Context, in *workmailapi.GetMailDoma
 func (s *Service) dnsRecords(d *store.MailDomain) []workmailapi.DnsRecord {
 	host := strings.TrimSuffix(s.opts.MailHost, ".") + "."
 	rec := func(typ, name, value string) workmailapi.DnsRecord {
-		return workmailapi.DnsRecord{Type: ptr(typ), Hostname: ptr(name), Value: ptr(value)}
+		return workmailapi.DnsRecord{Type: opt.Ptr(typ), Hostname: opt.Ptr(name), Value: opt.Ptr(value)}
 	}
 	return []workmailapi.DnsRecord{
 		rec("TXT", "_amazonses."+d.Name+".", d.VerificationToken),
@@ -190,13 +182,26 @@ func (s *Service) mailDomain(ctx context.Context, orgID, name string) (*store.Ma
 	return d, err
 }
 
-// usableDomain loads a domain that addresses may use: registered and
-// verified.
+// orgDomain starts an operation on a mail domain: the active
+// organization, then the domain.
+func (s *Service) orgDomain(ctx context.Context, orgID, name string) (*store.Organization, *store.MailDomain, error) {
+	return inOrg(ctx, s, orgID, func(orgID string) (*store.MailDomain, error) {
+		return s.mailDomain(ctx, orgID, name)
+	})
+}
+
+// usableDomain checks that the domain of an address is one addresses may
+// use: registered and verified.
 func (s *Service) usableDomain(ctx context.Context, orgID, address string) error {
 	d, err := s.mailDomain(ctx, orgID, domainOf(address))
 	if err != nil {
 		return err
 	}
+	return usable(d)
+}
+
+// usable refuses a domain that is not verified.
+func usable(d *store.MailDomain) error {
 	if d.OwnershipStatus != verified {
 		return workmailapi.NewMailDomainStateException("The domain %s is not verified yet.", d.Name)
 	}
@@ -204,16 +209,12 @@ func (s *Service) usableDomain(ctx context.Context, orgID, address string) error
 }
 
 func (s *Service) UpdateDefaultMailDomain(ctx context.Context, in *workmailapi.UpdateDefaultMailDomainRequest) (*workmailapi.UpdateDefaultMailDomainResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
+	o, d, err := s.orgDomain(ctx, in.OrganizationId, in.DomainName)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.mailDomain(ctx, o.ID, in.DomainName)
-	if err != nil {
+	if err := usable(d); err != nil {
 		return nil, err
-	}
-	if d.OwnershipStatus != verified {
-		return nil, workmailapi.NewMailDomainStateException("The domain %s is not verified yet.", d.Name)
 	}
 	_, err = s.st.UpdateOrganization(ctx, o.ID, func(o *store.Organization) error {
 		o.DefaultMailDomain = d.Name

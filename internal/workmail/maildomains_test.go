@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 )
 
 func TestMailDomains(t *testing.T) {
 	f := newFixture(t)
 	org := f.org("corp")
 	reg := func(org, name string) error {
-		_, err := f.s.RegisterMailDomain(f.ctx, &workmailapi.RegisterMailDomainRequest{OrganizationId: org, DomainName: name, ClientToken: ptr("t-" + name)})
+		_, err := f.s.RegisterMailDomain(f.ctx, &workmailapi.RegisterMailDomainRequest{OrganizationId: org, DomainName: name, ClientToken: opt.Ptr("t-" + name)})
 		return err
 	}
 	get := func(name string) *workmailapi.GetMailDomainResponse {
@@ -73,7 +74,7 @@ func TestMailDomains(t *testing.T) {
 	if *o.DefaultMailDomain != "corp.example" {
 		t.Fatalf("DescribeOrganization default %s", *o.DefaultMailDomain)
 	}
-	list, err := f.s.ListMailDomains(f.ctx, &workmailapi.ListMailDomainsRequest{OrganizationId: org, MaxResults: ptr(int32(1))})
+	list, err := f.s.ListMailDomains(f.ctx, &workmailapi.ListMailDomainsRequest{OrganizationId: org, MaxResults: opt.Ptr(int32(1))})
 	if err != nil || len(list.MailDomains) != 1 || list.NextToken == nil {
 		t.Fatalf("first page: %+v %v", list, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -17,8 +18,8 @@ func (s *Service) CreateOrganization(ctx context.Context, in *workmailapi.Create
 	if err != nil {
 		return nil, err
 	}
-	interop := deref(in.EnableInteroperability)
-	dirID := deref(in.DirectoryId)
+	interop := opt.Deref(in.EnableInteroperability)
+	dirID := opt.Deref(in.DirectoryId)
 	if interop && dirID == "" {
 		return nil, workmailapi.NewInvalidParameterException("EnableInteroperability requires the DirectoryId of an AD Connector directory.")
 	}
@@ -38,7 +39,7 @@ func (s *Service) CreateOrganization(ctx context.Context, in *workmailapi.Create
 		}
 		seen[name] = true
 		domains = append(domains, store.MailDomain{
-			Name: name, HostedZoneID: deref(d.HostedZoneId), OwnershipStatus: verified, DkimStatus: verified,
+			Name: name, HostedZoneID: opt.Deref(d.HostedZoneId), OwnershipStatus: verified, DkimStatus: verified,
 			VerificationToken: newVerificationToken(), CreatedAt: now,
 		})
 	}
@@ -48,8 +49,8 @@ func (s *Service) CreateOrganization(ctx context.Context, in *workmailapi.Create
 	}
 	o := store.Organization{
 		ID: newOrgID(), AccountID: sc.account, Region: sc.region, Alias: in.Alias, State: store.OrganizationActive,
-		DirectoryID: dirID, DirectoryType: dirType, DefaultMailDomain: test, KMSKeyARN: deref(in.KmsKeyArn),
-		InteroperabilityEnabled: interop, ClientToken: deref(in.ClientToken), RequestHash: createRequestHash(in),
+		DirectoryID: dirID, DirectoryType: dirType, DefaultMailDomain: test, KMSKeyARN: opt.Deref(in.KmsKeyArn),
+		InteroperabilityEnabled: interop, ClientToken: opt.Deref(in.ClientToken), RequestHash: createRequestHash(in),
 		CreatedAt: now, CompletedAt: now,
 	}
 	got, replayed, err := s.st.CreateOrganization(ctx, o, domains, maxOrganizationsPerRegion)
@@ -72,14 +73,20 @@ func (s *Service) CreateOrganization(ctx context.Context, in *workmailapi.Create
 	return &workmailapi.CreateOrganizationResponse{OrganizationId: &got.ID}, nil
 }
 
-// createRequestHash fingerprints what a CreateOrganization asks for, so
-// that a replayed client token can be told from a reused one.
-func createRequestHash(in *workmailapi.CreateOrganizationRequest) string {
-	c := *in
-	c.ClientToken = nil
+// requestHash fingerprints what a create request asks for (c, a copy
+// without its client token), so that a replayed client token can be told
+// from a reused one.
+func requestHash(c any) string {
 	b, _ := json.Marshal(c)
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// createRequestHash fingerprints a CreateOrganization request.
+func createRequestHash(in *workmailapi.CreateOrganizationRequest) string {
+	c := *in
+	c.ClientToken = nil
+	return requestHash(c)
 }
 
 func (s *Service) DescribeOrganization(ctx context.Context, in *workmailapi.DescribeOrganizationRequest) (*workmailapi.DescribeOrganizationResponse, error) {
@@ -91,12 +98,12 @@ func (s *Service) DescribeOrganization(ctx context.Context, in *workmailapi.Desc
 		OrganizationId:          &o.ID,
 		Alias:                   &o.Alias,
 		State:                   &o.State,
-		DirectoryId:             str(o.DirectoryID),
+		DirectoryId:             opt.NonEmpty(o.DirectoryID),
 		DirectoryType:           &o.DirectoryType,
-		DefaultMailDomain:       str(o.DefaultMailDomain),
+		DefaultMailDomain:       opt.NonEmpty(o.DefaultMailDomain),
 		CompletedDate:           tstamp(o.CompletedAt),
-		ARN:                     ptr(sc.orgARN(o.ID)),
-		InteroperabilityEnabled: ptr(o.InteroperabilityEnabled),
+		ARN:                     opt.Ptr(sc.orgARN(o.ID)),
+		InteroperabilityEnabled: opt.Ptr(o.InteroperabilityEnabled),
 	}, nil
 }
 
@@ -105,29 +112,20 @@ func (s *Service) ListOrganizations(ctx context.Context, in *workmailapi.ListOrg
 	if err != nil {
 		return nil, err
 	}
-	lst := listing("ListOrganizations", sc.account, sc.region)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
+	orgs, next, err := page(ctx, s, listing("ListOrganizations", sc.account, sc.region), in.NextToken, in.MaxResults, func(p store.Page) ([]store.Organization, error) {
+		return s.st.ListOrganizations(ctx, sc.account, sc.region, s.deletedSince(), p)
+	}, func(o store.Organization) string { return o.ID })
 	if err != nil {
 		return nil, err
 	}
-	orgs, err := s.st.ListOrganizations(ctx, sc.account, sc.region, s.deletedSince(), p)
-	if err != nil {
-		return nil, err
-	}
-	orgs, next, err := finishPage(ctx, s, lst, orgs, limit, func(o store.Organization) string { return o.ID })
-	if err != nil {
-		return nil, err
-	}
-	out := &workmailapi.ListOrganizationsResponse{OrganizationSummaries: []workmailapi.OrganizationSummary{}, NextToken: next}
-	for _, o := range orgs {
-		out.OrganizationSummaries = append(out.OrganizationSummaries, workmailapi.OrganizationSummary{
-			OrganizationId:    ptr(o.ID),
-			Alias:             ptr(o.Alias),
-			DefaultMailDomain: str(o.DefaultMailDomain),
-			State:             ptr(o.State),
-		})
-	}
-	return out, nil
+	return &workmailapi.ListOrganizationsResponse{OrganizationSummaries: apiList(orgs, func(o *store.Organization) workmailapi.OrganizationSummary {
+		return workmailapi.OrganizationSummary{
+			OrganizationId:    opt.Ptr(o.ID),
+			Alias:             opt.Ptr(o.Alias),
+			DefaultMailDomain: opt.NonEmpty(o.DefaultMailDomain),
+			State:             opt.Ptr(o.State),
+		}
+	}), NextToken: next}, nil
 }
 
 // DeleteOrganization deletes at once: the organization is Deleted when the
@@ -138,8 +136,8 @@ func (s *Service) DeleteOrganization(ctx context.Context, in *workmailapi.Delete
 	if err != nil {
 		return nil, err
 	}
-	token := deref(in.ClientToken)
-	force := deref(in.ForceDelete)
+	token := opt.Deref(in.ClientToken)
+	force := opt.Deref(in.ForceDelete)
 	// DeleteDirectory needs no action: mailgate's directory goes with the
 	// organization. DeleteIdentityCenterApplication removes the
 	// application the organization's identity provider configuration
@@ -148,7 +146,7 @@ func (s *Service) DeleteOrganization(ctx context.Context, in *workmailapi.Delete
 	var del *store.Organization
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		var appARN string
-		if deref(in.DeleteIdentityCenterApplication) {
+		if opt.Deref(in.DeleteIdentityCenterApplication) {
 			if c, err := s.st.GetIdentityProviderConfig(ctx, o.ID); err == nil {
 				appARN = c.ApplicationARN
 			} else if !errors.Is(err, store.ErrNotFound) {

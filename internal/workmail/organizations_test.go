@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 )
 
 var orgIDPattern = regexp.MustCompile(`^m-[0-9a-f]{32}$`)
@@ -64,7 +65,7 @@ func TestCreateOrganizationRefusals(t *testing.T) {
 	// The free domain was not taken by the failed call.
 	f.org("other", "fresh.example")
 
-	_, err = f.s.CreateOrganization(f.ctx, &workmailapi.CreateOrganizationRequest{Alias: "interop", EnableInteroperability: ptr(true)})
+	_, err = f.s.CreateOrganization(f.ctx, &workmailapi.CreateOrganizationRequest{Alias: "interop", EnableInteroperability: opt.Ptr(true)})
 	wantCode(t, err, "InvalidParameterException")
 
 	// Another account and another Region have their own aliases.
@@ -78,7 +79,7 @@ func TestCreateOrganizationRefusals(t *testing.T) {
 
 func TestOrganizationDirectory(t *testing.T) {
 	f := newFixture(t)
-	out, err := f.s.CreateOrganization(f.ctx, &workmailapi.CreateOrganizationRequest{Alias: "ad", DirectoryId: ptr("d-0123456789"), EnableInteroperability: ptr(true)})
+	out, err := f.s.CreateOrganization(f.ctx, &workmailapi.CreateOrganizationRequest{Alias: "ad", DirectoryId: opt.Ptr("d-0123456789"), EnableInteroperability: opt.Ptr(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestOrganizationDirectory(t *testing.T) {
 	if *d.DirectoryId != "d-0123456789" || *d.DirectoryType != "VpcDirectory" || !*d.InteroperabilityEnabled {
 		t.Fatalf("directory organization: %+v", d)
 	}
-	_, err = f.s.CreateOrganization(f.ctx, &workmailapi.CreateOrganizationRequest{Alias: "ad2", DirectoryId: ptr("d-0123456789")})
+	_, err = f.s.CreateOrganization(f.ctx, &workmailapi.CreateOrganizationRequest{Alias: "ad2", DirectoryId: opt.Ptr("d-0123456789")})
 	wantCode(t, err, "DirectoryInUseException")
 	// Such directories allow 20-character user names at most.
 	_, err = f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: *out.OrganizationId, Name: "a-very-long-user-name-indeed", DisplayName: "x"})
@@ -95,7 +96,7 @@ func TestOrganizationDirectory(t *testing.T) {
 
 func TestCreateOrganizationClientToken(t *testing.T) {
 	f := newFixture(t)
-	in := &workmailapi.CreateOrganizationRequest{Alias: "tok", ClientToken: ptr("token-1")}
+	in := &workmailapi.CreateOrganizationRequest{Alias: "tok", ClientToken: opt.Ptr("token-1")}
 	a, err := f.s.CreateOrganization(f.ctx, in)
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +105,7 @@ func TestCreateOrganizationClientToken(t *testing.T) {
 	if err != nil || *b.OrganizationId != *a.OrganizationId {
 		t.Fatalf("replay: %v %v", b, err)
 	}
-	_, err = f.s.CreateOrganization(f.ctx, &workmailapi.CreateOrganizationRequest{Alias: "tok2", ClientToken: ptr("token-1")})
+	_, err = f.s.CreateOrganization(f.ctx, &workmailapi.CreateOrganizationRequest{Alias: "tok2", ClientToken: opt.Ptr("token-1")})
 	wantCode(t, err, "InvalidParameterException")
 	list, _ := f.s.ListOrganizations(f.ctx, &workmailapi.ListOrganizationsRequest{})
 	if len(list.OrganizationSummaries) != 1 {
@@ -146,7 +147,7 @@ func TestListOrganizationsPaging(t *testing.T) {
 	var token *string
 	pages := 0
 	for {
-		out, err := f.s.ListOrganizations(f.ctx, &workmailapi.ListOrganizationsRequest{MaxResults: ptr(int32(2)), NextToken: token})
+		out, err := f.s.ListOrganizations(f.ctx, &workmailapi.ListOrganizationsRequest{MaxResults: opt.Ptr(int32(2)), NextToken: token})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +191,7 @@ func TestDeleteOrganization(t *testing.T) {
 		t.Fatalf("refused delete changed the state to %s", *d.State)
 	}
 
-	out, err := f.s.DeleteOrganization(f.ctx, &workmailapi.DeleteOrganizationRequest{OrganizationId: id, DeleteDirectory: true, ForceDelete: ptr(true), ClientToken: ptr("del-1")})
+	out, err := f.s.DeleteOrganization(f.ctx, &workmailapi.DeleteOrganizationRequest{OrganizationId: id, DeleteDirectory: true, ForceDelete: opt.Ptr(true), ClientToken: opt.Ptr("del-1")})
 	if err != nil || *out.OrganizationId != id || *out.State != "Deleted" {
 		t.Fatalf("DeleteOrganization: %+v %v", out, err)
 	}
@@ -206,10 +207,10 @@ func TestDeleteOrganization(t *testing.T) {
 	_, err = f.s.RegisterMailDomain(f.ctx, &workmailapi.RegisterMailDomainRequest{OrganizationId: id, DomainName: "new.example"})
 	wantCode(t, err, "OrganizationStateException")
 	// A retry with the same token succeeds; another delete does not.
-	if _, err := f.s.DeleteOrganization(f.ctx, &workmailapi.DeleteOrganizationRequest{OrganizationId: id, ClientToken: ptr("del-1")}); err != nil {
+	if _, err := f.s.DeleteOrganization(f.ctx, &workmailapi.DeleteOrganizationRequest{OrganizationId: id, ClientToken: opt.Ptr("del-1")}); err != nil {
 		t.Fatalf("retry: %v", err)
 	}
-	_, err = f.s.DeleteOrganization(f.ctx, &workmailapi.DeleteOrganizationRequest{OrganizationId: id, ClientToken: ptr("del-2")})
+	_, err = f.s.DeleteOrganization(f.ctx, &workmailapi.DeleteOrganizationRequest{OrganizationId: id, ClientToken: opt.Ptr("del-2")})
 	wantCode(t, err, "OrganizationStateException")
 	// Password hashes went with it.
 	if ok, err := f.s.VerifyPassword(f.ctx, id, u, "Sup3r-secret!"); ok || err != nil {

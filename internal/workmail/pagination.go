@@ -106,3 +106,20 @@ func finishPage[T any](ctx context.Context, s *Service, lst string, items []T, l
 	tok := base64.RawURLEncoding.EncodeToString(append(tokenMAC(k, lst, after), after...))
 	return items, &tok, nil
 }
+
+// page is one page of a listing: fetch reads the store page that follows
+// NextToken, key is an item's paging key.
+func page[T any](ctx context.Context, s *Service, lst string, token *string, maxResults *int32, fetch func(store.Page) ([]T, error), key func(T) string) ([]T, *string, error) {
+	p, limit, err := s.startPage(ctx, lst, token, maxResults)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := fetch(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	return finishPage(ctx, s, lst, items, limit, key)
+}
+
+// entityID is the paging key of entities.
+func entityID(e store.Entity) string { return e.ID }

@@ -44,6 +44,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/introspection"
 	"github.com/mailgate/mailgate/internal/mailauth"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -86,7 +87,7 @@ func splitPAT(token string) (id, secret string, ok bool) {
 
 func patSummary(t *store.PersonalAccessToken) workmailapi.PersonalAccessTokenSummary {
 	return workmailapi.PersonalAccessTokenSummary{
-		PersonalAccessTokenId: ptr(t.ID), UserId: ptr(t.UserID), Name: ptr(t.Name),
+		PersonalAccessTokenId: opt.Ptr(t.ID), UserId: opt.Ptr(t.UserID), Name: opt.Ptr(t.Name),
 		DateCreated: tstamp(t.CreatedAt), DateLastUsed: tstamp(t.LastUsedAt), ExpiresTime: tstamp(t.ExpiresAt), Scopes: t.Scopes,
 	}
 }
@@ -98,33 +99,19 @@ func (s *Service) ListPersonalAccessTokens(ctx context.Context, in *workmailapi.
 	}
 	userID := ""
 	if in.UserId != nil {
-		u, err := s.entity(ctx, o.ID, *in.UserId, store.EntityUser)
+		u, err := s.live(ctx, o.ID, *in.UserId, userKind)
 		if err != nil {
 			return nil, err
 		}
-		if u.State == store.EntityDeleted {
-			return nil, deletedErr(u)
-		}
 		userID = u.ID
 	}
-	lst := listing("ListPersonalAccessTokens", o.ID, userID)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
+	ts, next, err := page(ctx, s, listing("ListPersonalAccessTokens", o.ID, userID), in.NextToken, in.MaxResults, func(p store.Page) ([]store.PersonalAccessToken, error) {
+		return s.st.ListPersonalAccessTokens(ctx, o.ID, userID, p)
+	}, func(t store.PersonalAccessToken) string { return t.ID })
 	if err != nil {
 		return nil, err
 	}
-	ts, err := s.st.ListPersonalAccessTokens(ctx, o.ID, userID, p)
-	if err != nil {
-		return nil, err
-	}
-	ts, next, err := finishPage(ctx, s, lst, ts, limit, func(t store.PersonalAccessToken) string { return t.ID })
-	if err != nil {
-		return nil, err
-	}
-	out := &workmailapi.ListPersonalAccessTokensResponse{PersonalAccessTokenSummaries: []workmailapi.PersonalAccessTokenSummary{}, NextToken: next}
-	for i := range ts {
-		out.PersonalAccessTokenSummaries = append(out.PersonalAccessTokenSummaries, patSummary(&ts[i]))
-	}
-	return out, nil
+	return &workmailapi.ListPersonalAccessTokensResponse{PersonalAccessTokenSummaries: apiList(ts, patSummary), NextToken: next}, nil
 }
 
 func (s *Service) GetPersonalAccessTokenMetadata(ctx context.Context, in *workmailapi.GetPersonalAccessTokenMetadataRequest) (*workmailapi.GetPersonalAccessTokenMetadataResponse, error) {

@@ -23,7 +23,7 @@ import (
 const (
 	maxOrganizationsPerRegion = 25  // live organizations per account and region
 	maxMailDomainsPerOrg      = 100 // mail domains per organization, test domain included
-	maxAliasesPerEntity       = 100 // aliases per user or group
+	maxAliasesPerEntity       = 100 // aliases per user, group or resource
 	maxTagsPerResource        = 50  // as TooManyTagsException documents
 )
 
@@ -155,38 +155,20 @@ func (s *Service) activeOrg(ctx context.Context, id string) (*store.Organization
 	return o, nil
 }
 
+// inOrg starts an operation on one thing of an organization: the active
+// organization, then what find finds in it.
+func inOrg[T any](ctx context.Context, s *Service, orgID string, find func(orgID string) (T, error)) (*store.Organization, T, error) {
+	o, err := s.activeOrg(ctx, orgID)
+	if err != nil {
+		var zero T
+		return nil, zero, err
+	}
+	x, err := find(o.ID)
+	return o, x, err
+}
+
 func orgStateErr(id string) error {
 	return workmailapi.NewOrganizationStateException("The organization %s is deleted.", id)
-}
-
-// entityNoun names an entity type in messages.
-func entityNoun(typ string) string {
-	switch typ {
-	case store.EntityUser:
-		return "user"
-	case store.EntityGroup:
-		return "group"
-	case store.EntityResource:
-		return "resource"
-	}
-	return "entity"
-}
-
-// entity resolves an identifier (ID, address or name) to an entity of
-// one of the given types (any type when none is given).
-func (s *Service) entity(ctx context.Context, orgID, identifier string, types ...string) (*store.Entity, error) {
-	e, err := s.st.ResolveEntity(ctx, orgID, identifier)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	if err == nil && (len(types) == 0 || contains(types, e.Type)) {
-		return e, nil
-	}
-	noun := "entity"
-	if len(types) == 1 {
-		noun = entityNoun(types[0])
-	}
-	return nil, workmailapi.NewEntityNotFoundException("The %s %s does not exist in organization %s.", noun, identifier, orgID)
 }
 
 // ResolveEntity resolves a WorkMail entity identifier (entity ID, email
@@ -216,10 +198,6 @@ func writeErr(err error, orgID string) error {
 	return err
 }
 
-func deletedErr(e *store.Entity) error {
-	return workmailapi.NewEntityStateException("The %s %s is deleted.", entityNoun(e.Type), e.ID)
-}
-
 func newOrgID() string {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
@@ -236,23 +214,6 @@ func domainOf(address string) string {
 }
 
 // ---- response helpers ----
-
-func str(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func ptr[T any](v T) *T { return &v }
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
 
 func tstamp(t time.Time) *time.Time {
 	if t.IsZero() {

@@ -2,17 +2,17 @@ package workmail
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
 // reservedNames are the built-in accounts and groups of the Active
-// Directory that backs a WorkMail directory; users and groups share one
-// namespace, so both are refused for either.
+// Directory that backs a WorkMail directory; users, groups and resources
+// share one namespace, so they are refused for each (createEntity).
 var reservedNames = map[string]bool{
 	"administrator": true, "guest": true, "krbtgt": true, "administrators": true,
 	"domain admins": true, "domain users": true, "domain guests": true, "domain computers": true,
@@ -31,14 +31,6 @@ func checkName(name string) error {
 	return nil
 }
 
-// createErr maps the errors of creating an entity.
-func createErr(err error, e *store.Entity) error {
-	if errors.Is(err, store.ErrConflict) {
-		return workmailapi.NewNameAvailabilityException("The name %s is already in use in organization %s.", e.Name, e.OrgID)
-	}
-	return writeErr(err, e.OrgID)
-}
-
 // checkRole refuses the roles callers may not set.
 func checkRole(r *workmailapi.UserRole) error {
 	if r != nil && (*r == workmailapi.UserRoleSystemUser || *r == workmailapi.UserRoleResource) {
@@ -48,165 +40,71 @@ func checkRole(r *workmailapi.UserRole) error {
 }
 
 func (s *Service) CreateUser(ctx context.Context, in *workmailapi.CreateUserRequest) (*workmailapi.CreateUserResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
+	id, err := s.createEntity(ctx, userKind, in.OrganizationId, in.Name, func() error { return checkRole(in.Role) }, func(o *store.Organization, e *store.Entity) error {
+		if o.DirectoryID != "" && len(in.Name) > maxExternalUserName {
+			return workmailapi.NewInvalidParameterException("User names of organizations with an external directory are at most %d characters long.", maxExternalUserName)
+		}
+		e.Role = string(workmailapi.UserRoleUser)
+		if in.Role != nil {
+			e.Role = string(*in.Role)
+		}
+		e.DisplayName, e.FirstName, e.LastName = in.DisplayName, opt.Deref(in.FirstName), opt.Deref(in.LastName)
+		e.Hidden, e.IdentityProviderUserID = opt.Deref(in.HiddenFromGlobalAddressList), opt.Deref(in.IdentityProviderUserId)
+		if in.Password == nil {
+			return nil
+		}
+		if err := checkPassword(*in.Password, in.Name); err != nil {
+			return err
+		}
+		var err error
+		e.PasswordHash, err = hashPassword(*in.Password)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := checkRole(in.Role); err != nil {
-		return nil, err
-	}
-	if err := checkName(in.Name); err != nil {
-		return nil, err
-	}
-	if o.DirectoryID != "" && len(in.Name) > maxExternalUserName {
-		return nil, workmailapi.NewInvalidParameterException("User names of organizations with an external directory are at most %d characters long.", maxExternalUserName)
-	}
-	role := workmailapi.UserRoleUser
-	if in.Role != nil {
-		role = *in.Role
-	}
-	e := store.Entity{
-		OrgID: o.ID, ID: newEntityID(), Type: store.EntityUser, Name: in.Name, State: store.EntityDisabled,
-		DisplayName: in.DisplayName, Role: string(role), FirstName: deref(in.FirstName), LastName: deref(in.LastName),
-		Hidden: deref(in.HiddenFromGlobalAddressList), IdentityProviderUserID: deref(in.IdentityProviderUserId),
-		CreatedAt: s.now(),
-	}
-	if in.Password != nil {
-		if err := checkPassword(*in.Password, in.Name); err != nil {
-			return nil, err
-		}
-		if e.PasswordHash, err = hashPassword(*in.Password); err != nil {
-			return nil, err
-		}
-	}
-	if err := s.st.CreateEntity(ctx, e); err != nil {
-		return nil, createErr(err, &e)
-	}
-	return &workmailapi.CreateUserResponse{UserId: &e.ID}, nil
+	return &workmailapi.CreateUserResponse{UserId: &id}, nil
 }
 
 func (s *Service) DescribeUser(ctx context.Context, in *workmailapi.DescribeUserRequest) (*workmailapi.DescribeUserResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
+	o, u, err := s.orgEntity(ctx, in.OrganizationId, in.UserId, userKind)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.entity(ctx, o.ID, in.UserId, store.EntityUser)
-	if err != nil {
-		return nil, err
-	}
-	return &workmailapi.DescribeUserResponse{
-		UserId:                          &u.ID,
-		Name:                            &u.Name,
-		Email:                           str(u.Email),
-		DisplayName:                     str(u.DisplayName),
-		State:                           ptr(workmailapi.EntityState(u.State)),
-		UserRole:                        ptr(workmailapi.UserRole(u.Role)),
-		EnabledDate:                     tstamp(u.EnabledAt),
-		DisabledDate:                    tstamp(u.DisabledAt),
-		MailboxProvisionedDate:          tstamp(u.MailboxProvisionedAt),
-		MailboxDeprovisionedDate:        tstamp(u.MailboxDeprovisionedAt),
-		FirstName:                       str(u.FirstName),
-		LastName:                        str(u.LastName),
-		HiddenFromGlobalAddressList:     ptr(u.Hidden),
-		Initials:                        str(u.Initials),
-		Telephone:                       str(u.Telephone),
-		Street:                          str(u.Street),
-		JobTitle:                        str(u.JobTitle),
-		City:                            str(u.City),
-		Company:                         str(u.Company),
-		ZipCode:                         str(u.ZipCode),
-		Department:                      str(u.Department),
-		Country:                         str(u.Country),
-		Office:                          str(u.Office),
-		IdentityProviderUserId:          str(u.IdentityProviderUserID),
-		IdentityProviderIdentityStoreId: str(s.identityStoreIDs(ctx, o.ID)(u)),
-	}, nil
-}
-
-// oneFilter enforces "You can only use one filter per request".
-func oneFilter(set ...bool) error {
-	n := 0
-	for _, b := range set {
-		if b {
-			n++
-		}
-	}
-	if n > 1 {
-		return workmailapi.NewInvalidParameterException("Only one filter can be used per request.")
-	}
-	return nil
+	u.IdentityProviderIdentityStoreID = s.identityStoreIDs(ctx, o.ID)(u)
+	return describe[workmailapi.DescribeUserResponse](u, "UserId"), nil
 }
 
 func (s *Service) ListUsers(ctx context.Context, in *workmailapi.ListUsersRequest) (*workmailapi.ListUsersResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	f := store.EntityFilter{Type: store.EntityUser, DeletedSince: s.deletedSince()}
-	if in.Filters != nil {
-		x := in.Filters
-		if err := oneFilter(deref(x.UsernamePrefix) != "", deref(x.DisplayNamePrefix) != "", deref(x.PrimaryEmailPrefix) != "",
-			x.State != nil, deref(x.IdentityProviderUserIdPrefix) != ""); err != nil {
+	o, es, next, err := s.listEntities(ctx, userKind, in.OrganizationId, in.NextToken, in.MaxResults, func(f *store.EntityFilter) ([]string, error) {
+		x := opt.Deref(in.Filters)
+		if err := oneFilter(opt.Deref(x.UsernamePrefix) != "", opt.Deref(x.DisplayNamePrefix) != "", opt.Deref(x.PrimaryEmailPrefix) != "",
+			x.State != nil, opt.Deref(x.IdentityProviderUserIdPrefix) != ""); err != nil {
 			return nil, err
 		}
-		f.NamePrefix, f.DisplayNamePrefix, f.EmailPrefix = deref(x.UsernamePrefix), deref(x.DisplayNamePrefix), deref(x.PrimaryEmailPrefix)
-		f.State, f.IdentityProviderUserIDPrefix = string(deref(x.State)), deref(x.IdentityProviderUserIdPrefix)
-	}
-	lst := listing("ListUsers", o.ID, f.NamePrefix, f.DisplayNamePrefix, f.EmailPrefix, f.State, f.IdentityProviderUserIDPrefix)
-	p, limit, err := s.startPage(ctx, lst, in.NextToken, in.MaxResults)
+		f.NamePrefix, f.DisplayNamePrefix, f.EmailPrefix = opt.Deref(x.UsernamePrefix), opt.Deref(x.DisplayNamePrefix), opt.Deref(x.PrimaryEmailPrefix)
+		f.State, f.IdentityProviderUserIDPrefix = string(opt.Deref(x.State)), opt.Deref(x.IdentityProviderUserIdPrefix)
+		return []string{f.NamePrefix, f.DisplayNamePrefix, f.EmailPrefix, f.State, f.IdentityProviderUserIDPrefix}, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	es, err := s.st.ListEntities(ctx, o.ID, f, p)
-	if err != nil {
-		return nil, err
-	}
-	es, next, err := finishPage(ctx, s, lst, es, limit, func(e store.Entity) string { return e.ID })
-	if err != nil {
-		return nil, err
-	}
-	out := &workmailapi.ListUsersResponse{Users: []workmailapi.User{}, NextToken: next}
 	storeID := s.identityStoreIDs(ctx, o.ID)
-	for _, u := range es {
-		out.Users = append(out.Users, workmailapi.User{
-			Id:                              ptr(u.ID),
-			Email:                           str(u.Email),
-			Name:                            ptr(u.Name),
-			DisplayName:                     str(u.DisplayName),
-			State:                           ptr(workmailapi.EntityState(u.State)),
-			UserRole:                        ptr(workmailapi.UserRole(u.Role)),
-			EnabledDate:                     tstamp(u.EnabledAt),
-			DisabledDate:                    tstamp(u.DisabledAt),
-			IdentityProviderUserId:          str(u.IdentityProviderUserID),
-			IdentityProviderIdentityStoreId: str(storeID(&u)),
-		})
-	}
-	return out, nil
+	return &workmailapi.ListUsersResponse{Users: apiList(es, func(u *store.Entity) workmailapi.User {
+		u.IdentityProviderIdentityStoreID = storeID(u)
+		return *describe[workmailapi.User](u, "Id")
+	}), NextToken: next}, nil
 }
 
 // UpdateUser sets the attributes present in the request; an empty string
 // clears an attribute, an absent one is left alone.
 func (s *Service) UpdateUser(ctx context.Context, in *workmailapi.UpdateUserRequest) (*workmailapi.UpdateUserResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkRole(in.Role); err != nil {
-		return nil, err
-	}
-	u, err := s.entity(ctx, o.ID, in.UserId, store.EntityUser)
-	if err != nil {
-		return nil, err
-	}
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v
 		}
 	}
-	_, err = s.st.UpdateEntity(ctx, o.ID, u.ID, func(u *store.Entity) error {
-		if u.State == store.EntityDeleted {
-			return deletedErr(u)
-		}
+	err := s.updateEntity(ctx, in.OrganizationId, in.UserId, userKind, func() error { return checkRole(in.Role) }, func(u *store.Entity) error {
 		if in.Role != nil {
 			u.Role = string(*in.Role)
 		}
@@ -230,7 +128,7 @@ func (s *Service) UpdateUser(ctx context.Context, in *workmailapi.UpdateUserRequ
 		return nil
 	})
 	if err != nil {
-		return nil, writeErr(err, o.ID)
+		return nil, err
 	}
 	return &workmailapi.UpdateUserResponse{}, nil
 }
@@ -239,63 +137,24 @@ func (s *Service) UpdateUser(ctx context.Context, in *workmailapi.UpdateUserRequ
 // user that does not exist or is already deleted succeeds: the operation
 // is idempotent and its model lists no not-found error.
 func (s *Service) DeleteUser(ctx context.Context, in *workmailapi.DeleteUserRequest) (*workmailapi.DeleteUserResponse, error) {
-	err := s.deleteEntity(ctx, in.OrganizationId, in.UserId, store.EntityUser, func(u *store.Entity, _ time.Time) error {
-		if u.State == store.EntityEnabled {
-			return workmailapi.NewEntityStateException("The user %s is enabled. Deregister it from WorkMail before deleting it.", u.ID)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.deleteEntity(ctx, in.OrganizationId, in.UserId, userKind); err != nil {
 		return nil, err
 	}
 	return &workmailapi.DeleteUserResponse{}, nil
 }
 
-// deleteEntity turns a user or group into a DELETED tombstone, after
-// check (which may refuse, or adjust the record) passes. An identifier
-// that names nothing of that type, or something already deleted,
-// succeeds: the delete operations are idempotent and model no not-found
-// error.
-func (s *Service) deleteEntity(ctx context.Context, orgID, identifier, typ string, check func(e *store.Entity, now time.Time) error) error {
-	o, err := s.activeOrg(ctx, orgID)
-	if err != nil {
-		return err
-	}
-	e, err := s.st.ResolveEntity(ctx, o.ID, identifier)
-	if errors.Is(err, store.ErrNotFound) || err == nil && e.Type != typ {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	_, err = s.st.UpdateEntity(ctx, o.ID, e.ID, func(e *store.Entity) error {
-		if e.State == store.EntityDeleted {
-			return nil
-		}
-		if err := check(e, now); err != nil {
-			return err
-		}
-		e.State, e.DeletedAt = store.EntityDeleted, now
-		return nil
-	})
-	if err != nil {
-		return writeErr(err, o.ID)
+// retireUser refuses to delete an enabled user.
+func retireUser(u *store.Entity, _ time.Time) error {
+	if u.State == store.EntityEnabled {
+		return workmailapi.NewEntityStateException("The user %s is enabled. Deregister it from WorkMail before deleting it.", u.ID)
 	}
 	return nil
 }
 
 func (s *Service) ResetPassword(ctx context.Context, in *workmailapi.ResetPasswordRequest) (*workmailapi.ResetPasswordResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
+	o, u, err := s.liveEntity(ctx, in.OrganizationId, in.UserId, userKind)
 	if err != nil {
 		return nil, err
-	}
-	u, err := s.entity(ctx, o.ID, in.UserId, store.EntityUser)
-	if err != nil {
-		return nil, err
-	}
-	if u.State == store.EntityDeleted {
-		return nil, deletedErr(u)
 	}
 	if err := checkPassword(in.Password, u.Name); err != nil {
 		return nil, err
@@ -304,15 +163,12 @@ func (s *Service) ResetPassword(ctx context.Context, in *workmailapi.ResetPasswo
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.st.UpdateEntity(ctx, o.ID, u.ID, func(u *store.Entity) error {
-		if u.State == store.EntityDeleted {
-			return deletedErr(u)
-		}
+	err = s.writeLive(ctx, o.ID, u.ID, func(u *store.Entity) error {
 		u.PasswordHash = hash
 		return nil
 	})
 	if err != nil {
-		return nil, writeErr(err, o.ID)
+		return nil, err
 	}
 	return &workmailapi.ResetPasswordResponse{}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 )
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -17,7 +18,7 @@ func TestCreateUser(t *testing.T) {
 	f := newFixture(t)
 	org := f.org("corp", "corp.example")
 	out, err := f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: org, Name: "Jane.Doe", DisplayName: "Jane Doe",
-		FirstName: ptr("Jane"), LastName: ptr("Doe"), HiddenFromGlobalAddressList: ptr(true), Password: ptr("Correct-Horse-9")})
+		FirstName: opt.Ptr("Jane"), LastName: opt.Ptr("Doe"), HiddenFromGlobalAddressList: opt.Ptr(true), Password: opt.Ptr("Correct-Horse-9")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,9 +38,9 @@ func TestCreateUser(t *testing.T) {
 	wantCode(t, err, "NameAvailabilityException")
 	_, err = f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: org, Name: "Administrator", DisplayName: "x"})
 	wantCode(t, err, "ReservedNameException")
-	_, err = f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: org, Name: "sys", DisplayName: "x", Role: ptr(workmailapi.UserRoleSystemUser)})
+	_, err = f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: org, Name: "sys", DisplayName: "x", Role: opt.Ptr(workmailapi.UserRoleSystemUser)})
 	wantCode(t, err, "InvalidParameterException")
-	r, err := f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: org, Name: "remote", DisplayName: "x", Role: ptr(workmailapi.UserRoleRemoteUser)})
+	r, err := f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: org, Name: "remote", DisplayName: "x", Role: opt.Ptr(workmailapi.UserRoleRemoteUser)})
 	if err != nil || *f.describeUser(org, *r.UserId).UserRole != "REMOTE_USER" {
 		t.Fatalf("remote user: %v", err)
 	}
@@ -51,7 +52,7 @@ func TestPasswords(t *testing.T) {
 	f := newFixture(t)
 	org := f.org("corp", "corp.example")
 	for _, weak := range []string{"Sh0rt!", "alllowercase1", "NoDigitsOrMarks", "Janet-Secret-1"} {
-		_, err := f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: org, Name: "janet", DisplayName: "x", Password: ptr(weak)})
+		_, err := f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: org, Name: "janet", DisplayName: "x", Password: opt.Ptr(weak)})
 		wantCode(t, err, "InvalidPasswordException")
 		if strings.Contains(err.Error(), weak) {
 			t.Fatalf("the error echoes the password: %v", err)
@@ -135,13 +136,13 @@ func TestRegisterAndDeregisterUser(t *testing.T) {
 func TestUpdateUser(t *testing.T) {
 	f := newFixture(t)
 	org := f.org("corp")
-	id, err := f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: org, Name: "jane", DisplayName: "Jane", FirstName: ptr("Jane"), LastName: ptr("Doe")})
+	id, err := f.s.CreateUser(f.ctx, &workmailapi.CreateUserRequest{OrganizationId: org, Name: "jane", DisplayName: "Jane", FirstName: opt.Ptr("Jane"), LastName: opt.Ptr("Doe")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = f.s.UpdateUser(f.ctx, &workmailapi.UpdateUserRequest{OrganizationId: org, UserId: "jane",
-		DisplayName: ptr("Jane D."), LastName: ptr(""), City: ptr("Lyon"), JobTitle: ptr("CTO"), HiddenFromGlobalAddressList: ptr(true),
-		Role: ptr(workmailapi.UserRoleRemoteUser), IdentityProviderUserId: ptr("12345678-1234-1234-1234-123456789012")})
+		DisplayName: opt.Ptr("Jane D."), LastName: opt.Ptr(""), City: opt.Ptr("Lyon"), JobTitle: opt.Ptr("CTO"), HiddenFromGlobalAddressList: opt.Ptr(true),
+		Role: opt.Ptr(workmailapi.UserRoleRemoteUser), IdentityProviderUserId: opt.Ptr("12345678-1234-1234-1234-123456789012")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,15 +151,15 @@ func TestUpdateUser(t *testing.T) {
 		!*u.HiddenFromGlobalAddressList || *u.UserRole != "REMOTE_USER" || *u.IdentityProviderUserId != "12345678-1234-1234-1234-123456789012" {
 		t.Fatalf("updated user: %+v", u)
 	}
-	_, err = f.s.UpdateUser(f.ctx, &workmailapi.UpdateUserRequest{OrganizationId: org, UserId: "jane", Role: ptr(workmailapi.UserRoleResource)})
+	_, err = f.s.UpdateUser(f.ctx, &workmailapi.UpdateUserRequest{OrganizationId: org, UserId: "jane", Role: opt.Ptr(workmailapi.UserRoleResource)})
 	wantCode(t, err, "InvalidParameterException")
-	_, err = f.s.UpdateUser(f.ctx, &workmailapi.UpdateUserRequest{OrganizationId: org, UserId: "nobody", City: ptr("x")})
+	_, err = f.s.UpdateUser(f.ctx, &workmailapi.UpdateUserRequest{OrganizationId: org, UserId: "nobody", City: opt.Ptr("x")})
 	wantCode(t, err, "EntityNotFoundException")
 
 	if _, err := f.s.DeleteUser(f.ctx, &workmailapi.DeleteUserRequest{OrganizationId: org, UserId: *id.UserId}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.s.UpdateUser(f.ctx, &workmailapi.UpdateUserRequest{OrganizationId: org, UserId: *id.UserId, City: ptr("x")})
+	_, err = f.s.UpdateUser(f.ctx, &workmailapi.UpdateUserRequest{OrganizationId: org, UserId: *id.UserId, City: opt.Ptr("x")})
 	wantCode(t, err, "EntityStateException")
 }
 
@@ -225,7 +226,7 @@ func TestListUsers(t *testing.T) {
 		var all []workmailapi.User
 		var token *string
 		for {
-			out, err := f.s.ListUsers(f.ctx, &workmailapi.ListUsersRequest{OrganizationId: org, Filters: filters, MaxResults: ptr(int32(2)), NextToken: token})
+			out, err := f.s.ListUsers(f.ctx, &workmailapi.ListUsersRequest{OrganizationId: org, Filters: filters, MaxResults: opt.Ptr(int32(2)), NextToken: token})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -242,12 +243,12 @@ func TestListUsers(t *testing.T) {
 		f    workmailapi.ListUsersFilters
 		want int
 	}{
-		{workmailapi.ListUsersFilters{UsernamePrefix: ptr("USER")}, 5},
-		{workmailapi.ListUsersFilters{UsernamePrefix: ptr("user1")}, 1},
-		{workmailapi.ListUsersFilters{State: ptr(workmailapi.EntityStateEnabled)}, 1},
-		{workmailapi.ListUsersFilters{State: ptr(workmailapi.EntityStateDeleted)}, 1},
-		{workmailapi.ListUsersFilters{PrimaryEmailPrefix: ptr("first")}, 1},
-		{workmailapi.ListUsersFilters{DisplayNamePrefix: ptr("user")}, 5},
+		{workmailapi.ListUsersFilters{UsernamePrefix: opt.Ptr("USER")}, 5},
+		{workmailapi.ListUsersFilters{UsernamePrefix: opt.Ptr("user1")}, 1},
+		{workmailapi.ListUsersFilters{State: opt.Ptr(workmailapi.EntityStateEnabled)}, 1},
+		{workmailapi.ListUsersFilters{State: opt.Ptr(workmailapi.EntityStateDeleted)}, 1},
+		{workmailapi.ListUsersFilters{PrimaryEmailPrefix: opt.Ptr("first")}, 1},
+		{workmailapi.ListUsersFilters{DisplayNamePrefix: opt.Ptr("user")}, 5},
 	}
 	for _, c := range cases {
 		if got := list(&c.f); len(got) != c.want {
@@ -255,22 +256,22 @@ func TestListUsers(t *testing.T) {
 		}
 	}
 	_, err := f.s.ListUsers(f.ctx, &workmailapi.ListUsersRequest{OrganizationId: org,
-		Filters: &workmailapi.ListUsersFilters{UsernamePrefix: ptr("u"), State: ptr(workmailapi.EntityStateEnabled)}})
+		Filters: &workmailapi.ListUsersFilters{UsernamePrefix: opt.Ptr("u"), State: opt.Ptr(workmailapi.EntityStateEnabled)}})
 	wantCode(t, err, "InvalidParameterException")
 
-	first, err := f.s.ListUsers(f.ctx, &workmailapi.ListUsersRequest{OrganizationId: org, MaxResults: ptr(int32(1))})
+	first, err := f.s.ListUsers(f.ctx, &workmailapi.ListUsersRequest{OrganizationId: org, MaxResults: opt.Ptr(int32(1))})
 	if err != nil || first.NextToken == nil {
 		t.Fatalf("first page: %+v %v", first, err)
 	}
 	// A token is bound to its listing and cannot be forged.
 	for _, bad := range []string{"garbage!!", "AAAA", *first.NextToken + "x", strings.ToUpper(*first.NextToken)} {
-		_, err := f.s.ListUsers(f.ctx, &workmailapi.ListUsersRequest{OrganizationId: org, NextToken: ptr(bad)})
+		_, err := f.s.ListUsers(f.ctx, &workmailapi.ListUsersRequest{OrganizationId: org, NextToken: opt.Ptr(bad)})
 		wantCode(t, err, "InvalidParameterException")
 	}
 	_, err = f.s.ListGroups(f.ctx, &workmailapi.ListGroupsRequest{OrganizationId: org, NextToken: first.NextToken})
 	wantCode(t, err, "InvalidParameterException")
 	_, err = f.s.ListUsers(f.ctx, &workmailapi.ListUsersRequest{OrganizationId: org, NextToken: first.NextToken,
-		Filters: &workmailapi.ListUsersFilters{UsernamePrefix: ptr("user")}})
+		Filters: &workmailapi.ListUsersFilters{UsernamePrefix: opt.Ptr("user")}})
 	wantCode(t, err, "InvalidParameterException")
 	// Tokens survive a restart: the key lives in the store.
 	s2 := New(f.db, Options{Now: f.clock.Now})

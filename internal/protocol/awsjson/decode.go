@@ -10,7 +10,6 @@ package awsjson
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,7 +17,6 @@ import (
 	"math"
 	"sort"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/model"
@@ -144,27 +142,17 @@ func typeError(want string, v any) error {
 // within prefixes the path of a fieldError with the segment of its parent.
 func within(err error, seg string) error {
 	if fe, ok := err.(*fieldError); ok {
-		fe.path = join(seg, fe.path)
+		fe.path = model.JoinPath(seg, fe.path)
 	}
 	return err
 }
 
-func memberSeg(name string) string { return lowerFirst(name) }
+func memberSeg(name string) string { return model.LowerFirst(name) }
 func indexSeg(i int) string        { return "member." + strconv.Itoa(i+1) }
 func mapSeg(k string) string       { return truncate(k) + ".value" }
 
 // truncate keeps hostile values from bloating error messages.
-func truncate(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
-}
+func truncate(s string) string { return model.Truncate(s, 64) }
 
 func kindOf(v any) string {
 	switch v.(type) {
@@ -184,41 +172,11 @@ func kindOf(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	if r >= 'A' && r <= 'Z' {
-		return string(r+'a'-'A') + s[n:]
-	}
-	return s
-}
-
-func join(prefix, name string) string {
-	if prefix == "" {
-		return name
-	}
-	if name == "" {
-		return prefix
-	}
-	return prefix + "." + name
-}
-
-// wireName is the JSON key of a member: its locationName when the model
-// sets one (botocore and the SDKs honour it), else the member name.
-func wireName(m *model.Member) string {
-	if m.LocationName != "" {
-		return m.LocationName
-	}
-	return m.Name
-}
-
 func decodeStruct(sh *model.Shape, m map[string]any) (map[string]any, error) {
 	out := make(map[string]any, len(m))
 	for _, name := range sh.Order {
 		mem := sh.Members[name]
-		x, ok := m[wireName(mem)]
+		x, ok := m[mem.WireName()]
 		if !ok || x == nil {
 			continue
 		}
@@ -315,13 +273,8 @@ func decodeValue(sh *model.Shape, x any) (any, error) {
 			return f, nil
 		case string:
 			// JSON has no NaN or infinities; AWS spells them as strings.
-			switch n {
-			case "NaN":
-				return math.NaN(), nil
-			case "Infinity":
-				return math.Inf(1), nil
-			case "-Infinity":
-				return math.Inf(-1), nil
+			if f, ok := model.ParseFloatName(n); ok {
+				return f, nil
 			}
 		}
 		return nil, typeError("a number", x)
@@ -346,12 +299,9 @@ func decodeValue(sh *model.Shape, x any) (any, error) {
 		if !ok {
 			return nil, typeError("a base64 string", x)
 		}
-		b, err := base64.StdEncoding.DecodeString(s)
-		if err != nil {
-			// Some clients drop the padding.
-			if b, err = base64.RawStdEncoding.DecodeString(s); err != nil {
-				return nil, &fieldError{msg: "the value is not valid base64"}
-			}
+		b, ok := model.DecodeBase64(s)
+		if !ok {
+			return nil, &fieldError{msg: "the value is not valid base64"}
 		}
 		return b, nil
 	}

@@ -4,9 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,23 +96,6 @@ func mismatch(want string, v any) error {
 	return &fieldError{msg: fmt.Sprintf("want %s, got %T", want, v)}
 }
 
-// absent reports whether v stands for a missing member: untyped nil or a nil
-// pointer. Nil slices and maps are present and empty, so a handler that
-// builds a list by appending to nothing still answers [].
-func absent(v any) bool {
-	if v == nil {
-		return true
-	}
-	switch t := v.(type) {
-	case string, int64, bool, float64, []any, map[string]any, time.Time, []byte:
-		return false
-	case *time.Time:
-		return t == nil
-	}
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Pointer && rv.IsNil()
-}
-
 func appendStruct(b []byte, sh *model.Shape, x any) ([]byte, error) {
 	m, ok := model.AsMap(x)
 	if !ok {
@@ -124,7 +105,7 @@ func appendStruct(b []byte, sh *model.Shape, x any) ([]byte, error) {
 	first := true
 	for _, name := range sh.Order {
 		v, ok := m[name]
-		if !ok || absent(v) {
+		if !ok || model.Absent(v) {
 			continue
 		}
 		if !first {
@@ -132,7 +113,7 @@ func appendStruct(b []byte, sh *model.Shape, x any) ([]byte, error) {
 		}
 		first = false
 		mem := sh.Members[name]
-		b = appendString(b, wireName(mem))
+		b = appendString(b, mem.WireName())
 		b = append(b, ':')
 		var err error
 		if b, err = appendValue(b, mem.Shape, v); err != nil {
@@ -155,7 +136,7 @@ func appendValue(b []byte, sh *model.Shape, v any) ([]byte, error) {
 		b = append(b, '[')
 		n := 0
 		for i, e := range l {
-			if absent(e) {
+			if model.Absent(e) {
 				continue
 			}
 			if n > 0 {
@@ -175,7 +156,7 @@ func appendValue(b []byte, sh *model.Shape, v any) ([]byte, error) {
 		}
 		keys := make([]string, 0, len(m))
 		for k, e := range m {
-			if !absent(e) {
+			if !model.Absent(e) {
 				keys = append(keys, k)
 			}
 		}
@@ -193,64 +174,26 @@ func appendValue(b []byte, sh *model.Shape, v any) ([]byte, error) {
 			}
 		}
 		return append(b, '}'), nil
-	case model.TypeString:
-		s, ok := model.AsString(v)
-		if !ok {
-			return nil, mismatch("string", v)
-		}
-		return appendString(b, s), nil
-	case model.TypeBoolean:
-		t, ok := model.AsBool(v)
-		if !ok {
-			return nil, mismatch("bool", v)
-		}
-		return strconv.AppendBool(b, t), nil
-	case model.TypeInteger, model.TypeLong:
-		i, ok := model.AsInt(v)
-		if !ok {
-			return nil, mismatch("int64", v)
-		}
-		return strconv.AppendInt(b, i, 10), nil
-	case model.TypeDouble, model.TypeFloat:
-		f, ok := model.AsFloat(v)
-		if !ok {
-			return nil, mismatch("float64", v)
-		}
-		return appendFloat(b, f), nil
-	case model.TypeTimestamp:
-		t, ok := model.AsTime(v)
-		if !ok {
-			return nil, mismatch("time.Time", v)
-		}
-		return AppendEpoch(b, t), nil
-	case model.TypeBlob:
-		p, ok := v.([]byte)
-		if !ok {
-			return nil, mismatch("[]byte", v)
-		}
-		b = append(b, '"')
-		b = base64.StdEncoding.AppendEncode(b, p)
-		return append(b, '"'), nil
 	}
-	return nil, &fieldError{msg: "unsupported shape type " + sh.Type}
+	b, err := model.AppendScalar(b, sh.Type, v, &jsonScalars)
+	if err != nil {
+		return nil, &fieldError{msg: err.Error()}
+	}
+	return b, nil
 }
 
-// appendFloat writes a double as encoding/json would; NaN and the
-// infinities, which JSON cannot spell, as the strings AWS uses.
-func appendFloat(b []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(b, `"NaN"`...)
-	case math.IsInf(f, 1):
-		return append(b, `"Infinity"`...)
-	case math.IsInf(f, -1):
-		return append(b, `"-Infinity"`...)
-	}
-	format := byte('f')
-	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		format = 'e'
-	}
-	return strconv.AppendFloat(b, f, format, -1, 64)
+// jsonScalars are the awsJson forms of scalars: strings quoted and
+// escaped, timestamps as epoch seconds, blobs as quoted base64 and the
+// doubles JSON cannot spell as the strings AWS uses.
+var jsonScalars = model.ScalarWire{
+	String:    appendString,
+	Timestamp: AppendEpoch,
+	Blob: func(b, p []byte) []byte {
+		b = append(b, '"')
+		b = base64.StdEncoding.AppendEncode(b, p)
+		return append(b, '"')
+	},
+	FloatName: appendString,
 }
 
 // AppendEpoch writes epoch seconds (the wire form of a timestamp): an integer when whole, else with the

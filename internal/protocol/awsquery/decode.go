@@ -11,13 +11,11 @@
 package awsquery
 
 import (
-	"encoding/base64"
 	"math"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/model"
@@ -74,7 +72,7 @@ func DecodeRequest(shape *model.Shape, form url.Values) (map[string]any, error) 
 		if strings.Count(key, ".") >= maxKeyDepth {
 			first, _, _ := strings.Cut(key, ".")
 			return nil, validationError([]model.Violation{{
-				Path: truncate(lowerFirst(first)), Value: truncate(key), Constraint: "Parameter names must not nest deeper than " + strconv.Itoa(maxKeyDepth) + " levels",
+				Path: truncate(model.LowerFirst(first)), Value: truncate(key), Constraint: "Parameter names must not nest deeper than " + strconv.Itoa(maxKeyDepth) + " levels",
 			}})
 		}
 		n := root
@@ -102,17 +100,7 @@ func validationError(vs []model.Violation) *apierror.Error {
 }
 
 // truncate keeps hostile keys and values from bloating error messages.
-func truncate(s string) string {
-	const max = 256
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
-}
+func truncate(s string) string { return model.Truncate(s, 256) }
 
 type decoder struct {
 	violations []model.Violation
@@ -134,7 +122,7 @@ func (p *path) String() string {
 		case q.index > 0:
 			segs = append(segs, strconv.Itoa(q.index))
 		case q.member:
-			segs = append(segs, lowerFirst(q.name))
+			segs = append(segs, model.LowerFirst(q.name))
 		case q.name != "":
 			segs = append(segs, q.name)
 		}
@@ -154,25 +142,6 @@ func (d *decoder) fail(sh *model.Shape, p *path, value, constraint string) {
 	}
 }
 
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	if c := s[0]; c >= 'A' && c <= 'Z' {
-		return string(c+'a'-'A') + s[1:]
-	}
-	return s
-}
-
-// wireName is a member's name on the wire: its locationName when the model
-// sets one, else the member name.
-func wireName(m *model.Member) string {
-	if m.LocationName != "" {
-		return m.LocationName
-	}
-	return m.Name
-}
-
 func elemName(m *model.Member, def string) string {
 	if m != nil && m.LocationName != "" {
 		return m.LocationName
@@ -184,7 +153,7 @@ func (d *decoder) structure(sh *model.Shape, n *node, p *path) map[string]any {
 	out := make(map[string]any, len(n.children))
 	for _, name := range sh.Order {
 		mem := sh.Members[name]
-		c := n.children[wireName(mem)]
+		c := n.children[mem.WireName()]
 		if c == nil {
 			continue
 		}
@@ -322,13 +291,8 @@ func parseScalar(sh *model.Shape, s string) (any, string) {
 		}
 		return i, ""
 	case model.TypeDouble, model.TypeFloat:
-		switch s {
-		case "NaN":
-			return math.NaN(), ""
-		case "Infinity":
-			return math.Inf(1), ""
-		case "-Infinity":
-			return math.Inf(-1), ""
+		if f, ok := model.ParseFloatName(s); ok {
+			return f, ""
 		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
@@ -349,13 +313,10 @@ func parseScalar(sh *model.Shape, s string) (any, string) {
 		}
 		return nil, "Member must be a timestamp in ISO 8601 format or epoch seconds"
 	case model.TypeBlob:
-		b, err := base64.StdEncoding.DecodeString(s)
-		if err != nil {
-			if b, err = base64.RawStdEncoding.DecodeString(s); err != nil {
-				return nil, "Member must be base64-encoded"
-			}
+		if b, ok := model.DecodeBase64(s); ok {
+			return b, ""
 		}
-		return b, ""
+		return nil, "Member must be base64-encoded"
 	case model.TypeString:
 		return s, ""
 	}

@@ -3,10 +3,10 @@ package awsquery
 import (
 	"encoding/base64"
 	"fmt"
-	"math"
 	"net/url"
 	"sort"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mailgate/mailgate/internal/apierror"
@@ -157,7 +157,7 @@ func (w *xmlWriter) structure(name string, sh *model.Shape, v any) error {
 	}
 	present := false
 	for _, n := range sh.Order {
-		if x, ok := m[n]; ok && !absent(x) {
+		if x, ok := m[n]; ok && !model.Absent(x) {
 			present = true
 			break
 		}
@@ -177,12 +177,12 @@ func (w *xmlWriter) structure(name string, sh *model.Shape, v any) error {
 func (w *xmlWriter) members(sh *model.Shape, m map[string]any) error {
 	for _, n := range sh.Order {
 		x, ok := m[n]
-		if !ok || absent(x) {
+		if !ok || model.Absent(x) {
 			continue
 		}
 		mem := sh.Members[n]
-		if err := w.value(wireName(mem), mem.Shape, x); err != nil {
-			return within(err, lowerFirst(n))
+		if err := w.value(mem.WireName(), mem.Shape, x); err != nil {
+			return within(err, model.LowerFirst(n))
 		}
 	}
 	return nil
@@ -200,7 +200,7 @@ func (w *xmlWriter) value(name string, sh *model.Shape, v any) error {
 		}
 		n := 0
 		for _, e := range l {
-			if !absent(e) {
+			if !model.Absent(e) {
 				n++
 			}
 		}
@@ -211,7 +211,7 @@ func (w *xmlWriter) value(name string, sh *model.Shape, v any) error {
 		w.start(name)
 		item := elemName(sh.Member, "member")
 		for i, e := range l {
-			if absent(e) {
+			if model.Absent(e) {
 				continue
 			}
 			if err := w.value(item, sh.Member.Shape, e); err != nil {
@@ -255,7 +255,7 @@ func (w *xmlWriter) value(name string, sh *model.Shape, v any) error {
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k, e := range m {
-		if !absent(e) {
+		if !model.Absent(e) {
 			keys = append(keys, k)
 		}
 	}
@@ -266,63 +266,21 @@ func sortedKeys(m map[string]any) []string {
 // appendScalar writes the escaped text of a scalar, the same text in XML
 // elements and in form values.
 func appendScalar(b []byte, sh *model.Shape, v any) ([]byte, error) {
-	switch sh.Type {
-	case model.TypeString:
-		s, ok := model.AsString(v)
-		if !ok {
-			return nil, mismatch("string", v)
-		}
-		return appendEscaped(b, s, false), nil
-	case model.TypeBoolean:
-		t, ok := model.AsBool(v)
-		if !ok {
-			return nil, mismatch("bool", v)
-		}
-		return strconv.AppendBool(b, t), nil
-	case model.TypeInteger, model.TypeLong:
-		i, ok := model.AsInt(v)
-		if !ok {
-			return nil, mismatch("int64", v)
-		}
-		return strconv.AppendInt(b, i, 10), nil
-	case model.TypeDouble, model.TypeFloat:
-		f, ok := model.AsFloat(v)
-		if !ok {
-			return nil, mismatch("float64", v)
-		}
-		return appendFloat(b, f), nil
-	case model.TypeTimestamp:
-		t, ok := model.AsTime(v)
-		if !ok {
-			return nil, mismatch("time.Time", v)
-		}
-		return t.UTC().AppendFormat(b, timeLayout), nil
-	case model.TypeBlob:
-		p, ok := v.([]byte)
-		if !ok {
-			return nil, mismatch("[]byte", v)
-		}
-		return base64.StdEncoding.AppendEncode(b, p), nil
+	b, err := model.AppendScalar(b, sh.Type, v, &queryScalars)
+	if err != nil {
+		return nil, &pathError{msg: err.Error()}
 	}
-	return nil, &pathError{msg: "unsupported shape type " + sh.Type}
+	return b, nil
 }
 
-// appendFloat writes a double in plain decimal where that is short, and
-// NaN and the infinities as AWS spells them.
-func appendFloat(b []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(b, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(b, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(b, "-Infinity"...)
-	}
-	format := byte('f')
-	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		format = 'e'
-	}
-	return strconv.AppendFloat(b, f, format, -1, 64)
+// queryScalars are the awsQuery forms of scalars: text escaped for XML,
+// timestamps in ISO 8601, blobs in base64, NaN and the infinities as AWS
+// spells them.
+var queryScalars = model.ScalarWire{
+	String:    func(b []byte, s string) []byte { return appendEscaped(b, s, false) },
+	Timestamp: func(b []byte, t time.Time) []byte { return t.UTC().AppendFormat(b, timeLayout) },
+	Blob:      base64.StdEncoding.AppendEncode,
+	FloatName: func(b []byte, name string) []byte { return append(b, name...) },
 }
 
 // appendEscaped writes s as XML character data (or, with attr, an attribute
@@ -388,11 +346,11 @@ func EncodeRequest(op *model.Operation, doc map[string]any) url.Values {
 func formStruct(form url.Values, sh *model.Shape, m map[string]any, prefix string) {
 	for _, n := range sh.Order {
 		x, ok := m[n]
-		if !ok || absent(x) {
+		if !ok || model.Absent(x) {
 			continue
 		}
 		mem := sh.Members[n]
-		formValue(form, mem.Shape, x, join(prefix, wireName(mem)))
+		formValue(form, mem.Shape, x, model.JoinPath(prefix, mem.WireName()))
 	}
 }
 
@@ -411,7 +369,7 @@ func formValue(form url.Values, sh *model.Shape, v any, key string) {
 		item := key + "." + elemName(sh.Member, "member") + "."
 		n := 0
 		for _, e := range l {
-			if absent(e) {
+			if model.Absent(e) {
 				continue
 			}
 			n++

@@ -3,6 +3,7 @@ package awsquery
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -62,23 +63,43 @@ type xmlReader struct {
 }
 
 func (r *xmlReader) findResult(op *model.Operation) (map[string]any, error) {
+	// No result element (the Go SDK would fail here): an empty output is
+	// the useful reading for the CLI.
+	out := map[string]any{}
+	err := r.children(func(t xml.StartElement) error {
+		if t.Name.Local != op.ResultWrapper {
+			return r.d.Skip()
+		}
+		var err error
+		if out, err = r.structure(op.Output, 2); err != nil {
+			return err
+		}
+		return errDone
+	})
+	if err != nil && err != errDone {
+		return nil, err
+	}
+	return out, nil
+}
+
+// errDone stops children early, leaving the rest unread.
+var errDone = errors.New("done")
+
+// children calls child on each element opened directly inside the
+// current one, until its end; child reads or skips the element.
+func (r *xmlReader) children(child func(t xml.StartElement) error) error {
 	for {
 		t, err := r.d.Token()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		switch t := t.(type) {
 		case xml.StartElement:
-			if t.Name.Local == op.ResultWrapper {
-				return r.structure(op.Output, 2)
-			}
-			if err := r.d.Skip(); err != nil {
-				return nil, err
+			if err := child(t); err != nil {
+				return err
 			}
 		case xml.EndElement:
-			// No result element (the Go SDK would fail here): an empty
-			// output is the useful reading for the CLI.
-			return map[string]any{}, nil
+			return nil
 		}
 	}
 }
@@ -86,29 +107,22 @@ func (r *xmlReader) findResult(op *model.Operation) (map[string]any, error) {
 // structure reads the children of the element just opened, up to its end.
 func (r *xmlReader) structure(sh *model.Shape, depth int) (map[string]any, error) {
 	out := map[string]any{}
-	for {
-		t, err := r.d.Token()
+	err := r.children(func(t xml.StartElement) error {
+		mem := memberByWire(sh, t.Name.Local)
+		if mem == nil {
+			return r.d.Skip()
+		}
+		v, err := r.value(mem.Shape, depth+1)
 		if err != nil {
-			return nil, err
+			return within(err, model.LowerFirst(mem.Name))
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
-			mem := memberByWire(sh, t.Name.Local)
-			if mem == nil {
-				if err := r.d.Skip(); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			v, err := r.value(mem.Shape, depth+1)
-			if err != nil {
-				return nil, within(err, lowerFirst(mem.Name))
-			}
-			out[mem.Name] = v
-		case xml.EndElement:
-			return out, nil
-		}
+		out[mem.Name] = v
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 func memberByWire(sh *model.Shape, name string) *model.Member {
@@ -116,7 +130,7 @@ func memberByWire(sh *model.Shape, name string) *model.Member {
 		return m
 	}
 	for _, n := range sh.Order {
-		if m := sh.Members[n]; wireName(m) == name {
+		if m := sh.Members[n]; m.WireName() == name {
 			return m
 		}
 	}
@@ -134,43 +148,32 @@ func (r *xmlReader) value(sh *model.Shape, depth int) (any, error) {
 	case model.TypeList:
 		// Any child element is an item; the SDKs do not check its name.
 		out := []any{}
-		for {
-			t, err := r.d.Token()
+		err := r.children(func(xml.StartElement) error {
+			v, err := r.value(sh.Member.Shape, depth+1)
 			if err != nil {
-				return nil, err
+				return within(err, "member."+strconv.Itoa(len(out)+1))
 			}
-			switch t.(type) {
-			case xml.StartElement:
-				v, err := r.value(sh.Member.Shape, depth+1)
-				if err != nil {
-					return nil, within(err, "member."+strconv.Itoa(len(out)+1))
-				}
-				out = append(out, v)
-			case xml.EndElement:
-				return out, nil
-			}
+			out = append(out, v)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
+		return out, nil
 	case model.TypeMap:
 		out := map[string]any{}
 		keyName, valueName := elemName(sh.Key, "key"), elemName(sh.Value, "value")
-		for {
-			t, err := r.d.Token()
-			if err != nil {
-				return nil, err
+		err := r.children(func(xml.StartElement) error {
+			k, v, err := r.entry(sh, keyName, valueName, depth+1)
+			if v != nil {
+				out[k] = v
 			}
-			switch t.(type) {
-			case xml.StartElement:
-				k, v, err := r.entry(sh, keyName, valueName, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				if v != nil {
-					out[k] = v
-				}
-			case xml.EndElement:
-				return out, nil
-			}
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
+		return out, nil
 	}
 	text, err := r.text()
 	if err != nil {
@@ -188,34 +191,25 @@ func (r *xmlReader) value(sh *model.Shape, depth int) (any, error) {
 }
 
 // entry reads one <entry><key>k</key><value>v</value></entry>.
-func (r *xmlReader) entry(sh *model.Shape, keyName, valueName string, depth int) (string, any, error) {
-	var key string
-	var val any
-	for {
-		t, err := r.d.Token()
-		if err != nil {
-			return "", nil, err
-		}
-		switch t := t.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case keyName:
-				if key, err = r.text(); err != nil {
-					return "", nil, err
-				}
-			case valueName:
-				if val, err = r.value(sh.Value.Shape, depth+1); err != nil {
-					return "", nil, within(err, "entry.value")
-				}
-			default:
-				if err := r.d.Skip(); err != nil {
-					return "", nil, err
-				}
+func (r *xmlReader) entry(sh *model.Shape, keyName, valueName string, depth int) (key string, val any, err error) {
+	err = r.children(func(t xml.StartElement) error {
+		var err error
+		switch t.Name.Local {
+		case keyName:
+			key, err = r.text()
+		case valueName:
+			if val, err = r.value(sh.Value.Shape, depth+1); err != nil {
+				err = within(err, "entry.value")
 			}
-		case xml.EndElement:
-			return key, val, nil
+		default:
+			err = r.d.Skip()
 		}
+		return err
+	})
+	if err != nil {
+		return "", nil, err
 	}
+	return key, val, nil
 }
 
 // text reads the character data of a leaf element up to its end.

@@ -86,25 +86,16 @@ func (db *DB) CreateOrganization(ctx context.Context, o store.Organization, doma
 	var replayed bool
 	err := db.write(ctx, func(c conn) error {
 		out, replayed = nil, false
-		if o.ClientToken != "" {
-			prev, err := scanOrg(c.QueryRow(ctx, `SELECT `+orgCols+` FROM workmail_organizations WHERE account_id = ? AND region = ? AND client_token = ?`,
-				o.AccountID, o.Region, o.ClientToken))
-			if err == nil {
-				out, replayed = prev, true
-				return nil
-			}
-			if !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-		}
-		n, err := count(ctx, c, `SELECT COUNT(*) FROM workmail_organizations WHERE id = ?`, o.ID)
-		if err != nil {
+		prev, err := byClientToken(ctx, c, scanOrg, o.ClientToken, `SELECT `+orgCols+` FROM workmail_organizations WHERE account_id = ? AND region = ? AND client_token = ?`,
+			o.AccountID, o.Region, o.ClientToken)
+		if err != nil || prev != nil {
+			out, replayed = prev, prev != nil
 			return err
 		}
-		if n > 0 {
-			return fmt.Errorf("organization %s: %w", o.ID, store.ErrAlreadyExists)
+		if err := idFree(ctx, c, "organization "+o.ID, `SELECT COUNT(*) FROM workmail_organizations WHERE id = ?`, o.ID); err != nil {
+			return err
 		}
-		n, err = count(ctx, c, `SELECT COUNT(*) FROM workmail_organizations WHERE account_id = ? AND region = ? AND alias_key = ?`,
+		n, err := count(ctx, c, `SELECT COUNT(*) FROM workmail_organizations WHERE account_id = ? AND region = ? AND alias_key = ?`,
 			o.AccountID, o.Region, strings.ToLower(o.Alias))
 		if err != nil {
 			return err
@@ -173,20 +164,7 @@ func (db *DB) ListOrganizations(ctx context.Context, accountID, region string, d
 	}
 	q += ` ORDER BY id LIMIT ?`
 	args = append(args, pageLimit(p))
-	rows, err := db.reader(ctx).Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Organization
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db.reader(ctx), scanOrg, q, args...)
 }
 
 func (db *DB) UpdateOrganization(ctx context.Context, id string, fn func(*store.Organization) error) (*store.Organization, error) {
@@ -331,19 +309,6 @@ func entityAttrsJSON(e *store.Entity) string {
 		ZipCode: e.ZipCode, Department: e.Department, Country: e.Country, Office: e.Office,
 	})
 	return string(b)
-}
-
-func scanEntities(rows *sql.Rows) ([]store.Entity, error) {
-	defer rows.Close()
-	var out []store.Entity
-	for rows.Next() {
-		e, err := scanEntity(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *e)
-	}
-	return out, rows.Err()
 }
 
 // withAliases fills e.Aliases.
@@ -547,17 +512,13 @@ func (db *DB) CreateEntity(ctx context.Context, e store.Entity) error {
 		if _, err := liveOrg(ctx, c, e.OrgID); err != nil {
 			return err
 		}
-		n, err := count(ctx, c, `SELECT COUNT(*) FROM workmail_entities WHERE org_id = ? AND id = ?`, e.OrgID, e.ID)
-		if err != nil {
+		if err := idFree(ctx, c, "entity "+e.ID, `SELECT COUNT(*) FROM workmail_entities WHERE org_id = ? AND id = ?`, e.OrgID, e.ID); err != nil {
 			return err
-		}
-		if n > 0 {
-			return fmt.Errorf("entity %s: %w", e.ID, store.ErrAlreadyExists)
 		}
 		if err := checkName(ctx, c, &e); err != nil {
 			return err
 		}
-		_, err = c.Exec(ctx, `INSERT INTO workmail_entities (`+eCols+`, name_lower, name_key, email_lower, display_lower) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := c.Exec(ctx, `INSERT INTO workmail_entities (`+eCols+`, name_lower, name_key, email_lower, display_lower) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.OrgID, e.ID, e.Type, e.Name, e.State, e.Email, e.DisplayName, e.Role, e.Hidden, e.IdentityProviderUserID,
 			e.IdentityProviderIdentityStoreID, entityAttrsJSON(&e), e.PasswordHash, toNanos(e.CreatedAt), toNanos(e.EnabledAt),
 			toNanos(e.DisabledAt), toNanos(e.MailboxProvisionedAt), toNanos(e.MailboxDeprovisionedAt), toNanos(e.DeletedAt),
@@ -644,11 +605,7 @@ func (db *DB) ListEntities(ctx context.Context, orgID string, f store.EntityFilt
 	}
 	q += ` ORDER BY id LIMIT ?`
 	args = append(args, pageLimit(p))
-	rows, err := db.reader(ctx).Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	return scanEntities(rows)
+	return queryAll(ctx, db.reader(ctx), scanEntity, q, args...)
 }
 
 // ---- group membership ----
@@ -739,12 +696,8 @@ func (db *DB) RemoveGroupMember(ctx context.Context, orgID, groupID, memberID st
 }
 
 func (db *DB) ListGroupMembers(ctx context.Context, orgID, groupID string, p store.Page) ([]store.Entity, error) {
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+eColsJoined+` FROM workmail_group_members m JOIN workmail_entities e ON e.org_id = m.org_id AND e.id = m.member_id WHERE m.org_id = ? AND m.group_id = ? AND m.member_id > ? ORDER BY m.member_id LIMIT ?`,
+	return queryAll(ctx, db.reader(ctx), scanEntity, `SELECT `+eColsJoined+` FROM workmail_group_members m JOIN workmail_entities e ON e.org_id = m.org_id AND e.id = m.member_id WHERE m.org_id = ? AND m.group_id = ? AND m.member_id > ? ORDER BY m.member_id LIMIT ?`,
 		orgID, groupID, p.After, pageLimit(p))
-	if err != nil {
-		return nil, err
-	}
-	return scanEntities(rows)
 }
 
 func (db *DB) ListGroupsForEntity(ctx context.Context, orgID, entityID, namePrefix string, p store.Page) ([]store.Entity, error) {
@@ -753,11 +706,7 @@ func (db *DB) ListGroupsForEntity(ctx context.Context, orgID, entityID, namePref
 	prefixCond(&q, &args, "e.name_lower", namePrefix)
 	q += ` ORDER BY m.group_id LIMIT ?`
 	args = append(args, pageLimit(p))
-	rows, err := db.reader(ctx).Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	return scanEntities(rows)
+	return queryAll(ctx, db.reader(ctx), scanEntity, q, args...)
 }
 
 // ---- mail domains ----
@@ -818,21 +767,8 @@ func (db *DB) GetMailDomain(ctx context.Context, orgID, name string) (*store.Mai
 }
 
 func (db *DB) ListMailDomains(ctx context.Context, orgID string, p store.Page) ([]store.MailDomain, error) {
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+domainCols+` FROM workmail_mail_domains WHERE org_id = ? AND name > ? ORDER BY name LIMIT ?`,
+	return queryAll(ctx, db.reader(ctx), scanDomain, `SELECT `+domainCols+` FROM workmail_mail_domains WHERE org_id = ? AND name > ? ORDER BY name LIMIT ?`,
 		orgID, p.After, pageLimit(p))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.MailDomain
-	for rows.Next() {
-		d, err := scanDomain(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *d)
-	}
-	return out, rows.Err()
 }
 
 func (db *DB) DeleteMailDomain(ctx context.Context, orgID, name string) error {

@@ -29,24 +29,6 @@ func scanIAMEntityAnd(r scanner, extra ...any) (*store.IAMEntity, error) {
 	return &e, nil
 }
 
-// queryAll runs a query and scans every row with scan.
-func queryAll[T any](ctx context.Context, c conn, scan func(scanner) (*T, error), q string, args ...any) ([]T, error) {
-	rows, err := c.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		x, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *x)
-	}
-	return out, rows.Err()
-}
-
 func scanIAMEntities(ctx context.Context, c conn, q string, args ...any) ([]store.IAMEntity, error) {
 	return queryAll(ctx, c, scanIAMEntity, q, args...)
 }

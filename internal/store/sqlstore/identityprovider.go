@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -36,23 +35,14 @@ func (db *DB) CreateIdentityCenterApplication(ctx context.Context, a store.Ident
 	var replayed bool
 	err := db.write(ctx, func(c conn) error {
 		out, replayed = nil, false
-		if a.ClientToken != "" {
-			prev, err := scanIDCApp(c.QueryRow(ctx, `SELECT `+idcAppCols+` FROM workmail_idc_applications WHERE account_id = ? AND region = ? AND client_token = ?`,
-				a.AccountID, a.Region, a.ClientToken))
-			switch {
-			case err == nil:
-				out, replayed = prev, true
-				return nil
-			case !errors.Is(err, store.ErrNotFound):
-				return err
-			}
-		}
-		taken, err := count(ctx, c, `SELECT COUNT(*) FROM workmail_idc_applications WHERE arn = ?`, a.ARN)
-		if err != nil {
+		prev, err := byClientToken(ctx, c, scanIDCApp, a.ClientToken, `SELECT `+idcAppCols+` FROM workmail_idc_applications WHERE account_id = ? AND region = ? AND client_token = ?`,
+			a.AccountID, a.Region, a.ClientToken)
+		if err != nil || prev != nil {
+			out, replayed = prev, prev != nil
 			return err
 		}
-		if taken > 0 {
-			return fmt.Errorf("identity center application %s: %w", a.ARN, store.ErrAlreadyExists)
+		if err := idFree(ctx, c, "identity center application "+a.ARN, `SELECT COUNT(*) FROM workmail_idc_applications WHERE arn = ?`, a.ARN); err != nil {
+			return err
 		}
 		if _, err := c.Exec(ctx, `INSERT INTO workmail_idc_applications (`+idcAppCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ARN, a.AccountID, a.Region, a.InstanceARN, a.Name, nullIfEmpty(a.ClientToken), a.RequestHash, toNanos(a.CreatedAt)); err != nil {
@@ -159,12 +149,8 @@ func (db *DB) DeleteIdentityProviderConfig(ctx context.Context, orgID string) er
 }
 
 func (db *DB) FindUsersByIdentityProviderUserID(ctx context.Context, orgID, id string) ([]store.Entity, error) {
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+eCols+` FROM workmail_entities WHERE org_id = ? AND idp_user_id = ? AND type = ? AND state <> ? ORDER BY id LIMIT 10`,
+	return queryAll(ctx, db.reader(ctx), scanEntity, `SELECT `+eCols+` FROM workmail_entities WHERE org_id = ? AND idp_user_id = ? AND type = ? AND state <> ? ORDER BY id LIMIT 10`,
 		orgID, id, store.EntityUser, store.EntityDeleted)
-	if err != nil {
-		return nil, err
-	}
-	return scanEntities(rows)
 }
 
 // ---- personal access tokens ----

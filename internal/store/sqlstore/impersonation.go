@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -85,22 +84,13 @@ func (db *DB) CreateImpersonationRole(ctx context.Context, r store.Impersonation
 		if _, err := liveOrg(ctx, c, r.OrgID); err != nil {
 			return err
 		}
-		if r.ClientToken != "" {
-			prev, err := scanRole(c.QueryRow(ctx, `SELECT `+roleCols+` FROM workmail_impersonation_roles WHERE org_id = ? AND client_token = ?`, r.OrgID, r.ClientToken))
-			switch {
-			case err == nil:
-				out, replayed = prev, true
-				return nil
-			case !errors.Is(err, store.ErrNotFound):
-				return err
-			}
-		}
-		taken, err := count(ctx, c, `SELECT COUNT(*) FROM workmail_impersonation_roles WHERE org_id = ? AND id = ?`, r.OrgID, r.ID)
-		if err != nil {
+		prev, err := byClientToken(ctx, c, scanRole, r.ClientToken, `SELECT `+roleCols+` FROM workmail_impersonation_roles WHERE org_id = ? AND client_token = ?`, r.OrgID, r.ClientToken)
+		if err != nil || prev != nil {
+			out, replayed = prev, prev != nil
 			return err
 		}
-		if taken > 0 {
-			return fmt.Errorf("impersonation role %s: %w", r.ID, store.ErrAlreadyExists)
+		if err := idFree(ctx, c, "impersonation role "+r.ID, `SELECT COUNT(*) FROM workmail_impersonation_roles WHERE org_id = ? AND id = ?`, r.OrgID, r.ID); err != nil {
+			return err
 		}
 		if maxPerOrg > 0 {
 			held, err := count(ctx, c, `SELECT COUNT(*) FROM workmail_impersonation_roles WHERE org_id = ?`, r.OrgID)
@@ -132,21 +122,8 @@ func (db *DB) GetImpersonationRole(ctx context.Context, orgID, id string) (*stor
 }
 
 func (db *DB) ListImpersonationRoles(ctx context.Context, orgID string, p store.Page) ([]store.ImpersonationRole, error) {
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+roleCols+` FROM workmail_impersonation_roles WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?`,
+	return queryAll(ctx, db.reader(ctx), scanRole, `SELECT `+roleCols+` FROM workmail_impersonation_roles WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?`,
 		orgID, p.After, pageLimit(p))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var roles []store.ImpersonationRole
-	for rows.Next() {
-		r, err := scanRole(rows)
-		if err != nil {
-			return nil, err
-		}
-		roles = append(roles, *r)
-	}
-	return roles, rows.Err()
 }
 
 func (db *DB) UpdateImpersonationRole(ctx context.Context, orgID, id string, fn func(*store.ImpersonationRole) error) (*store.ImpersonationRole, error) {

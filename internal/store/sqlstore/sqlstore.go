@@ -381,3 +381,48 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// queryAll runs a query and scans every row with scan.
+func queryAll[T any](ctx context.Context, c conn, scan func(scanner) (*T, error), q string, args ...any) ([]T, error) {
+	rows, err := c.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *x)
+	}
+	return out, rows.Err()
+}
+
+// byClientToken finds what an earlier create with the same client token
+// made, for idempotent creates: nil when the token is empty or unused.
+// q selects the record by token.
+func byClientToken[T any](ctx context.Context, c conn, scan func(scanner) (*T, error), token, q string, args ...any) (*T, error) {
+	if token == "" {
+		return nil, nil
+	}
+	prev, err := scan(c.QueryRow(ctx, q, args...))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return prev, err
+}
+
+// idFree refuses to create what, whose ID a row already holds (q counts
+// the rows holding it): ErrAlreadyExists.
+func idFree(ctx context.Context, c conn, what, q string, args ...any) error {
+	n, err := count(ctx, c, q, args...)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%s: %w", what, store.ErrAlreadyExists)
+	}
+	return nil
+}
