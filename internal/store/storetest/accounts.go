@@ -11,9 +11,8 @@ import (
 )
 
 func testAccounts(t *testing.T, s store.Store) {
-	defer s.Close()
 	ctx := context.Background()
-	acct := "9" + randHex(6)[:11]
+	acct := newAccountID()
 
 	t.Run("method=CreateAccount/case=duplicate", func(t *testing.T) {
 		if err := s.CreateAccount(ctx, store.Account{ID: acct, CreatedAt: time.Now()}); err != nil {

@@ -11,9 +11,8 @@ import (
 )
 
 func testIAM(t *testing.T, s store.Store) {
-	defer s.Close()
 	ctx := context.Background()
-	acct := "8" + randHex(6)[:11]
+	acct := newAccountID()
 	if err := s.CreateAccount(ctx, store.Account{ID: acct, CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 )
 
 func testIdentityProvider(t *testing.T, s store.Store) {
-	defer s.Close()
 	ctx := context.Background()
 	acct := newAccountID()
 	now := time.Now().UTC().Truncate(time.Microsecond)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -12,7 +13,6 @@ import (
 )
 
 func testImpersonation(t *testing.T, s store.Store) {
-	defer s.Close()
 	ctx := context.Background()
 	acct := newAccountID()
 	o := mkOrg(t, s, acct)
@@ -132,7 +132,7 @@ func testImpersonation(t *testing.T, s store.Store) {
 			}
 			p.After = page[len(page)-1].ID
 		}
-		sortStrings(want)
+		slices.Sort(want)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("listed %v, want %v", got, want)
 		}
@@ -224,12 +224,4 @@ func testImpersonation(t *testing.T, s store.Store) {
 		_, err = s.GetImpersonationToken(ctx, fresh.ID)
 		wantErr(t, err, store.ErrNotFound)
 	})
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
