@@ -49,7 +49,7 @@ func testImpersonation(t *testing.T, s store.Store) {
 		wantErr(t, err, store.ErrNotFound)
 	})
 
-	t.Run("method=CreateImpersonationRole/case=client token", func(t *testing.T) {
+	t.Run("method=CreateImpersonationRole/case=client-token", func(t *testing.T) {
 		tok := "ct-" + randHex(6)
 		var wg sync.WaitGroup
 		ids := make([]string, 6)
@@ -81,7 +81,7 @@ func testImpersonation(t *testing.T, s store.Store) {
 		}
 	})
 
-	t.Run("method=CreateImpersonationRole/case=limit and organization", func(t *testing.T) {
+	t.Run("method=CreateImpersonationRole/case=limit-and-organization", func(t *testing.T) {
 		o2 := mkOrg(t, s, acct)
 		for i := 0; i < 2; i++ {
 			in := role("role-"+randHex(4), allowAlice)
@@ -138,7 +138,7 @@ func testImpersonation(t *testing.T, s store.Store) {
 		}
 	})
 
-	t.Run("method=UpdateImpersonationRole/case=replaces and revokes", func(t *testing.T) {
+	t.Run("method=UpdateImpersonationRole/case=replaces-and-revokes", func(t *testing.T) {
 		in := role("role-"+randHex(4), allowAlice, denyAllButBob)
 		if _, _, err := s.CreateImpersonationRole(ctx, in, 0); err != nil {
 			t.Fatal(err)
@@ -177,7 +177,7 @@ func testImpersonation(t *testing.T, s store.Store) {
 		wantErr(t, err, store.ErrNotFound)
 	})
 
-	t.Run("method=DeleteImpersonationRole/case=drops tokens", func(t *testing.T) {
+	t.Run("method=DeleteImpersonationRole/case=drops-tokens", func(t *testing.T) {
 		in := role("role-"+randHex(4), allowAlice)
 		if _, _, err := s.CreateImpersonationRole(ctx, in, 0); err != nil {
 			t.Fatal(err)
@@ -196,7 +196,7 @@ func testImpersonation(t *testing.T, s store.Store) {
 		wantErr(t, s.DeleteImpersonationRole(ctx, o.ID, in.ID), store.ErrNotFound)
 	})
 
-	t.Run("method=ImpersonationTokens/case=expiry purge", func(t *testing.T) {
+	t.Run("method=DeleteExpiredImpersonationTokens/case=expired-before-a-new-token-and-purged", func(t *testing.T) {
 		in := role("role-"+randHex(4), allowAlice)
 		if _, _, err := s.CreateImpersonationRole(ctx, in, 0); err != nil {
 			t.Fatal(err)

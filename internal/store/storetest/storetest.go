@@ -32,6 +32,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"sts", testSTS},
 		{"authz", testAuthz},
 		{"identityprovider", testIdentityProvider},
+		{"tx", testTx},
 	} {
 		t.Run("domain="+d.name, func(t *testing.T) {
 			s := newStore(t)

@@ -41,7 +41,7 @@ func testSTS(t *testing.T, s store.Store) {
 			t.Fatalf("missing: %v", err)
 		}
 	})
-	t.Run("method=DeleteExpiredSTSSessions", func(t *testing.T) {
+	t.Run("method=DeleteExpiredSTSSessions/case=only-expired", func(t *testing.T) {
 		if _, err := s.DeleteExpiredSTSSessions(ctx, now.Add(30*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
