@@ -130,27 +130,10 @@ func testListOrganizations(t *testing.T, s store.Store) {
 	}
 	sort.Strings(ids)
 	t.Run("method=ListOrganizations/case=keyset-pages-by-region", func(t *testing.T) {
-		var got []string
-		after := ""
-		for pages := 0; ; pages++ {
-			if pages > 5 {
-				t.Fatal("paging does not end")
-			}
-			page, err := s.ListOrganizations(ctx, acct, testRegion, time.Time{}, store.Page{After: after, Limit: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(page) > 2 {
-				t.Fatalf("page of %d", len(page))
-			}
-			for _, o := range page {
-				got = append(got, o.ID)
-			}
-			if len(page) < 2 {
-				break
-			}
-			after = page[len(page)-1].ID
-		}
+		orgID := func(o store.Organization) string { return o.ID }
+		got := pageAll(t, 2, func(p store.Page) ([]store.Organization, error) {
+			return s.ListOrganizations(ctx, acct, testRegion, time.Time{}, p)
+		}, orgID, orgID)
 		if fmt.Sprint(got) != fmt.Sprint(ids) {
 			t.Fatalf("paged %v, want %v", got, ids)
 		}
@@ -528,21 +511,10 @@ func testListEntities(t *testing.T, s store.Store) {
 
 	t.Run("method=ListEntities/case=users-in-id-order-paged", func(t *testing.T) {
 		sort.Strings(users)
-		var got []string
-		after := ""
-		for i := 0; i < 10; i++ {
-			page, err := s.ListEntities(ctx, o.ID, store.EntityFilter{Type: store.EntityUser}, store.Page{After: after, Limit: 3})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range page {
-				got = append(got, e.ID)
-			}
-			if len(page) < 3 {
-				break
-			}
-			after = page[len(page)-1].ID
-		}
+		entityID := func(e store.Entity) string { return e.ID }
+		got := pageAll(t, 3, func(p store.Page) ([]store.Entity, error) {
+			return s.ListEntities(ctx, o.ID, store.EntityFilter{Type: store.EntityUser}, p)
+		}, entityID, entityID)
 		if fmt.Sprint(got) != fmt.Sprint(users) {
 			t.Fatalf("paged %v\nwant %v", got, users)
 		}
@@ -672,21 +644,8 @@ func testMailDomains(t *testing.T, s store.Store) {
 	t.Run("method=ListMailDomains/case=by-name-paged", func(t *testing.T) {
 		want := append([]string{o.DefaultMailDomain}, names...)
 		sort.Strings(want)
-		var got []string
-		after := ""
-		for i := 0; i < 5; i++ {
-			page, err := s.ListMailDomains(ctx, o.ID, store.Page{After: after, Limit: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, d := range page {
-				got = append(got, d.Name)
-			}
-			if len(page) < 2 {
-				break
-			}
-			after = page[len(page)-1].Name
-		}
+		domainName := func(d store.MailDomain) string { return d.Name }
+		got := pageAll(t, 2, func(p store.Page) ([]store.MailDomain, error) { return s.ListMailDomains(ctx, o.ID, p) }, domainName, domainName)
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("paged %v, want %v", got, want)
 		}

@@ -58,21 +58,9 @@ func testIAM(t *testing.T, s store.Store) {
 				t.Fatal(err)
 			}
 		}
-		var names []string
-		after := ""
-		for {
-			page, err := s.ListIAMEntities(ctx, acct, store.IAMRole, "/a/", store.Page{After: after, Limit: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range page {
-				names = append(names, e.Name)
-			}
-			if len(page) < 2 {
-				break
-			}
-			after = store.IAMEntityCursor(page[len(page)-1])
-		}
+		names := pageAll(t, 2, func(p store.Page) ([]store.IAMEntity, error) {
+			return s.ListIAMEntities(ctx, acct, store.IAMRole, "/a/", p)
+		}, store.IAMEntityCursor, func(e store.IAMEntity) string { return e.Name })
 		if fmt.Sprint(names) != "[page-0 page-2 page-4 page-6]" {
 			t.Fatalf("pages: %v", names)
 		}

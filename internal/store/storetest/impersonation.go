@@ -117,21 +117,8 @@ func testImpersonation(t *testing.T, s store.Store) {
 			}
 			want = append(want, in.ID)
 		}
-		var got []string
-		p := store.Page{Limit: 2}
-		for {
-			page, err := s.ListImpersonationRoles(ctx, o4.ID, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range page {
-				got = append(got, r.ID)
-			}
-			if len(page) < p.Limit {
-				break
-			}
-			p.After = page[len(page)-1].ID
-		}
+		roleID := func(r store.ImpersonationRole) string { return r.ID }
+		got := pageAll(t, 2, func(p store.Page) ([]store.ImpersonationRole, error) { return s.ListImpersonationRoles(ctx, o4.ID, p) }, roleID, roleID)
 		slices.Sort(want)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("listed %v, want %v", got, want)

@@ -121,3 +121,32 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// pageAll walks a keyset listing from the start, limit entries a page,
+// until a short page: list returns the page for p, key is the key the
+// next page starts after, name what the test compares. No page may be
+// longer than limit, and the walk must end.
+func pageAll[E any](t *testing.T, limit int, list func(p store.Page) ([]E, error), key, name func(E) string) []string {
+	t.Helper()
+	var names []string
+	p := store.Page{Limit: limit}
+	for pages := 0; ; pages++ {
+		if pages > 100 {
+			t.Fatal("paging does not end")
+		}
+		page, err := list(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) > limit {
+			t.Fatalf("page of %d, limit %d", len(page), limit)
+		}
+		for _, e := range page {
+			names = append(names, name(e))
+		}
+		if len(page) < limit {
+			return names
+		}
+		p.After = key(page[len(page)-1])
+	}
+}
