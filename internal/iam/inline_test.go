@@ -161,72 +161,108 @@ func TestInlinePolicyEdgeCases(t *testing.T) {
 			call{"max-items-1001", op(c.ListRolePolicies, &iam.ListRolePoliciesInput{RoleName: aws.String("R"), MaxItems: aws.Int32(1001)})},
 		)
 	})
-	t.Run("method=PutUserPolicy/case=pages-errors-quota", func(t *testing.T) {
-		for _, n := range []string{"c", "A", "b"} {
-			_, err := c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("u"), PolicyName: aws.String(n), PolicyDocument: aws.String(permDoc)})
+	// The inline policies of users and groups, through one shape.
+	type inline struct {
+		put func(owner, name, doc string) error
+		// get returns the owner's and the policy's names as stored, and
+		// the decoded document.
+		get func(t *testing.T, owner, name string) (string, string, string)
+		// pages lists the owner's policies max a page (see pages).
+		pages func(t *testing.T, owner string, max int32) string
+		del   func(owner, name string) func() error
+	}
+	user := inline{
+		put: func(owner, name, doc string) error {
+			return op(c.PutUserPolicy, &iam.PutUserPolicyInput{UserName: &owner, PolicyName: &name, PolicyDocument: &doc})()
+		},
+		get: func(t *testing.T, owner, name string) (string, string, string) {
+			out, err := c.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: &owner, PolicyName: &name})
 			must(t, err)
+			return *out.UserName, *out.PolicyName, decode(t, out.PolicyDocument)
+		},
+		pages: func(t *testing.T, owner string, max int32) string {
+			return pages(t, func(m *string) (*iam.ListUserPoliciesOutput, error) {
+				return c.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: &owner, MaxItems: &max, Marker: m})
+			}, func(out *iam.ListUserPoliciesOutput) []string { return out.PolicyNames })
+		},
+		del: func(owner, name string) func() error {
+			return op(c.DeleteUserPolicy, &iam.DeleteUserPolicyInput{UserName: &owner, PolicyName: &name})
+		},
+	}
+	group := inline{
+		put: func(owner, name, doc string) error {
+			return op(c.PutGroupPolicy, &iam.PutGroupPolicyInput{GroupName: &owner, PolicyName: &name, PolicyDocument: &doc})()
+		},
+		get: func(t *testing.T, owner, name string) (string, string, string) {
+			out, err := c.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: &owner, PolicyName: &name})
+			must(t, err)
+			return *out.GroupName, *out.PolicyName, decode(t, out.PolicyDocument)
+		},
+		pages: func(t *testing.T, owner string, max int32) string {
+			return pages(t, func(m *string) (*iam.ListGroupPoliciesOutput, error) {
+				return c.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: &owner, MaxItems: &max, Marker: m})
+			}, func(out *iam.ListGroupPoliciesOutput) []string { return out.PolicyNames })
+		},
+		del: func(owner, name string) func() error {
+			return op(c.DeleteGroupPolicy, &iam.DeleteGroupPolicyInput{GroupName: &owner, PolicyName: &name})
+		},
+	}
+	wantInlinePages := func(t *testing.T, k inline, owner string, max int32, want string) {
+		t.Helper()
+		if got := k.pages(t, owner, max); got != want {
+			t.Fatalf("%s's policies: pages %s, want %s", owner, got, want)
 		}
-		list := func(m *string) (*iam.ListUserPoliciesOutput, error) {
-			return c.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String("U"), MaxItems: aws.Int32(2), Marker: m})
-		}
-		items := func(out *iam.ListUserPoliciesOutput) []string { return out.PolicyNames }
-		wantPages(t, "ListUserPolicies", "[[A b] [c]]", list, items)
-		got, err := c.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String("u"), PolicyName: aws.String("a")})
-		must(t, err)
-		if *got.UserName != "U" || *got.PolicyName != "A" || decode(t, got.PolicyDocument) != permDoc {
-			t.Fatalf("GetUserPolicy: %+v", got)
-		}
-		_, err = c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("U"), PolicyName: aws.String("bad"), PolicyDocument: aws.String(trustDoc)})
-		apiErr(t, err, "MalformedPolicyDocument", 400)
-		_, err = c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("nobody"), PolicyName: aws.String("p"), PolicyDocument: aws.String(permDoc)})
-		apiErr(t, err, "NoSuchEntity", 404)
-		_, err = c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("U"), PolicyName: aws.String("big"), PolicyDocument: aws.String(bigActions(1800))})
-		apiErr(t, err, "LimitExceeded", 409) // 2,048 for all of a user's inline policies
-		_, err = c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("U"), PolicyName: aws.String("big"), PolicyDocument: aws.String(bigActions(1500))})
-		must(t, err)
+	}
+
+	for _, tc := range []struct {
+		method    string
+		k         inline
+		owner     string   // as created; the policies are put under its lower case
+		names     []string // put in this order
+		max       int32
+		want      string // the pages
+		get, name string // a policy asked for in another case, and its name as put
+		malformed string
+	}{
+		{"PutUserPolicy", user, "U", []string{"c", "A", "b"}, 2, "[[A b] [c]]", "a", "A", trustDoc},
+		{"PutGroupPolicy", group, "G", []string{"g3", "g1", "g2"}, 1, "[[g1] [g2] [g3]]", "G2", "g2", "[]"},
+	} {
+		t.Run("method="+tc.method+"/case=pages-ignoring-case-and-errors", func(t *testing.T) {
+			for _, n := range tc.names {
+				must(t, tc.k.put(strings.ToLower(tc.owner), n, permDoc))
+			}
+			wantInlinePages(t, tc.k, tc.owner, tc.max, tc.want)
+			if owner, name, doc := tc.k.get(t, strings.ToLower(tc.owner), tc.get); owner != tc.owner || name != tc.name || doc != permDoc {
+				t.Fatalf("get: %s %s %s", owner, name, doc)
+			}
+			apiErr(t, tc.k.put(tc.owner, "bad", tc.malformed), "MalformedPolicyDocument", 400)
+			apiErr(t, tc.k.put("nobody", "p", permDoc), "NoSuchEntity", 404)
+		})
+	}
+	t.Run("method=PutUserPolicy/case=quota-then-delete", func(t *testing.T) {
+		apiErr(t, user.put("U", "big", bigActions(1800)), "LimitExceeded", 409) // 2,048 for all of a user's inline policies
+		must(t, user.put("U", "big", bigActions(1500)))
 		wantErrors(t, "NoSuchEntity", 404,
 			call{"GetUserPolicy-no-user", op(c.GetUserPolicy, &iam.GetUserPolicyInput{UserName: aws.String("nobody"), PolicyName: aws.String("A")})},
 			call{"GetUserPolicy-no-policy", op(c.GetUserPolicy, &iam.GetUserPolicyInput{UserName: aws.String("U"), PolicyName: aws.String("none")})},
-			call{"DeleteUserPolicy-no-user", op(c.DeleteUserPolicy, &iam.DeleteUserPolicyInput{UserName: aws.String("nobody"), PolicyName: aws.String("A")})},
-			call{"DeleteUserPolicy-no-policy", op(c.DeleteUserPolicy, &iam.DeleteUserPolicyInput{UserName: aws.String("U"), PolicyName: aws.String("none")})},
+			call{"DeleteUserPolicy-no-user", user.del("nobody", "A")},
+			call{"DeleteUserPolicy-no-policy", user.del("U", "none")},
 		)
 		for _, n := range []string{"a", "B", "c", "big"} {
-			_, err = c.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String("U"), PolicyName: aws.String(n)})
-			must(t, err)
+			must(t, user.del("U", n)())
 		}
-		wantPages(t, "ListUserPolicies after delete", "[[]]", list, items)
-		_, err = c.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String("U"), Marker: aws.String("IzU")}) // "#5": past the end
+		wantInlinePages(t, user, "U", 2, "[[]]")
+		_, err := c.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String("U"), Marker: aws.String("IzU")}) // "#5": past the end
 		apiErr(t, err, "ValidationError", 400)
 	})
-	t.Run("method=PutGroupPolicy/case=pages-errors-quota", func(t *testing.T) {
-		for _, n := range []string{"g3", "g1", "g2"} {
-			_, err := c.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("g"), PolicyName: aws.String(n), PolicyDocument: aws.String(permDoc)})
-			must(t, err)
-		}
-		list := func(m *string) (*iam.ListGroupPoliciesOutput, error) {
-			return c.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String("G"), MaxItems: aws.Int32(1), Marker: m})
-		}
-		items := func(out *iam.ListGroupPoliciesOutput) []string { return out.PolicyNames }
-		wantPages(t, "ListGroupPolicies", "[[g1] [g2] [g3]]", list, items)
-		got, err := c.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String("g"), PolicyName: aws.String("G2")})
-		must(t, err)
-		if *got.GroupName != "G" || *got.PolicyName != "g2" || decode(t, got.PolicyDocument) != permDoc {
-			t.Fatalf("GetGroupPolicy: %+v", got)
-		}
-		_, err = c.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("G"), PolicyName: aws.String("bad"), PolicyDocument: aws.String("[]")})
-		apiErr(t, err, "MalformedPolicyDocument", 400)
-		_, err = c.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("nope"), PolicyName: aws.String("p"), PolicyDocument: aws.String(permDoc)})
-		apiErr(t, err, "NoSuchEntity", 404)
-		_, err = c.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("G"), PolicyName: aws.String("big1"), PolicyDocument: aws.String(bigActions(2800))})
-		must(t, err) // 5,120 for a group's: over a user's 2,048
-		_, err = c.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("G"), PolicyName: aws.String("big2"), PolicyDocument: aws.String(bigActions(2800))})
-		apiErr(t, err, "LimitExceeded", 409)
+	t.Run("method=PutGroupPolicy/case=quota-then-delete", func(t *testing.T) {
+		must(t, group.put("G", "big1", bigActions(2800))) // 5,120 for a group's: over a user's 2,048
+		apiErr(t, group.put("G", "big2", bigActions(2800)), "LimitExceeded", 409)
 		wantErrors(t, "NoSuchEntity", 404,
 			call{"GetGroupPolicy-refused-policy", op(c.GetGroupPolicy, &iam.GetGroupPolicyInput{GroupName: aws.String("G"), PolicyName: aws.String("big2")})},
-			call{"DeleteGroupPolicy-no-group", op(c.DeleteGroupPolicy, &iam.DeleteGroupPolicyInput{GroupName: aws.String("nope"), PolicyName: aws.String("g1")})},
+			call{"DeleteGroupPolicy-no-group", group.del("nope", "g1")},
 		)
-		_, err = c.DeleteGroupPolicy(ctx, &iam.DeleteGroupPolicyInput{GroupName: aws.String("G"), PolicyName: aws.String("G1")})
-		must(t, err)
-		wantPages(t, "ListGroupPolicies after delete", "[[big1] [g2] [g3]]", list, items)
+		must(t, group.del("G", "G1")())
+		wantInlinePages(t, group, "G", 1, "[[big1] [g2] [g3]]")
 	})
 }
