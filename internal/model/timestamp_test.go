@@ -64,6 +64,7 @@ func TestParseEpochSeconds(t *testing.T) {
 			at("2.5e-1", unix(0, 250000000)),
 			at("-1.5e0", unix(-2, 500000000)),
 			at("2.534023007995e11", time.Date(9999, 12, 31, 23, 59, 59, 500000000, time.UTC)),
+			refused("2.534023008e11"), // 253402300800: the first second of the year 10000
 			at("-6.21355968e10", time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)),
 			refused("-6.2135596801e10"),
 			refused("1e20"),
