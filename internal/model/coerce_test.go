@@ -38,114 +38,75 @@ func TestCoercions(t *testing.T) {
 		}
 	})
 
-	type result struct {
-		v  any
-		ok bool
-	}
-	check := func(t *testing.T, what string, in any, got, want result) {
-		t.Helper()
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s(%#v) = %v, %v; want %v, %v", what, in, got.v, got.ok, want.v, want.ok)
-		}
-	}
-
 	t.Run("method=AsString", func(t *testing.T) {
-		for in, want := range map[any]result{
-			"s": {"s", true}, named("n"): {"n", true}, "": {"", true},
-			int64(1): {"", false}, true: {"", false}, nil: {"", false},
-		} {
-			v, ok := AsString(in)
-			check(t, "AsString", in, result{v, ok}, want)
-		}
-		if v, ok := AsString(&str); ok || v != "" {
-			t.Errorf("AsString(*string) = %q, %v: pointers are not strings", v, ok)
-		}
+		checkAs(t, AsString,
+			yes("s", "s"), yes(named("n"), "n"), yes("", ""),
+			no(int64(1)), no(true), no(nil), no(&str)) // pointers are not strings
 	})
 	t.Run("method=AsBool", func(t *testing.T) {
-		for in, want := range map[any]result{
-			true: {true, true}, false: {false, true}, flag(true): {true, true},
-			"true": {false, false}, int64(1): {false, false}, nil: {false, false},
-		} {
-			v, ok := AsBool(in)
-			check(t, "AsBool", in, result{v, ok}, want)
-		}
+		checkAs(t, AsBool,
+			yes(true, true), yes(false, false), yes(flag(true), true),
+			no("true"), no(int64(1)), no(nil))
 	})
 	t.Run("method=AsInt", func(t *testing.T) {
-		for in, want := range map[any]result{
-			int64(-5): {int64(-5), true}, 5: {int64(5), true}, int32(-7): {int64(-7), true}, level(3): {int64(3), true},
-			uint8(200): {int64(200), true}, uint64(math.MaxInt64): {int64(math.MaxInt64), true},
-			3.0: {int64(3), true}, -2.0: {int64(-2), true},
+		checkAs(t, AsInt,
+			yes(int64(-5), int64(-5)), yes(5, int64(5)), yes(int32(-7), int64(-7)), yes(level(3), int64(3)),
+			yes(uint8(200), int64(200)), yes(uint64(math.MaxInt64), int64(math.MaxInt64)),
+			yes(3.0, int64(3)), yes(-2.0, int64(-2)),
 			// Not whole, or out of range: not an integer.
-			2.5:                       {int64(0), false},
-			1e19:                      {int64(0), false},
-			math.Inf(1):               {int64(0), false},
-			uint64(math.MaxInt64 + 1): {int64(0), false},
-			"5":                       {int64(0), false}, true: {int64(0), false}, nil: {int64(0), false},
-		} {
-			v, ok := AsInt(in)
-			check(t, "AsInt", in, result{v, ok}, want)
-		}
-		if v, ok := AsInt(math.NaN()); ok {
-			t.Errorf("AsInt(NaN) = %d, true", v)
-		}
+			no(2.5), no(1e19), no(math.Inf(1)), no(math.NaN()), no(uint64(math.MaxInt64+1)),
+			no("5"), no(true), no(nil))
 	})
 	t.Run("method=AsFloat", func(t *testing.T) {
-		for in, want := range map[any]result{
-			1.5: {1.5, true}, int64(2): {2.0, true}, float32(0.25): {0.25, true}, 3: {3.0, true}, uint16(4): {4.0, true}, level(-1): {-1.0, true},
-			"1.5": {0.0, false}, true: {0.0, false}, nil: {0.0, false},
-		} {
-			v, ok := AsFloat(in)
-			check(t, "AsFloat", in, result{v, ok}, want)
-		}
+		checkAs(t, AsFloat,
+			yes(1.5, 1.5), yes(int64(2), 2.0), yes(float32(0.25), 0.25), yes(3, 3.0), yes(uint16(4), 4.0), yes(level(-1), -1.0),
+			no("1.5"), no(true), no(nil))
 	})
 	t.Run("method=AsTime", func(t *testing.T) {
-		for _, tc := range []struct {
-			in   any
-			want result
-		}{
-			{when, result{when, true}},
-			{&when, result{when, true}},
-			{nilTime, result{time.Time{}, false}},
-			{"2024-01-02T03:04:05Z", result{time.Time{}, false}},
-			{int64(0), result{time.Time{}, false}},
-			{nil, result{time.Time{}, false}},
-		} {
-			v, ok := AsTime(tc.in)
-			check(t, "AsTime", tc.in, result{v, ok}, tc.want)
-		}
+		checkAs(t, AsTime,
+			yes(when, when), yes(&when, when),
+			no(nilTime), no("2024-01-02T03:04:05Z"), no(int64(0)), no(nil))
 	})
 	t.Run("method=AsList", func(t *testing.T) {
-		for _, tc := range []struct {
-			in   any
-			want result
-		}{
-			{[]any{"a", int64(1)}, result{[]any{"a", int64(1)}, true}},
-			{[]string{"a", "b"}, result{[]any{"a", "b"}, true}},
-			{[]named{"n"}, result{[]any{named("n")}, true}},
-			{[]int32{}, result{[]any{}, true}},
-			{[]byte("ab"), result{[]any(nil), false}}, // a blob, not a list
-			{"ab", result{[]any(nil), false}},
-			{map[string]any{}, result{[]any(nil), false}},
-			{nil, result{[]any(nil), false}},
-		} {
-			v, ok := AsList(tc.in)
-			check(t, "AsList", tc.in, result{v, ok}, tc.want)
-		}
+		checkAs(t, AsList,
+			yes([]any{"a", int64(1)}, []any{"a", int64(1)}),
+			yes([]string{"a", "b"}, []any{"a", "b"}),
+			yes([]named{"n"}, []any{named("n")}),
+			yes([]int32{}, []any{}),
+			no([]byte("ab")), // a blob, not a list
+			no("ab"), no(map[string]any{}), no(nil))
 	})
 	t.Run("method=AsMap", func(t *testing.T) {
-		for _, tc := range []struct {
-			in   any
-			want result
-		}{
-			{map[string]any{"a": 1}, result{map[string]any{"a": 1}, true}},
-			{map[string]string{"a": "b"}, result{map[string]any{"a": "b"}, true}},
-			{map[named]int{"n": 1}, result{map[string]any{"n": 1}, true}},
-			{map[int]string{1: "a"}, result{map[string]any(nil), false}}, // keys must be strings
-			{[]any{}, result{map[string]any(nil), false}},
-			{nil, result{map[string]any(nil), false}},
-		} {
-			v, ok := AsMap(tc.in)
-			check(t, "AsMap", tc.in, result{v, ok}, tc.want)
-		}
+		checkAs(t, AsMap,
+			yes(map[string]any{"a": 1}, map[string]any{"a": 1}),
+			yes(map[string]string{"a": "b"}, map[string]any{"a": "b"}),
+			yes(map[named]int{"n": 1}, map[string]any{"n": 1}),
+			no(map[int]string{1: "a"}), // keys must be strings
+			no([]any{}), no(nil))
 	})
+}
+
+// asCase is an input of an As* coercion and what it must give.
+type asCase struct {
+	in, want any
+	ok       bool
+}
+
+func yes(in, want any) asCase { return asCase{in, want, true} }
+
+func no(in any) asCase { return asCase{in: in} }
+
+// checkAs runs the cases through f; a refused input gives T's zero value.
+func checkAs[T any](t *testing.T, f func(any) (T, bool), cases ...asCase) {
+	t.Helper()
+	for _, c := range cases {
+		got, ok := f(c.in)
+		var want T
+		if c.want != nil {
+			want = c.want.(T)
+		}
+		if ok != c.ok || !reflect.DeepEqual(got, want) {
+			t.Errorf("(%#v) = %#v, %v; want %#v, %v", c.in, got, ok, want, c.ok)
+		}
+	}
 }
