@@ -3,6 +3,7 @@ package iam_test
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -116,207 +117,204 @@ func TestUsers(t *testing.T) {
 	})
 }
 
-func TestGroups(t *testing.T) {
+// TestUserEdgeCases: validation, paging, what a rename carries along,
+// every conflict of DeleteUser, boundaries and tags of users.
+func TestUserEdgeCases(t *testing.T) {
 	e, c := newEnv(t)
-	for _, u := range []string{"ann", "ben"} {
-		_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u)})
-		must(t, err)
-	}
-	t.Run("method=CreateGroup/case=ok-and-duplicate", func(t *testing.T) {
-		out, err := c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("Devs"), Path: aws.String("/eng/")})
-		must(t, err)
-		if *out.Group.Arn != "arn:aws:iam::"+e.AccountID+":group/eng/Devs" || !regexp.MustCompile(`^AGPA[A-Z2-7]{17}$`).MatchString(*out.Group.GroupId) {
-			t.Fatalf("group: %+v", out.Group)
-		}
-		_, err = c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("DEVS")})
-		apiErr(t, err, "EntityAlreadyExists", 409)
-	})
-	t.Run("method=AddUserToGroup/case=members", func(t *testing.T) {
-		for _, u := range []string{"ann", "BEN", "ann"} {
-			_, err := c.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("devs"), UserName: aws.String(u)})
-			must(t, err)
-		}
-		_, err := c.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("devs"), UserName: aws.String("nobody")})
-		apiErr(t, err, "NoSuchEntity", 404)
-		_, err = c.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("nope"), UserName: aws.String("ann")})
-		apiErr(t, err, "NoSuchEntity", 404)
-		g, err := c.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String("Devs"), MaxItems: aws.Int32(1)})
-		must(t, err)
-		if *g.Group.GroupName != "Devs" || len(g.Users) != 1 || !g.IsTruncated || *g.Users[0].UserName != "ann" {
-			t.Fatalf("GetGroup: %+v", g)
-		}
-		g2, err := c.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String("Devs"), Marker: g.Marker})
-		must(t, err)
-		if len(g2.Users) != 1 || g2.IsTruncated || *g2.Users[0].UserName != "ben" {
-			t.Fatalf("GetGroup page 2: %+v", g2)
-		}
-		fu, err := c.ListGroupsForUser(ctx, &iam.ListGroupsForUserInput{UserName: aws.String("ann")})
-		must(t, err)
-		if len(fu.Groups) != 1 || *fu.Groups[0].GroupName != "Devs" {
-			t.Fatalf("ListGroupsForUser: %+v", fu.Groups)
-		}
-		_, err = c.ListGroupsForUser(ctx, &iam.ListGroupsForUserInput{UserName: aws.String("nobody")})
-		apiErr(t, err, "NoSuchEntity", 404)
-		_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("ben")})
-		apiErr(t, err, "DeleteConflict", 409)
-		_, err = c.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: aws.String("Devs")})
-		apiErr(t, err, "DeleteConflict", 409)
-		_, err = c.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String("nope")})
+
+	t.Run("method=CreateUser/case=validation-and-invalid-input", func(t *testing.T) {
+		wantErrors(t, "ValidationError", 400,
+			call{"bad-name", op(c.CreateUser, &iam.CreateUserInput{UserName: aws.String("bad name")})},
+			call{"name-too-long", op(c.CreateUser, &iam.CreateUserInput{UserName: aws.String(strings.Repeat("u", 65))})},
+			call{"bad-path", op(c.CreateUser, &iam.CreateUserInput{UserName: aws.String("u"), Path: aws.String("nopath")})},
+			call{"too-many-tags", op(c.CreateUser, &iam.CreateUserInput{UserName: aws.String("u"), Tags: manyTags(51, "t")})},
+		)
+		wantErrors(t, "InvalidInput", 400,
+			call{"reserved-tag-prefix", op(c.CreateUser, &iam.CreateUserInput{UserName: aws.String("u"), Tags: []types.Tag{tag("aws:k", "v")}})},
+			call{"bad-boundary-arn", op(c.CreateUser, &iam.CreateUserInput{UserName: aws.String("u"), PermissionsBoundary: aws.String("not-an-arn-but-long-enough")})},
+		)
+		_, err := c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("u")})
 		apiErr(t, err, "NoSuchEntity", 404)
 	})
-	t.Run("method=AddUserToGroup/case=quota", func(t *testing.T) {
-		for i := 0; i < 10; i++ {
-			name := fmt.Sprintf("g%d", i)
-			_, err := c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: &name})
+	t.Run("method=ListUsers/case=prefix-pages", func(t *testing.T) {
+		for _, u := range []struct{ name, path string }{{"cc", "/cov/"}, {"ca", "/cov/"}, {"CB", "/cov/"}, {"dd", "/cov/sub/"}, {"root-level", "/"}} {
+			_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u.name), Path: aws.String(u.path)})
 			must(t, err)
-			_, err = c.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: &name, UserName: aws.String("ann")})
-			if i < 9 {
-				must(t, err)
-			} else {
-				apiErr(t, err, "LimitExceeded", 409)
+		}
+		userNames := func(out *iam.ListUsersOutput) []string {
+			var names []string
+			for _, u := range out.Users {
+				names = append(names, *u.UserName)
+				if u.Arn == nil || u.UserId == nil || u.CreateDate == nil || u.Path == nil {
+					t.Fatalf("user: %+v", u)
+				}
 			}
+			return names
 		}
+		for _, tc := range []struct {
+			what   string
+			prefix *string
+			max    int32
+			want   string
+		}{
+			{"/cov/", aws.String("/cov/"), 2, "[[ca CB] [cc dd]]"},
+			{"/cov/sub/", aws.String("/cov/sub/"), 2, "[[dd]]"},
+			{"all", nil, 1, "[[root-level] [ca] [CB] [cc] [dd]]"},
+		} {
+			wantPages(t, tc.what, tc.want, func(m *string) (*iam.ListUsersOutput, error) {
+				return c.ListUsers(ctx, &iam.ListUsersInput{PathPrefix: tc.prefix, MaxItems: aws.Int32(tc.max), Marker: m})
+			}, userNames)
+		}
+		wantErrors(t, "ValidationError", 400,
+			call{"bad-marker", op(c.ListUsers, &iam.ListUsersInput{Marker: aws.String("***")})},
+			call{"max-items-1001", op(c.ListUsers, &iam.ListUsersInput{MaxItems: aws.Int32(1001)})},
+			call{"prefix-without-slash", op(c.ListUsers, &iam.ListUsersInput{PathPrefix: aws.String("cov/")})},
+		)
 	})
-	t.Run("method=UpdateGroup/case=rename", func(t *testing.T) {
-		_, err := c.UpdateGroup(ctx, &iam.UpdateGroupInput{GroupName: aws.String("Devs"), NewGroupName: aws.String("G0")})
+	t.Run("method=UpdateUser/case=rename-carries-keys-groups-policies", func(t *testing.T) {
+		_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("kim")})
+		must(t, err)
+		key, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("kim")})
+		must(t, err)
+		_, err = c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("Kims")})
+		must(t, err)
+		_, err = c.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("Kims"), UserName: aws.String("kim")})
+		must(t, err)
+		_, err = c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("kim"), PolicyName: aws.String("p"), PolicyDocument: aws.String(permDoc)})
+		must(t, err)
+		_, err = c.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("kim"), Tags: []types.Tag{tag("k", "v")}})
+		must(t, err)
+
+		_, err = c.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String("KIM"), NewUserName: aws.String("Kimberly"), NewPath: aws.String("/new/")})
+		must(t, err)
+		wantErrors(t, "NoSuchEntity", 404,
+			call{"GetUser(old name)", op(c.GetUser, &iam.GetUserInput{UserName: aws.String("kim")})},
+			call{"ListAccessKeys(old name)", op(c.ListAccessKeys, &iam.ListAccessKeysInput{UserName: aws.String("kim")})},
+		)
+		keys, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("kimberly")})
+		must(t, err)
+		if len(keys.AccessKeyMetadata) != 1 || *keys.AccessKeyMetadata[0].AccessKeyId != *key.AccessKey.AccessKeyId || *keys.AccessKeyMetadata[0].UserName != "Kimberly" {
+			t.Fatalf("keys after rename: %+v", keys.AccessKeyMetadata)
+		}
+		id, err := sts.NewFromConfig(e.AWSConfigFor(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, "")).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		must(t, err)
+		if *id.Arn != "arn:aws:iam::"+e.AccountID+":user/new/Kimberly" {
+			t.Fatalf("caller after rename: %s", *id.Arn)
+		}
+		g, err := c.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String("Kims")})
+		must(t, err)
+		if len(g.Users) != 1 || *g.Users[0].UserName != "Kimberly" || *g.Users[0].Arn != "arn:aws:iam::"+e.AccountID+":user/new/Kimberly" {
+			t.Fatalf("members after rename: %+v", g.Users)
+		}
+		pols, err := c.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String("Kimberly")})
+		must(t, err)
+		tags, err := c.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String("Kimberly")})
+		must(t, err)
+		if len(pols.PolicyNames) != 1 || len(tags.Tags) != 1 {
+			t.Fatalf("policies %v, tags %v after rename", pols.PolicyNames, tags.Tags)
+		}
+		_, err = c.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String("Kimberly"), NewPath: aws.String("nopath")})
+		apiErr(t, err, "ValidationError", 400)
+		_, err = c.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String("Kimberly"), NewUserName: aws.String("CA")})
 		apiErr(t, err, "EntityAlreadyExists", 409)
-		_, err = c.UpdateGroup(ctx, &iam.UpdateGroupInput{GroupName: aws.String("Devs"), NewGroupName: aws.String("Engineers"), NewPath: aws.String("/")})
-		must(t, err)
-		fu, _ := c.ListGroupsForUser(ctx, &iam.ListGroupsForUserInput{UserName: aws.String("ben")})
-		if len(fu.Groups) != 1 || *fu.Groups[0].Arn != "arn:aws:iam::"+e.AccountID+":group/Engineers" {
-			t.Fatalf("after rename: %+v", fu.Groups)
+		_, err = c.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String("Kimberly"), NewUserName: aws.String("KIMBERLY")})
+		must(t, err) // a change of case only
+		u, _ := c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("kimberly")})
+		if *u.User.UserName != "KIMBERLY" {
+			t.Fatalf("case change: %+v", u.User)
 		}
-		_, err = c.UpdateGroup(ctx, &iam.UpdateGroupInput{GroupName: aws.String("Devs"), NewPath: aws.String("/")})
-		apiErr(t, err, "NoSuchEntity", 404)
 	})
-	t.Run("method=ListGroups/case=pages", func(t *testing.T) {
-		n := 0
-		pg := iam.NewListGroupsPaginator(c, &iam.ListGroupsInput{MaxItems: aws.Int32(4)})
-		for pg.HasMorePages() {
-			out, err := pg.NextPage(ctx)
+	t.Run("method=DeleteUser/case=every-conflict", func(t *testing.T) {
+		name := aws.String("KIMBERLY")
+		arn := createPolicy(t, c, "KimsPolicy")
+		_, err := c.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: name, PolicyArn: &arn})
+		must(t, err)
+		_, err = c.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: name, PermissionsBoundary: &arn})
+		must(t, err)
+		keys, _ := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: name})
+		wantDeleteConflicts(t, op(c.DeleteUser, &iam.DeleteUserInput{UserName: name}),
+			conflict{"must delete access keys first", op(c.DeleteAccessKey, &iam.DeleteAccessKeyInput{UserName: name, AccessKeyId: keys.AccessKeyMetadata[0].AccessKeyId})},
+			conflict{"must remove users from group first", op(c.RemoveUserFromGroup, &iam.RemoveUserFromGroupInput{GroupName: aws.String("Kims"), UserName: name})},
+			conflict{"must delete policies first", op(c.DeleteUserPolicy, &iam.DeleteUserPolicyInput{UserName: name, PolicyName: aws.String("p")})},
+			conflict{"must detach all policies first", op(c.DetachUserPolicy, &iam.DetachUserPolicyInput{UserName: name, PolicyArn: &arn})},
+		)
+		wantCounts(t, c, arn, 0, 1)
+		_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("kimberly")}) // tags and a boundary do not hold it
+		must(t, err)
+		wantCounts(t, c, arn, 0, 0)
+		_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: name})
+		apiErr(t, err, "NoSuchEntity", 404)
+		_, err = c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("Kimberly")})
+		must(t, err)
+		tags, err := c.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String("Kimberly")})
+		must(t, err)
+		g, err := c.ListGroupsForUser(ctx, &iam.ListGroupsForUserInput{UserName: aws.String("Kimberly")})
+		must(t, err)
+		if len(tags.Tags) != 0 || len(g.Groups) != 0 {
+			t.Fatalf("the new user inherits: tags %v, groups %v", tags.Tags, g.Groups)
+		}
+	})
+	t.Run("method=PutUserPermissionsBoundary/case=counts-and-errors", func(t *testing.T) {
+		arn := createPolicy(t, c, "UserBoundary")
+		readOnly := "arn:aws:iam::aws:policy/ReadOnlyAccess"
+		boundary := func(user, arn string) *iam.PutUserPermissionsBoundaryInput {
+			return &iam.PutUserPermissionsBoundaryInput{UserName: aws.String(user), PermissionsBoundary: aws.String(arn)}
+		}
+		for _, u := range []string{"ca", "CB"} {
+			_, err := c.PutUserPermissionsBoundary(ctx, boundary(u, arn))
 			must(t, err)
-			n += len(out.Groups)
 		}
-		if n != 11 {
-			t.Fatalf("groups: %d", n)
+		_, err := c.PutUserPermissionsBoundary(ctx, boundary("ca", arn))
+		must(t, err) // again: still one use
+		wantCounts(t, c, arn, 0, 2)
+		u, _ := c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("ca")})
+		if b := u.User.PermissionsBoundary; b == nil || *b.PermissionsBoundaryArn != arn || b.PermissionsBoundaryType != types.PermissionsBoundaryAttachmentTypePolicy {
+			t.Fatalf("boundary: %+v", b)
 		}
-	})
-	t.Run("method=RemoveUserFromGroup/case=then-delete", func(t *testing.T) {
-		for _, u := range []string{"ann", "ben"} {
-			_, err := c.RemoveUserFromGroup(ctx, &iam.RemoveUserFromGroupInput{GroupName: aws.String("Engineers"), UserName: aws.String(u)})
-			must(t, err)
-		}
-		_, err := c.RemoveUserFromGroup(ctx, &iam.RemoveUserFromGroupInput{GroupName: aws.String("Engineers"), UserName: aws.String("ann")})
-		apiErr(t, err, "NoSuchEntity", 404)
-		_, err = c.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: aws.String("engineers")})
-		must(t, err)
-		_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("ben")})
-		must(t, err)
-		_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("ben")})
-		apiErr(t, err, "NoSuchEntity", 404)
-		_, err = c.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: aws.String("engineers")})
-		apiErr(t, err, "NoSuchEntity", 404)
-	})
-}
-
-func TestAccessKeys(t *testing.T) {
-	e, c := newEnv(t)
-	_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("Dev"), Path: aws.String("/eng/")})
-	must(t, err)
-	var key *types.AccessKey
-
-	t.Run("method=CreateAccessKey/case=authenticates-at-once", func(t *testing.T) {
-		out, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev")})
-		must(t, err)
-		key = out.AccessKey
-		if *key.UserName != "Dev" || key.Status != types.StatusTypeActive || len(*key.SecretAccessKey) != 40 || !regexp.MustCompile(`^AKIA[A-Z2-7]{16}$`).MatchString(*key.AccessKeyId) {
-			t.Fatalf("key: %+v", key)
-		}
-		user := sts.NewFromConfig(e.AWSConfigFor(*key.AccessKeyId, *key.SecretAccessKey, ""))
-		id, err := user.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		must(t, err)
-		u, _ := c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("Dev")})
-		if *id.Arn != "arn:aws:iam::"+e.AccountID+":user/eng/Dev" || *id.UserId != *u.User.UserId || *id.Account != e.AccountID {
-			t.Fatalf("caller: %+v", id)
-		}
-		// The user's own client: GetUser and ListAccessKeys without a name
-		// are about the caller (allowed by an identity policy: a user
-		// without one may call nothing).
-		_, err = c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("Dev"), PolicyName: aws.String("self"),
-			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["iam:GetUser","iam:ListAccessKeys"],"Resource":"*"}}`)})
-		must(t, err)
-		ic := iam.NewFromConfig(e.AWSConfigFor(*key.AccessKeyId, *key.SecretAccessKey, ""))
-		me, err := ic.GetUser(ctx, &iam.GetUserInput{})
-		must(t, err)
-		if *me.User.UserName != "Dev" {
-			t.Fatalf("GetUser as the user: %+v", me.User)
-		}
-		mine, err := ic.ListAccessKeys(ctx, &iam.ListAccessKeysInput{})
-		must(t, err)
-		if len(mine.AccessKeyMetadata) != 1 || *mine.AccessKeyMetadata[0].AccessKeyId != *key.AccessKeyId {
-			t.Fatalf("ListAccessKeys as the user: %+v", mine.AccessKeyMetadata)
-		}
-		last, err := c.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: key.AccessKeyId})
-		must(t, err)
-		if *last.UserName != "Dev" || last.AccessKeyLastUsed.LastUsedDate == nil || *last.AccessKeyLastUsed.ServiceName != "sts" || *last.AccessKeyLastUsed.Region != "us-east-1" {
-			t.Fatalf("last used: %+v", last.AccessKeyLastUsed)
-		}
-	})
-	t.Run("method=CreateAccessKey/case=quota-and-missing-user", func(t *testing.T) {
-		_, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("Dev")})
-		must(t, err)
-		_, err = c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("Dev")})
-		apiErr(t, err, "LimitExceeded", 409)
-		_, err = c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("nobody")})
-		apiErr(t, err, "NoSuchEntity", 404)
-		list, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("Dev"), MaxItems: aws.Int32(1)})
-		must(t, err)
-		if len(list.AccessKeyMetadata) != 1 || !list.IsTruncated || list.AccessKeyMetadata[0].Status != types.StatusTypeActive {
-			t.Fatalf("list: %+v", list)
-		}
-		_, err = c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("nobody")})
-		apiErr(t, err, "NoSuchEntity", 404)
-		_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("Dev")})
-		apiErr(t, err, "DeleteConflict", 409)
-		_, err = c.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String("AKIAAAAAAAAAAAAAAAAA")})
-		apiErr(t, err, "NoSuchEntity", 404)
-	})
-	t.Run("method=UpdateAccessKey/case=inactive-stops-at-once", func(t *testing.T) {
-		user := sts.NewFromConfig(e.AWSConfigFor(*key.AccessKeyId, *key.SecretAccessKey, ""))
-		_, err := c.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: aws.String("Dev"), AccessKeyId: key.AccessKeyId, Status: types.StatusTypeInactive})
-		must(t, err)
-		_, err = user.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		apiErr(t, err, "InvalidClientTokenId", 403)
-		_, err = c.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: aws.String("Dev"), AccessKeyId: key.AccessKeyId, Status: types.StatusTypeActive})
-		must(t, err)
-		_, err = user.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		must(t, err)
-		_, err = c.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{AccessKeyId: key.AccessKeyId, Status: types.StatusTypeInactive}) // the root's keys: not this one
-		apiErr(t, err, "NoSuchEntity", 404)
-		_, err = c.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: aws.String("Dev"), AccessKeyId: key.AccessKeyId, Status: types.StatusTypeExpired})
+		wantErrors(t, "NoSuchEntity", 404,
+			call{"no-user", op(c.PutUserPermissionsBoundary, boundary("nobody", arn))},
+			call{"no-policy", op(c.PutUserPermissionsBoundary, boundary("ca", "arn:aws:iam::"+e.AccountID+":policy/none"))},
+		)
+		_, err = c.PutUserPermissionsBoundary(ctx, boundary("ca", "not-an-arn-but-long-enough"))
 		apiErr(t, err, "InvalidInput", 400)
-	})
-	t.Run("method=DeleteAccessKey/case=stops-at-once", func(t *testing.T) {
-		user := sts.NewFromConfig(e.AWSConfigFor(*key.AccessKeyId, *key.SecretAccessKey, ""))
-		_, err := c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String("Dev"), AccessKeyId: key.AccessKeyId})
+		// Replacing a boundary moves its use.
+		_, err = c.PutUserPermissionsBoundary(ctx, boundary("CB", readOnly))
 		must(t, err)
-		_, err = user.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		apiErr(t, err, "InvalidClientTokenId", 403)
-		_, err = c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String("Dev"), AccessKeyId: key.AccessKeyId})
-		apiErr(t, err, "NoSuchEntity", 404)
-		_, err = c.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: key.AccessKeyId})
-		apiErr(t, err, "NoSuchEntity", 404)
-	})
-	t.Run("method=ListAccessKeys/case=root", func(t *testing.T) {
-		out, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{})
+		wantCounts(t, c, arn, 0, 1)
+		wantCounts(t, c, readOnly, 0, 1)
+		_, err = c.DeleteUserPermissionsBoundary(ctx, &iam.DeleteUserPermissionsBoundaryInput{UserName: aws.String("CA")})
 		must(t, err)
-		if len(out.AccessKeyMetadata) != 1 || *out.AccessKeyMetadata[0].AccessKeyId != e.AccessKey {
-			t.Fatalf("root keys: %+v", out.AccessKeyMetadata)
+		wantCounts(t, c, arn, 0, 0)
+		u, _ = c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("ca")})
+		if u.User.PermissionsBoundary != nil {
+			t.Fatalf("boundary after delete: %+v", u.User.PermissionsBoundary)
 		}
-		last, err := c.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String(e.AccessKey)})
+	})
+	t.Run("method=TagUser/case=pages-limits-errors", func(t *testing.T) {
+		_, err := c.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("dd"), Tags: []types.Tag{tag("z", "1"), tag("y", "2"), tag("x", "3")}})
 		must(t, err)
-		if *last.AccessKeyLastUsed.ServiceName != "iam" {
-			t.Fatalf("root key last used: %+v", last.AccessKeyLastUsed)
+		_, err = c.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("dd"), Tags: []types.Tag{tag("Y", "two")}})
+		must(t, err)
+		list := func(m *string) (*iam.ListUserTagsOutput, error) {
+			return c.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String("DD"), MaxItems: aws.Int32(2), Marker: m})
 		}
+		pairs := func(out *iam.ListUserTagsOutput) []string { return tagPairs(out.Tags) }
+		wantPages(t, "ListUserTags", "[[x=3 Y=two] [z=1]]", list, pairs)
+		_, err = c.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("dd"), Tags: manyTags(48, "t")})
+		apiErr(t, err, "LimitExceeded", 409)
+		wantPages(t, "after refused tags", "[[x=3 Y=two] [z=1]]", list, pairs)
+		wantErrors(t, "InvalidInput", 400,
+			call{"keys-equal-ignoring-case", op(c.TagUser, &iam.TagUserInput{UserName: aws.String("dd"), Tags: []types.Tag{tag("q", "1"), tag("Q", "1")}})},
+			call{"reserved-prefix", op(c.TagUser, &iam.TagUserInput{UserName: aws.String("dd"), Tags: []types.Tag{tag("aws:q", "1")}})},
+		)
+		_, err = c.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String("dd"), TagKeys: []string{"X", "Z"}})
+		must(t, err)
+		wantPages(t, "after untag", "[[Y=two]]", list, pairs)
+		u, _ := c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("dd")})
+		if len(u.User.Tags) != 1 {
+			t.Fatalf("GetUser tags: %+v", u.User.Tags)
+		}
+		_, err = c.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String("dd"), Marker: aws.String("IzI")})
+		apiErr(t, err, "ValidationError", 400)
 	})
 }

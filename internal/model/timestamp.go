@@ -20,7 +20,7 @@ const (
 func ParseEpochSeconds(s string) (time.Time, bool) {
 	if strings.ContainsAny(s, "eE") {
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(f) || f < MinEpoch || f > MaxEpoch+1 {
+		if err != nil || math.IsNaN(f) || f < MinEpoch || f >= MaxEpoch+1 {
 			return time.Time{}, false
 		}
 		sec := math.Floor(f)

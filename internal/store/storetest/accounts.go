@@ -11,9 +11,8 @@ import (
 )
 
 func testAccounts(t *testing.T, s store.Store) {
-	defer s.Close()
 	ctx := context.Background()
-	acct := "9" + randHex(6)[:11]
+	acct := newAccountID()
 
 	t.Run("method=CreateAccount/case=duplicate", func(t *testing.T) {
 		if err := s.CreateAccount(ctx, store.Account{ID: acct, CreatedAt: time.Now()}); err != nil {
@@ -31,7 +30,26 @@ func testAccounts(t *testing.T, s store.Store) {
 		}
 	})
 
-	t.Run("method=AccessKey/case=roundtrip", func(t *testing.T) {
+	t.Run("method=ListAccounts/case=lists-the-new-one", func(t *testing.T) {
+		all, err := s.ListAccounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, a := range all {
+			if a.ID == acct {
+				n++
+				if a.CreatedAt.IsZero() {
+					t.Fatalf("account without its creation time: %+v", a)
+				}
+			}
+		}
+		if n != 1 {
+			t.Fatalf("account %s listed %d times in %d", acct, n, len(all))
+		}
+	})
+
+	t.Run("method=PutAccessKey/case=roundtrip-and-delete", func(t *testing.T) {
 		id := "AKIA" + randHex(8)
 		k := store.AccessKey{AccessKeyID: id, SecretAccessKey: "s3cr3t/" + randHex(8), AccountID: acct, Status: "Active", CreatedAt: time.Now()}
 		if err := s.PutAccessKey(ctx, k); err != nil {
@@ -52,6 +70,22 @@ func testAccounts(t *testing.T, s store.Store) {
 		}
 		if err := s.DeleteAccessKey(ctx, id); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("delete twice: %v", err)
+		}
+	})
+
+	t.Run("method=GetSetting/case=after-put-if-absent", func(t *testing.T) {
+		key := "k-" + randHex(4)
+		if _, err := s.GetSetting(ctx, key); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing setting: %v", err)
+		}
+		if v, err := s.PutSettingIfAbsent(ctx, key, "first"); err != nil || v != "first" {
+			t.Fatalf("first put: %q %v", v, err)
+		}
+		if v, err := s.PutSettingIfAbsent(ctx, key, "second"); err != nil || v != "first" {
+			t.Fatalf("second put: %q %v, want the first value", v, err)
+		}
+		if v, err := s.GetSetting(ctx, key); err != nil || v != "first" {
+			t.Fatalf("GetSetting: %q %v", v, err)
 		}
 	})
 

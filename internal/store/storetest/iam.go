@@ -11,9 +11,8 @@ import (
 )
 
 func testIAM(t *testing.T, s store.Store) {
-	defer s.Close()
 	ctx := context.Background()
-	acct := "8" + randHex(6)[:11]
+	acct := newAccountID()
 	if err := s.CreateAccount(ctx, store.Account{ID: acct, CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
@@ -59,21 +58,9 @@ func testIAM(t *testing.T, s store.Store) {
 				t.Fatal(err)
 			}
 		}
-		var names []string
-		after := ""
-		for {
-			page, err := s.ListIAMEntities(ctx, acct, store.IAMRole, "/a/", store.Page{After: after, Limit: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range page {
-				names = append(names, e.Name)
-			}
-			if len(page) < 2 {
-				break
-			}
-			after = store.IAMEntityCursor(page[len(page)-1])
-		}
+		names := pageAll(t, 2, func(p store.Page) ([]store.IAMEntity, error) {
+			return s.ListIAMEntities(ctx, acct, store.IAMRole, "/a/", p)
+		}, store.IAMEntityCursor, func(e store.IAMEntity) string { return e.Name })
 		if fmt.Sprint(names) != "[page-0 page-2 page-4 page-6]" {
 			t.Fatalf("pages: %v", names)
 		}
@@ -121,9 +108,9 @@ func testIAM(t *testing.T, s store.Store) {
 		}
 	})
 
-	t.Run("method=ManagedPolicy/case=versions-attachments-counts", func(t *testing.T) {
-		now := time.Now()
-		p := store.ManagedPolicy{AccountID: acct, ID: "ANPA" + randHex(8), Name: "Pol", Path: "/", DefaultVersion: "v1", NextVersion: 2, CreatedAt: now, UpdatedAt: now}
+	now := time.Now()
+	p := store.ManagedPolicy{AccountID: acct, ID: "ANPA" + randHex(8), Name: "Pol", Path: "/", DefaultVersion: "v1", NextVersion: 2, CreatedAt: now, UpdatedAt: now}
+	t.Run("method=CreateManagedPolicy/case=duplicate-name-ignoring-case", func(t *testing.T) {
 		if err := s.CreateManagedPolicy(ctx, p, store.PolicyVersion{VersionID: "v1", Document: "{1}", CreatedAt: now}, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -132,6 +119,8 @@ func testIAM(t *testing.T, s store.Store) {
 		if err := s.CreateManagedPolicy(ctx, p2, store.PolicyVersion{VersionID: "v1", Document: "{}", CreatedAt: now}, nil); !errors.Is(err, store.ErrAlreadyExists) {
 			t.Fatalf("duplicate policy: %v", err)
 		}
+	})
+	t.Run("method=PutPolicyVersion/case=new-default-listed-newest-first", func(t *testing.T) {
 		if err := s.PutPolicyVersion(ctx, store.PolicyVersion{PolicyID: p.ID, VersionID: "v2", Document: "{2}", CreatedAt: now}); err != nil {
 			t.Fatal(err)
 		}
@@ -142,6 +131,15 @@ func testIAM(t *testing.T, s store.Store) {
 		if err != nil || len(vs) != 2 || vs[0].VersionID != "v2" {
 			t.Fatalf("versions: %v %v", vs, err)
 		}
+		v1, err := s.GetPolicyVersion(ctx, p.ID, "v1")
+		if err != nil || v1.PolicyID != p.ID || v1.VersionID != "v1" || v1.Document != "{1}" {
+			t.Fatalf("GetPolicyVersion v1: %+v %v", v1, err)
+		}
+		if v, err := s.GetPolicyVersion(ctx, p.ID, "v9"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("GetPolicyVersion of a missing version: %+v %v", v, err)
+		}
+	})
+	t.Run("method=AttachPolicy/case=twice-is-once-counted-with-boundaries", func(t *testing.T) {
 		r, _ := s.GetIAMEntity(ctx, acct, store.IAMRole, "admin")
 		for i := 0; i < 2; i++ { // attaching twice is one attachment
 			if err := s.AttachPolicy(ctx, acct, *r, p.ID); err != nil {
@@ -163,6 +161,9 @@ func testIAM(t *testing.T, s store.Store) {
 		if err != nil || len(list) != 1 || list[0].ID != p.ID {
 			t.Fatalf("attached policies: %v %v", list, err)
 		}
+	})
+	t.Run("method=DetachPolicy/case=twice-is-not-found", func(t *testing.T) {
+		r, _ := s.GetIAMEntity(ctx, acct, store.IAMRole, "admin")
 		if err := s.DetachPolicy(ctx, r.ID, p.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +175,7 @@ func testIAM(t *testing.T, s store.Store) {
 		}
 	})
 
-	t.Run("method=InlinePolicy/case=replace-keeps-first-spelling", func(t *testing.T) {
+	t.Run("method=PutInlinePolicy/case=replace-keeps-first-spelling", func(t *testing.T) {
 		owner := "AROA" + randHex(8)
 		if err := s.PutInlinePolicy(ctx, store.InlinePolicy{OwnerID: owner, Name: "Inline", Document: "a"}); err != nil {
 			t.Fatal(err)
@@ -194,7 +195,7 @@ func testIAM(t *testing.T, s store.Store) {
 		}
 	})
 
-	t.Run("method=Tags/case=limit-and-case", func(t *testing.T) {
+	t.Run("method=PutIAMTags/case=limit-and-case", func(t *testing.T) {
 		owner := "AIDA" + randHex(8)
 		if err := s.PutIAMTags(ctx, owner, []store.Tag{{Key: "A", Value: "1"}, {Key: "b", Value: "2"}}, 2); err != nil {
 			t.Fatal(err)
@@ -217,7 +218,7 @@ func testIAM(t *testing.T, s store.Store) {
 		}
 	})
 
-	t.Run("method=GroupMembers/case=delete-entity-drops-membership", func(t *testing.T) {
+	t.Run("method=DeleteIAMEntity/case=drops-group-membership", func(t *testing.T) {
 		g := store.IAMEntity{AccountID: acct, Kind: store.IAMGroup, ID: "AGPA" + randHex(8), Name: "devs", Path: "/", CreatedAt: time.Now()}
 		u := store.IAMEntity{AccountID: acct, Kind: store.IAMUser, ID: "AIDA" + randHex(8), Name: "carol", Path: "/", CreatedAt: time.Now()}
 		for _, e := range []store.IAMEntity{g, u} {

@@ -12,7 +12,6 @@ import (
 )
 
 func testIdentityProvider(t *testing.T, s store.Store) {
-	defer s.Close()
 	ctx := context.Background()
 	acct := newAccountID()
 	now := time.Now().UTC().Truncate(time.Microsecond)
@@ -38,7 +37,7 @@ func testIdentityProvider(t *testing.T, s store.Store) {
 		wantErr(t, err, store.ErrNotFound)
 	})
 
-	t.Run("method=CreateIdentityCenterApplication/case=client token", func(t *testing.T) {
+	t.Run("method=CreateIdentityCenterApplication/case=client-token", func(t *testing.T) {
 		tok := "ct-" + randHex(6)
 		var wg sync.WaitGroup
 		arns := make([]string, 5)
@@ -71,7 +70,7 @@ func testIdentityProvider(t *testing.T, s store.Store) {
 		}
 	})
 
-	t.Run("method=PutIdentityProviderConfig/case=create replace delete", func(t *testing.T) {
+	t.Run("method=PutIdentityProviderConfig/case=create-replace-delete", func(t *testing.T) {
 		o := mkOrg(t, s, acct)
 		a := app()
 		if _, _, err := s.CreateIdentityCenterApplication(ctx, a); err != nil {
@@ -119,7 +118,7 @@ func testIdentityProvider(t *testing.T, s store.Store) {
 		wantErr(t, s.DeleteIdentityCenterApplication(ctx, a.ARN), store.ErrNotFound)
 	})
 
-	t.Run("method=FindUsersByIdentityProviderUserID", func(t *testing.T) {
+	t.Run("method=FindUsersByIdentityProviderUserID/case=exact-match-live-users", func(t *testing.T) {
 		o := mkOrg(t, s, acct)
 		idp := newEntityID()
 		u := mkEntity(t, s, o.ID, store.EntityUser, "u"+randHex(3))
@@ -142,32 +141,42 @@ func testIdentityProvider(t *testing.T, s store.Store) {
 		}
 	})
 
-	t.Run("method=PersonalAccessTokens", func(t *testing.T) {
-		o := mkOrg(t, s, acct)
-		a := app()
-		if _, _, err := s.CreateIdentityCenterApplication(ctx, a); err != nil {
-			t.Fatal(err)
+	testPersonalAccessTokens(t, s, acct, instance, app)
+}
+
+// testPersonalAccessTokens: the tokens of one organization, created
+// through a configuration's prepare callback.
+func testPersonalAccessTokens(t *testing.T, s store.Store, acct, instance string, app func() store.IdentityCenterApplication) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	o := mkOrg(t, s, acct)
+	a := app()
+	if _, _, err := s.CreateIdentityCenterApplication(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	alice, bob := newEntityID(), newEntityID()
+	tok := func(user string) store.PersonalAccessToken {
+		return store.PersonalAccessToken{ID: "pat" + randHex(8), OrgID: o.ID, UserID: user, Name: "phone", Scopes: []string{"imap", "smtp"},
+			SecretHash: randHex(32), CreatedAt: now}
+	}
+	c := store.IdentityProviderConfig{OrgID: o.ID, AuthenticationMode: store.AuthIdentityProviderOnly, InstanceARN: instance,
+		ApplicationARN: a.ARN, PATStatus: store.PATActive, PATLifetimeDays: 7, UpdatedAt: now}
+	setExpiry := func(c *store.IdentityProviderConfig, t *store.PersonalAccessToken) error {
+		if c.PATStatus != store.PATActive {
+			return errors.New("inactive")
 		}
-		alice, bob := newEntityID(), newEntityID()
-		tok := func(user string) store.PersonalAccessToken {
-			return store.PersonalAccessToken{ID: "pat" + randHex(8), OrgID: o.ID, UserID: user, Name: "phone", Scopes: []string{"imap", "smtp"},
-				SecretHash: randHex(32), CreatedAt: now}
-		}
-		// No configuration: nothing can be created.
+		t.ExpiresAt = t.CreatedAt.Add(time.Duration(c.PATLifetimeDays) * 24 * time.Hour)
+		return nil
+	}
+	t1, t2, t3 := tok(alice), tok(bob), tok(alice)
+	t2.Scopes = nil
+
+	t.Run("method=CreatePersonalAccessToken/case=needs-a-configuration", func(t *testing.T) {
 		wantErr(t, s.CreatePersonalAccessToken(ctx, tok(alice), nil), store.ErrNotFound)
-		c := store.IdentityProviderConfig{OrgID: o.ID, AuthenticationMode: store.AuthIdentityProviderOnly, InstanceARN: instance,
-			ApplicationARN: a.ARN, PATStatus: store.PATActive, PATLifetimeDays: 7, UpdatedAt: now}
-		if err := s.PutIdentityProviderConfig(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-		setExpiry := func(c *store.IdentityProviderConfig, t *store.PersonalAccessToken) error {
-			if c.PATStatus != store.PATActive {
-				return errors.New("inactive")
-			}
-			t.ExpiresAt = t.CreatedAt.Add(time.Duration(c.PATLifetimeDays) * 24 * time.Hour)
-			return nil
-		}
-		t1 := tok(alice)
+	})
+	must(t, s.PutIdentityProviderConfig(ctx, c))
+
+	t.Run("method=CreatePersonalAccessToken/case=prepare-sets-expiry", func(t *testing.T) {
 		if err := s.CreatePersonalAccessToken(ctx, t1, setExpiry); err != nil {
 			t.Fatal(err)
 		}
@@ -177,8 +186,8 @@ func testIdentityProvider(t *testing.T, s store.Store) {
 			t.Fatalf("get:\n got %+v %v\nwant %+v", got, err, t1)
 		}
 		wantErr(t, s.CreatePersonalAccessToken(ctx, t1, setExpiry), store.ErrAlreadyExists)
-		t2, t3 := tok(bob), tok(alice)
-		t2.Scopes = nil
+	})
+	t.Run("method=CreatePersonalAccessToken/case=no-scopes-stay-nil", func(t *testing.T) {
 		for _, x := range []store.PersonalAccessToken{t2, t3} {
 			if err := s.CreatePersonalAccessToken(ctx, x, setExpiry); err != nil {
 				t.Fatal(err)
@@ -187,6 +196,8 @@ func testIdentityProvider(t *testing.T, s store.Store) {
 		if got, _ := s.GetPersonalAccessToken(ctx, t2.ID); got.Scopes != nil {
 			t.Fatalf("no scopes came back as %#v", got.Scopes)
 		}
+	})
+	t.Run("method=ListPersonalAccessTokens/case=by-id-per-user-paged", func(t *testing.T) {
 		all, err := s.ListPersonalAccessTokens(ctx, o.ID, "", store.Page{})
 		if err != nil || len(all) != 3 {
 			t.Fatalf("list all: %d %v", len(all), err)
@@ -204,8 +215,8 @@ func testIdentityProvider(t *testing.T, s store.Store) {
 		if len(page) != 1 || page[0].ID != all[1].ID {
 			t.Fatalf("page: %+v", page)
 		}
-
-		// Touch never moves the time back.
+	})
+	t.Run("method=TouchPersonalAccessToken/case=never-moves-the-time-back", func(t *testing.T) {
 		later := now.Add(time.Hour)
 		if err := s.TouchPersonalAccessToken(ctx, t1.ID, later); err != nil {
 			t.Fatal(err)
@@ -219,28 +230,29 @@ func testIdentityProvider(t *testing.T, s store.Store) {
 		if err := s.TouchPersonalAccessToken(ctx, "missing", later); err != nil {
 			t.Fatal(err)
 		}
-
-		// Refused by prepare: nothing written.
-		c.PATStatus = store.PATInactive
-		if err := s.PutIdentityProviderConfig(ctx, c); err != nil {
+	})
+	t.Run("method=CreatePersonalAccessToken/case=refused-by-prepare-writes-nothing", func(t *testing.T) {
+		inactive := c
+		inactive.PATStatus = store.PATInactive
+		if err := s.PutIdentityProviderConfig(ctx, inactive); err != nil {
 			t.Fatal(err)
 		}
 		t4 := tok(alice)
 		if err := s.CreatePersonalAccessToken(ctx, t4, setExpiry); err == nil || err.Error() != "inactive" {
 			t.Fatalf("prepare's error: %v", err)
 		}
-		_, err = s.GetPersonalAccessToken(ctx, t4.ID)
+		_, err := s.GetPersonalAccessToken(ctx, t4.ID)
 		wantErr(t, err, store.ErrNotFound)
-
-		// Delete: only the owner's when a user is named.
+	})
+	t.Run("method=DeletePersonalAccessToken/case=only-the-owners-when-a-user-is-named", func(t *testing.T) {
 		wantErr(t, s.DeletePersonalAccessToken(ctx, o.ID, bob, t1.ID), store.ErrNotFound)
 		wantErr(t, s.DeletePersonalAccessToken(ctx, newOrgID(), "", t1.ID), store.ErrNotFound)
 		if err := s.DeletePersonalAccessToken(ctx, o.ID, alice, t1.ID); err != nil {
 			t.Fatal(err)
 		}
 		wantErr(t, s.DeletePersonalAccessToken(ctx, o.ID, "", t1.ID), store.ErrNotFound)
-
-		// Deleting the configuration drops every token of the organization.
+	})
+	t.Run("method=DeleteIdentityProviderConfig/case=drops-every-token-of-the-organization", func(t *testing.T) {
 		if err := s.DeleteIdentityProviderConfig(ctx, o.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -12,7 +13,6 @@ import (
 )
 
 func testImpersonation(t *testing.T, s store.Store) {
-	defer s.Close()
 	ctx := context.Background()
 	acct := newAccountID()
 	o := mkOrg(t, s, acct)
@@ -49,7 +49,7 @@ func testImpersonation(t *testing.T, s store.Store) {
 		wantErr(t, err, store.ErrNotFound)
 	})
 
-	t.Run("method=CreateImpersonationRole/case=client token", func(t *testing.T) {
+	t.Run("method=CreateImpersonationRole/case=client-token", func(t *testing.T) {
 		tok := "ct-" + randHex(6)
 		var wg sync.WaitGroup
 		ids := make([]string, 6)
@@ -81,7 +81,7 @@ func testImpersonation(t *testing.T, s store.Store) {
 		}
 	})
 
-	t.Run("method=CreateImpersonationRole/case=limit and organization", func(t *testing.T) {
+	t.Run("method=CreateImpersonationRole/case=limit-and-organization", func(t *testing.T) {
 		o2 := mkOrg(t, s, acct)
 		for i := 0; i < 2; i++ {
 			in := role("role-"+randHex(4), allowAlice)
@@ -117,28 +117,15 @@ func testImpersonation(t *testing.T, s store.Store) {
 			}
 			want = append(want, in.ID)
 		}
-		var got []string
-		p := store.Page{Limit: 2}
-		for {
-			page, err := s.ListImpersonationRoles(ctx, o4.ID, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range page {
-				got = append(got, r.ID)
-			}
-			if len(page) < p.Limit {
-				break
-			}
-			p.After = page[len(page)-1].ID
-		}
-		sortStrings(want)
+		roleID := func(r store.ImpersonationRole) string { return r.ID }
+		got := pageAll(t, 2, func(p store.Page) ([]store.ImpersonationRole, error) { return s.ListImpersonationRoles(ctx, o4.ID, p) }, roleID, roleID)
+		slices.Sort(want)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("listed %v, want %v", got, want)
 		}
 	})
 
-	t.Run("method=UpdateImpersonationRole/case=replaces and revokes", func(t *testing.T) {
+	t.Run("method=UpdateImpersonationRole/case=replaces-and-revokes", func(t *testing.T) {
 		in := role("role-"+randHex(4), allowAlice, denyAllButBob)
 		if _, _, err := s.CreateImpersonationRole(ctx, in, 0); err != nil {
 			t.Fatal(err)
@@ -177,7 +164,7 @@ func testImpersonation(t *testing.T, s store.Store) {
 		wantErr(t, err, store.ErrNotFound)
 	})
 
-	t.Run("method=DeleteImpersonationRole/case=drops tokens", func(t *testing.T) {
+	t.Run("method=DeleteImpersonationRole/case=drops-tokens", func(t *testing.T) {
 		in := role("role-"+randHex(4), allowAlice)
 		if _, _, err := s.CreateImpersonationRole(ctx, in, 0); err != nil {
 			t.Fatal(err)
@@ -196,7 +183,7 @@ func testImpersonation(t *testing.T, s store.Store) {
 		wantErr(t, s.DeleteImpersonationRole(ctx, o.ID, in.ID), store.ErrNotFound)
 	})
 
-	t.Run("method=ImpersonationTokens/case=expiry purge", func(t *testing.T) {
+	t.Run("method=DeleteExpiredImpersonationTokens/case=expired-before-a-new-token-and-purged", func(t *testing.T) {
 		in := role("role-"+randHex(4), allowAlice)
 		if _, _, err := s.CreateImpersonationRole(ctx, in, 0); err != nil {
 			t.Fatal(err)
@@ -224,12 +211,4 @@ func testImpersonation(t *testing.T, s store.Store) {
 		_, err = s.GetImpersonationToken(ctx, fresh.ID)
 		wantErr(t, err, store.ErrNotFound)
 	})
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
