@@ -61,12 +61,13 @@ func readValue(sh *model.Shape, raw rawValue, binaryFormat string) (any, error) 
 		return generic, err
 	}
 	c := &coercer{binaryFormat: binaryFormat, fromShort: fromShort, lenient: true}
-	v, ok := c.value(sh, generic, raw.path)
-	if perr := c.v.err(); perr != nil || !ok {
-		if perr == nil {
-			perr = paramError(raw.name, "invalid value")
+	v, _ := c.value(sh, generic, raw.path)
+	if c.err != nil {
+		if raw.syntax == syntaxWords && sh.Type == model.TypeList && isScalarShape(sh.Member.Shape) && fromShort {
+			// awscli names the parameter and its first word.
+			return nil, paramError(raw.name, raw.words[0])
 		}
-		return nil, paramError(raw.name, strings.TrimPrefix(perr.Error(), "Parameter validation failed:\n"))
+		return nil, c.err
 	}
 	return v, nil
 }
@@ -250,12 +251,24 @@ func validateInput(sh *model.Shape, doc map[string]any, binaryFormat string) err
 
 // coercer types generic values (from shorthand, JSON, YAML) by the model.
 type coercer struct {
-	v            paramValidation
+	v paramValidation
+	// err is the first value that could not be read at all, which stops
+	// the AWS CLI before any validation (Python's int() or base64 refusing
+	// it: exit 255).
+	err          error
 	binaryFormat string // base64 | raw-in-base64-out
 	fromShort    bool   // shorthand: single values become lists, strings become numbers
 	// lenient types what it can and keeps the rest unchanged, reporting
 	// nothing: one value as read, before the whole input is validated.
 	lenient bool
+}
+
+// fail records a value that cannot be read at all.
+func (c *coercer) fail(format string, args ...any) (any, bool) {
+	if c.err == nil {
+		c.err = fmt.Errorf(format, args...)
+	}
+	return nil, false
 }
 
 func (c *coercer) add(format string, args ...any) {
@@ -401,8 +414,7 @@ func (c *coercer) integer(sh *model.Shape, v any, path string) (any, bool) {
 	if s, isString := v.(string); isString && c.fromShort {
 		i, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 		if err != nil {
-			c.add("invalid literal for int() with base 10: '%s'", s)
-			return nil, false
+			return c.fail("invalid literal for int() with base 10: '%s'", s)
 		}
 		n, ok = i, true
 	}
@@ -420,10 +432,7 @@ func (c *coercer) timestamp(sh *model.Shape, v any, path string) (any, bool) {
 		if ts, ok := parseTimestampInput(s); ok {
 			return ts, true
 		}
-		c.add("Invalid timestamp for parameter %s: %s", path, s)
-		return nil, false
-	}
-	if ts, ok := timeOf(v); ok {
+	} else if ts, ok := timeOf(v); ok {
 		return ts, true
 	}
 	return c.bad(sh, v, path)
@@ -437,15 +446,43 @@ func (c *coercer) blob(sh *model.Shape, v any, path string) (any, bool) {
 		if c.binaryFormat == "raw-in-base64-out" {
 			return []byte(t), true
 		}
-		b, err := base64.StdEncoding.DecodeString(t)
-		if err != nil {
-			c.add("Invalid base64: \"%s\" for parameter %s", t, path)
-			return nil, false
+		b, ok := pyBase64Decode(t)
+		if !ok {
+			return c.fail("Invalid base64: \"%s\"", t)
 		}
 		return b, true
 	}
 	return c.bad(sh, v, path)
 }
+
+// pyBase64Decode decodes as Python's base64.b64decode, which the AWS CLI
+// uses: characters outside the alphabet are skipped, and the padding that
+// completes a quantum ends the data.
+func pyBase64Decode(s string) ([]byte, bool) {
+	var data []byte
+	pads := 0
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch == '=' {
+			if q := len(data) % 4; q >= 2 {
+				if pads++; q+pads >= 4 {
+					data = append(data, strings.Repeat("=", 4-q)...)
+					break
+				}
+			}
+			continue
+		}
+		if strings.IndexByte(base64Alphabet, ch) < 0 {
+			continue
+		}
+		pads = 0
+		data = append(data, ch)
+	}
+	b, err := base64.StdEncoding.DecodeString(string(data))
+	return b, err == nil
+}
+
+const base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 // intOf is v as an integer, if it is a whole number.
 func intOf(v any) (int64, bool) {

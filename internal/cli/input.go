@@ -84,7 +84,7 @@ var pyValidTypes = map[string]string{
 	model.TypeDouble:    "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>",
 	model.TypeFloat:     "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>",
 	model.TypeBoolean:   "<class 'bool'>",
-	model.TypeTimestamp: "<class 'datetime.datetime'>, <class 'str'>",
+	model.TypeTimestamp: "<class 'datetime.datetime'>, timestamp-string",
 	model.TypeBlob:      "<class 'bytes'>, <class 'bytearray'>, file-like object",
 	model.TypeList:      "<class 'list'>, <class 'tuple'>",
 	model.TypeMap:       "<class 'dict'>",

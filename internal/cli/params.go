@@ -144,6 +144,9 @@ func (inv *invocation) argumentValue(a *argument, p rawParam, negated bool) (any
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := argparseType(a, words[0]); err != nil {
+		return nil, nil, err
+	}
 	v, err := readValue(a.shape, rawValue{name: "--" + a.name, words: words, path: a.member}, inv.cfg.binaryFormat)
 	return v, extra, err
 }
@@ -161,6 +164,23 @@ func valueWords(a *argument, words []string) ([]string, []string, error) {
 		return words, nil, nil
 	}
 	return words[:1], words[1:], nil
+}
+
+// argparseType is argparse's check of a long, float or double member,
+// which the AWS CLI declares type=int and type=float (integers are read
+// later, by int()).
+func argparseType(a *argument, word string) error {
+	switch a.shape.Type {
+	case model.TypeLong:
+		if _, err := strconv.ParseInt(strings.TrimSpace(word), 10, 64); err != nil {
+			return argparseError(a.name, fmt.Sprintf("invalid int value: '%s'", word))
+		}
+	case model.TypeFloat, model.TypeDouble:
+		if _, err := strconv.ParseFloat(strings.TrimSpace(word), 64); err != nil {
+			return argparseError(a.name, fmt.Sprintf("invalid float value: '%s'", word))
+		}
+	}
+	return nil
 }
 
 // argparseError is argparse's complaint about one option.
