@@ -147,8 +147,12 @@ func readComplex(name, s string) (any, bool, error) {
 }
 
 // readList reads a list: one JSON array, or one element per word (JSON or
-// shorthand for structures, maps and lists; the word itself for scalars).
+// shorthand for structures, maps and lists; the word itself for scalars);
+// no words are an empty list.
 func readList(sh *model.Shape, name string, words []string) (any, bool, error) {
+	if len(words) == 0 {
+		return []any{}, false, nil
+	}
 	first := strings.TrimLeft(words[0], " \t\r\n")
 	complexEl := !isScalarShape(sh.Member.Shape)
 	switch {

@@ -54,10 +54,17 @@ const (
 )
 
 // usageError is a bad command line (exit 252). plain errors are printed as
-// the CLI prints parameter errors, the others argparse-style with usage.
+// the CLI prints parameter errors, the others argparse-style with usage
+// ("mailgate: error: " before the message, unless bare).
 type usageError struct {
 	msg   string
 	plain bool
+	bare  bool
+}
+
+// unknownOptions is the AWS CLI's complaint about words no parameter took.
+func unknownOptions(words []string) error {
+	return &usageError{msg: "Unknown options: " + strings.Join(words, ", "), bare: true}
 }
 
 func (e *usageError) Error() string { return e.msg }
@@ -435,10 +442,13 @@ func report(o *IO, err error) int {
 	var ce2 *connError
 	switch {
 	case errors.As(err, &ue):
-		if ue.plain {
+		switch {
+		case ue.plain:
 			fmt.Fprintf(o.Stderr, "\n%s\n", ue.msg)
-		} else {
-			fmt.Fprintf(o.Stderr, "%s\nmailgate: error: %s\n", usageLine, ue.msg)
+		case ue.bare:
+			fmt.Fprintf(o.Stderr, "%s\n%s\n\n", usageLine, ue.msg)
+		default:
+			fmt.Fprintf(o.Stderr, "%s\nmailgate: error: %s\n\n", usageLine, ue.msg)
 		}
 		return ExitUsage
 	case errors.As(err, &ce):
@@ -551,7 +561,7 @@ func (inv *invocation) execute(ctx context.Context) error {
 	}
 	if skel == "input" || skel == "yaml-input" {
 		if len(cl.unknown) > 0 {
-			return &usageError{msg: "Unknown options: " + strings.Join(cl.unknown, ", ")}
+			return unknownOptions(cl.unknown)
 		}
 		return inv.printInputSkeleton(skel)
 	}
@@ -606,7 +616,7 @@ func (inv *invocation) extractCommandOptions() (skel, inJSON, inYAML string, err
 		}
 	}
 	if inJSON != "" && inYAML != "" {
-		return "", "", "", &usageError{msg: "argument --cli-input-yaml: not allowed with argument --cli-input-json"}
+		return "", "", "", &usageError{plain: true, msg: "Only one --cli-input- parameter may be specified."}
 	}
 	inv.cl.params = rest
 	return skel, inJSON, inYAML, nil

@@ -86,7 +86,7 @@ func (inv *invocation) commandLineValues() (map[string]any, error) {
 	}
 	unknown = append(unknown, inv.cl.unknown...)
 	if len(unknown) > 0 {
-		return nil, &usageError{msg: "Unknown options: " + strings.Join(unknown, ", ")}
+		return nil, unknownOptions(unknown)
 	}
 	return values, nil
 }
@@ -144,24 +144,21 @@ func (inv *invocation) argumentValue(a *argument, p rawParam, negated bool) (any
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := argparseType(a, words[0]); err != nil {
+	if err := argparseType(a, words); err != nil {
 		return nil, nil, err
 	}
 	v, err := readValue(a.shape, rawValue{name: "--" + a.name, words: words, path: a.member}, inv.cfg.binaryFormat)
 	return v, extra, err
 }
 
-// valueWords splits a member's words into those of its value (all of them
-// for a list, one otherwise) and the rest.
+// valueWords splits a member's words into those of its value (all of them,
+// maybe none, for a list; one otherwise) and the rest.
 func valueWords(a *argument, words []string) ([]string, []string, error) {
-	if len(words) == 0 {
-		if a.shape.Type == model.TypeList {
-			return nil, nil, argparseError(a.name, "expected at least one argument")
-		}
-		return nil, nil, argparseError(a.name, "expected one argument")
-	}
 	if a.shape.Type == model.TypeList {
 		return words, nil, nil
+	}
+	if len(words) == 0 {
+		return nil, nil, argparseError(a.name, "expected one argument")
 	}
 	return words[:1], words[1:], nil
 }
@@ -169,7 +166,11 @@ func valueWords(a *argument, words []string) ([]string, []string, error) {
 // argparseType is argparse's check of a long, float or double member,
 // which the AWS CLI declares type=int and type=float (integers are read
 // later, by int()).
-func argparseType(a *argument, word string) error {
+func argparseType(a *argument, words []string) error {
+	if len(words) != 1 {
+		return nil
+	}
+	word := words[0]
 	switch a.shape.Type {
 	case model.TypeLong:
 		if _, err := strconv.ParseInt(strings.TrimSpace(word), 10, 64); err != nil {
