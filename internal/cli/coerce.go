@@ -220,26 +220,33 @@ func decodeYAMLValue(s string) (any, error) {
 	return normalizeYAML(v), nil
 }
 
-func normalizeYAML(v any) any {
+// normalizeYAML gives YAML's maps string keys, as JSON's have.
+func normalizeYAML(v any) any { return mapTree(v, func(x any) any { return x }) }
+
+// mapTree copies a generic tree (maps with string keys, as YAML's get
+// them, and lists) with leaf applied to every scalar.
+func mapTree(v any, leaf func(any) any) any {
 	switch t := v.(type) {
 	case map[string]any:
+		m := make(map[string]any, len(t))
 		for k, e := range t {
-			t[k] = normalizeYAML(e)
+			m[k] = mapTree(e, leaf)
 		}
-		return t
+		return m
 	case map[any]any:
-		m := map[string]any{}
+		m := make(map[string]any, len(t))
 		for k, e := range t {
-			m[fmt.Sprint(k)] = normalizeYAML(e)
+			m[fmt.Sprint(k)] = mapTree(e, leaf)
 		}
 		return m
 	case []any:
+		l := make([]any, len(t))
 		for i, e := range t {
-			t[i] = normalizeYAML(e)
+			l[i] = mapTree(e, leaf)
 		}
-		return t
+		return l
 	}
-	return v
+	return leaf(v)
 }
 
 // validateInput checks the whole input as botocore's parameter validator

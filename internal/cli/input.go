@@ -113,27 +113,17 @@ func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // pyValue turns generic input values into the printable tree's types.
 func pyValue(v any) any {
-	switch t := v.(type) {
-	case json.Number:
-		if f, err := t.Float64(); err == nil {
-			return f
+	return mapTree(v, func(x any) any {
+		switch t := x.(type) {
+		case json.Number:
+			if f, err := t.Float64(); err == nil {
+				return f
+			}
+		case int:
+			return float64(t)
+		case int64:
+			return float64(t)
 		}
-	case []any:
-		out := make([]any, len(t))
-		for i, e := range t {
-			out[i] = pyValue(e)
-		}
-		return out
-	case map[string]any:
-		out := map[string]any{}
-		for k, e := range t {
-			out[k] = pyValue(e)
-		}
-		return out
-	case int:
-		return float64(t)
-	case int64:
-		return float64(t)
-	}
-	return v
+		return x
+	})
 }

@@ -35,31 +35,20 @@ func (inv *invocation) printOutputSkeleton() error {
 	doc := map[string]any{}
 	if out != nil {
 		o := newOrderer()
-		doc = skeletonDoc(skeleton(out, true, "", nil, o), o).(map[string]any)
+		doc = skeletonDoc(skeleton(out, true, "", nil, o)).(map[string]any)
 	}
 	return inv.print(&pagedResult{single: doc})
 }
 
 // skeletonDoc turns a skeleton tree back into a document the formatters
 // take (their input is a response document).
-func skeletonDoc(v any, o *orderer) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := map[string]any{}
-		for _, k := range o.keys(t) {
-			m[k] = skeletonDoc(t[k], o)
+func skeletonDoc(v any) any {
+	return mapTree(v, func(x any) any {
+		if f, ok := x.(pyFloat); ok {
+			return float64(f)
 		}
-		return m
-	case []any:
-		l := make([]any, len(t))
-		for i, e := range t {
-			l[i] = skeletonDoc(e, o)
-		}
-		return l
-	case pyFloat:
-		return float64(t)
-	}
-	return v
+		return x
+	})
 }
 
 // skeleton builds the sample document of shape as botocore's
