@@ -13,7 +13,10 @@
 //	             twins and help groups, in the manner of Vault's CLI), the
 //	             argument table of each operation, the run of one command
 //	shorthand.go the shorthand parser (a port of awscli/shorthand.py)
-//	input.go     typing values by the model, JSON/YAML input, skeletons
+//	params.go    the operation's parameters, gathered into the input
+//	coerce.go    the one coercion path: what was typed, as a document value
+//	input.go     values in Python's and botocore's words, for messages
+//	skeleton.go  --generate-cli-skeleton
 //	config.go    profiles, credentials, region, endpoint (the Go SDK's loader)
 //	transport.go HTTP, SigV4 signing, --debug
 //	paginate.go  paginators, --max-items/--starting-token/--page-size
@@ -36,8 +39,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/model"
 )
@@ -53,10 +54,17 @@ const (
 )
 
 // usageError is a bad command line (exit 252). plain errors are printed as
-// the CLI prints parameter errors, the others argparse-style with usage.
+// the CLI prints parameter errors, the others argparse-style with usage
+// ("mailgate: error: " before the message, unless bare).
 type usageError struct {
 	msg   string
 	plain bool
+	bare  bool
+}
+
+// unknownOptions is the AWS CLI's complaint about words no parameter took.
+func unknownOptions(words []string) error {
+	return &usageError{msg: "Unknown options: " + strings.Join(words, ", "), bare: true}
 }
 
 func (e *usageError) Error() string { return e.msg }
@@ -224,7 +232,7 @@ func parseCommandLine(args []string) (*commandLine, error) {
 		if g := findGlobal(name); g != nil {
 			if g.kind == optBool {
 				if hasEq {
-					return nil, &usageError{msg: fmt.Sprintf("argument --%s: ignored explicit argument '%s'", name, val)}
+					return nil, argparseError(name, fmt.Sprintf("ignored explicit argument '%s'", val))
 				}
 				cl.globals.vals[name], cl.globals.set[name] = "true", true
 				// A value-less option ends the previous parameter's values.
@@ -233,7 +241,7 @@ func parseCommandLine(args []string) (*commandLine, error) {
 			}
 			if !hasEq {
 				if i+1 >= len(args) {
-					return nil, &usageError{msg: fmt.Sprintf("argument --%s: expected one argument", name)}
+					return nil, argparseError(name, "expected one argument")
 				}
 				i++
 				val = args[i]
@@ -242,8 +250,8 @@ func parseCommandLine(args []string) (*commandLine, error) {
 				return nil, &usageError{msg: fmt.Sprintf("argument --%s: Invalid choice, valid choices are:\n\n%s", name, strings.Join(g.choices, " | "))}
 			}
 			if g.kind == optInt {
-				if _, err := strconv.Atoi(val); err != nil {
-					return nil, &usageError{msg: fmt.Sprintf("argument --%s: invalid int value: '%s'", name, val)}
+				if _, err := argparseInt(name, val); err != nil {
+					return nil, err
 				}
 			}
 			cl.globals.vals[name], cl.globals.set[name] = val, true
@@ -434,10 +442,13 @@ func report(o *IO, err error) int {
 	var ce2 *connError
 	switch {
 	case errors.As(err, &ue):
-		if ue.plain {
+		switch {
+		case ue.plain:
 			fmt.Fprintf(o.Stderr, "\n%s\n", ue.msg)
-		} else {
-			fmt.Fprintf(o.Stderr, "%s\nmailgate: error: %s\n", usageLine, ue.msg)
+		case ue.bare:
+			fmt.Fprintf(o.Stderr, "%s\n%s\n\n", usageLine, ue.msg)
+		default:
+			fmt.Fprintf(o.Stderr, "%s\nmailgate: error: %s\n\n", usageLine, ue.msg)
 		}
 		return ExitUsage
 	case errors.As(err, &ce):
@@ -550,7 +561,7 @@ func (inv *invocation) execute(ctx context.Context) error {
 	}
 	if skel == "input" || skel == "yaml-input" {
 		if len(cl.unknown) > 0 {
-			return &usageError{msg: "Unknown options: " + strings.Join(cl.unknown, ", ")}
+			return unknownOptions(cl.unknown)
 		}
 		return inv.printInputSkeleton(skel)
 	}
@@ -593,11 +604,7 @@ func (inv *invocation) extractCommandOptions() (skel, inJSON, inYAML string, err
 				if lerr != nil {
 					return "", "", "", lerr
 				}
-				if b, isB := x.([]byte); isB {
-					v = string(b)
-				} else {
-					v = x.(string)
-				}
+				v = paramText(x)
 			}
 			if p.name == "cli-input-json" {
 				inJSON = v
@@ -609,306 +616,10 @@ func (inv *invocation) extractCommandOptions() (skel, inJSON, inYAML string, err
 		}
 	}
 	if inJSON != "" && inYAML != "" {
-		return "", "", "", &usageError{msg: "argument --cli-input-yaml: not allowed with argument --cli-input-json"}
+		return "", "", "", &usageError{plain: true, msg: "Only one --cli-input- parameter may be specified."}
 	}
 	inv.cl.params = rest
 	return skel, inJSON, inYAML, nil
-}
-
-// buildInput merges --cli-input-json/yaml with the command line (the
-// command line wins), types everything by the model and validates it.
-func (inv *invocation) buildInput(inJSON, inYAML string) (map[string]any, error) {
-	op := inv.op
-	raw := map[string]any{}
-	fromFile := inJSON != "" || inYAML != ""
-	if inJSON != "" {
-		v, err := decodeJSONValue(inJSON)
-		m, ok := v.(map[string]any)
-		if err != nil || !ok {
-			return nil, &usageError{plain: true, msg: fmt.Sprintf("Error parsing parameter 'cli-input-json': Invalid JSON received.\nJSON received: %s", inJSON)}
-		}
-		raw = m
-	}
-	if inYAML != "" {
-		v, err := decodeYAMLValue(inYAML)
-		m, ok := v.(map[string]any)
-		if err != nil || !ok {
-			return nil, &usageError{plain: true, msg: fmt.Sprintf("Error parsing parameter 'cli-input-yaml': Invalid YAML received: %v", err)}
-		}
-		raw = m
-	}
-	noPaginate := inv.cl.globals.flag("no-paginate")
-	given := map[string]bool{}
-	cliValues := map[string]any{}
-	var unknown []string
-	for _, p := range inv.cl.params {
-		a, negated := op.arg(p.name)
-		if a != nil && noPaginate {
-			if sh, ok := op.shadowed[p.name]; ok {
-				a = sh
-			}
-		}
-		if a == nil {
-			unknown = append(unknown, "--"+p.name)
-			unknown = append(unknown, p.values...)
-			continue
-		}
-		if given[a.name] {
-			// argparse keeps the last occurrence.
-		}
-		given[a.name] = true
-		v, extra, err := inv.parseArgValue(a, p, negated)
-		if err != nil {
-			return nil, err
-		}
-		unknown = append(unknown, extra...)
-		switch a.kind {
-		case argMember:
-			cliValues[a.member] = v
-		case argStartingToken:
-			inv.paging.startingToken = v.(string)
-		case argPageSize:
-			inv.paging.pageSize = v.(int64)
-			inv.paging.pageSizeSet = true
-		case argMaxItems:
-			inv.paging.maxItems = v.(int64)
-			inv.paging.maxItemsSet = true
-		}
-	}
-	unknown = append(unknown, inv.cl.unknown...)
-	if len(unknown) > 0 {
-		return nil, &usageError{msg: "Unknown options: " + strings.Join(unknown, ", ")}
-	}
-	if op.op.Input == nil {
-		return map[string]any{}, nil
-	}
-	if !fromFile {
-		var missing []string
-		for _, a := range op.args {
-			if a.kind == argMember && a.required {
-				if _, ok := cliValues[a.member]; !ok {
-					missing = append(missing, "--"+a.name)
-				}
-			}
-		}
-		if len(missing) > 0 {
-			return nil, &usageError{msg: "the following arguments are required: " + strings.Join(missing, ", ")}
-		}
-	}
-	c := &coercer{binaryFormat: inv.cfg.binaryFormat, lenient: true}
-	doc := c.structure(op.op.Input, raw, "")
-	if err := c.v.err(); err != nil {
-		return nil, err
-	}
-	// Command-line values were typed already; they override the file.
-	for k, v := range cliValues {
-		doc[k] = v
-	}
-	// Idempotency tokens the user left out get a fresh UUID, as the SDKs do.
-	for _, n := range op.op.Input.Order {
-		if op.op.Input.Members[n].IdempotencyToken {
-			if _, ok := doc[n]; !ok {
-				doc[n] = uuid.NewString()
-			}
-		}
-	}
-	c2 := &coercer{binaryFormat: inv.cfg.binaryFormat}
-	c2.structure(op.op.Input, toGeneric(doc), "")
-	if err := c2.v.err(); err != nil {
-		return nil, err
-	}
-	// Any manual paging member turns automatic pagination off, as the AWS
-	// CLI does.
-	if p := op.op.Paginator; p != nil {
-		for _, t := range p.InputToken {
-			if _, ok := cliValues[t]; ok {
-				inv.paging.manual = true
-			}
-		}
-		if _, ok := cliValues[p.LimitKey]; ok && p.LimitKey != "" {
-			inv.paging.manual = true
-		}
-	}
-	if noPaginate || inv.paging.manual {
-		var used []string
-		if inv.paging.startingToken != "" {
-			used = append(used, "--starting-token")
-		}
-		if inv.paging.pageSizeSet {
-			used = append(used, "--page-size")
-		}
-		if inv.paging.maxItemsSet {
-			used = append(used, "--max-items")
-		}
-		if len(used) > 0 && noPaginate {
-			return nil, &usageError{plain: true, msg: "Error during pagination: Cannot specify --no-paginate along with pagination arguments: " + strings.Join(used, ", ")}
-		}
-	}
-	return doc, nil
-}
-
-// toGeneric turns a typed document back into the generic form coerce reads,
-// so the merged input is validated once as a whole.
-func toGeneric(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, e := range t {
-			m[k] = toGeneric(e)
-		}
-		return m
-	case []any:
-		l := make([]any, len(t))
-		for i, e := range t {
-			l[i] = toGeneric(e)
-		}
-		return l
-	}
-	return v
-}
-
-// parseArgValue turns one argument's words into a typed value: shorthand
-// or JSON for structures, maps and lists of them; words for lists of
-// scalars; --flag/--no-flag for booleans; file:// and fileb:// anywhere.
-func (inv *invocation) parseArgValue(a *argument, p rawParam, negated bool) (any, []string, error) {
-	cli := "--" + a.name
-	perr := func(msg string) error {
-		return &usageError{plain: true, msg: fmt.Sprintf("Error parsing parameter '%s': %s", cli, msg)}
-	}
-	switch a.kind {
-	case argStartingToken:
-		if len(p.values) < 1 {
-			return nil, nil, &usageError{msg: fmt.Sprintf("argument %s: expected one argument", cli)}
-		}
-		return p.values[0], p.values[1:], nil
-	case argPageSize, argMaxItems:
-		if len(p.values) < 1 {
-			return nil, nil, &usageError{msg: fmt.Sprintf("argument %s: expected one argument", cli)}
-		}
-		n, err := strconv.ParseInt(p.values[0], 10, 64)
-		if err != nil {
-			return nil, nil, &usageError{msg: fmt.Sprintf("argument %s: invalid int value: '%s'", cli, p.values[0])}
-		}
-		return n, p.values[1:], nil
-	}
-	sh := a.shape
-	if sh.Type == model.TypeBoolean {
-		if len(p.values) > 0 && p.hasEq {
-			return nil, nil, &usageError{msg: fmt.Sprintf("argument %s: ignored explicit argument '%s'", cli, p.values[0])}
-		}
-		return !negated, p.values, nil
-	}
-	vals := p.values
-	if len(vals) == 0 {
-		if sh.Type == model.TypeList {
-			return nil, nil, &usageError{msg: fmt.Sprintf("argument %s: expected at least one argument", cli)}
-		}
-		return nil, nil, &usageError{msg: fmt.Sprintf("argument %s: expected one argument", cli)}
-	}
-	var extra []string
-	if sh.Type != model.TypeList {
-		extra = vals[1:]
-		vals = vals[:1]
-	}
-	// file:// and fileb:// replace a single value with the file's content.
-	var fileBytes []byte
-	if len(vals) == 1 {
-		if x, ok, err := loadParamFile(vals[0]); ok {
-			if err != nil {
-				return nil, nil, perr(err.Error())
-			}
-			switch t := x.(type) {
-			case []byte:
-				if sh.Type == model.TypeBlob {
-					fileBytes = t
-				}
-				vals = []string{string(t)}
-			case string:
-				vals = []string{t}
-			}
-		}
-	}
-	c := &coercer{binaryFormat: inv.cfg.binaryFormat, fromShort: true, lenient: true}
-	var generic any
-	switch sh.Type {
-	case model.TypeBlob:
-		if fileBytes != nil {
-			return fileBytes, extra, nil
-		}
-		generic = vals[0]
-	case model.TypeStructure, model.TypeMap:
-		s := vals[0]
-		if strings.HasPrefix(strings.TrimLeft(s, " \t\r\n"), "{") {
-			v, err := decodeJSONValue(s)
-			if err != nil {
-				return nil, nil, perr(fmt.Sprintf("Invalid JSON: %v\nJSON received: %s", err, s))
-			}
-			generic = v
-			c.fromShort = false
-		} else if s == "" {
-			return nil, nil, perr("Invalid JSON:\n")
-		} else {
-			v, err := ParseShorthand(s)
-			if err != nil {
-				return nil, nil, perr(err.Error())
-			}
-			generic = v
-		}
-	case model.TypeList:
-		first := strings.TrimLeft(vals[0], " \t\r\n")
-		el := sh.Member.Shape
-		complexEl := el.Type == model.TypeStructure || el.Type == model.TypeList || el.Type == model.TypeMap
-		switch {
-		case len(vals) == 1 && strings.HasPrefix(first, "["):
-			v, err := decodeJSONValue(vals[0])
-			if err != nil {
-				return nil, nil, perr(fmt.Sprintf("Invalid JSON: %v\nJSON received: %s", err, vals[0]))
-			}
-			generic = v
-			c.fromShort = false
-		case complexEl && strings.HasPrefix(first, "{"):
-			l := []any{}
-			for _, s := range vals {
-				v, err := decodeJSONValue(s)
-				if err != nil {
-					return nil, nil, perr(fmt.Sprintf("Invalid JSON: %v\nJSON received: %s", err, s))
-				}
-				l = append(l, v)
-			}
-			generic = l
-			c.fromShort = false
-		case complexEl:
-			l := []any{}
-			for _, s := range vals {
-				v, err := ParseShorthand(s)
-				if err != nil {
-					return nil, nil, perr(err.Error())
-				}
-				l = append(l, v)
-			}
-			generic = l
-		default:
-			l := []any{}
-			for _, s := range vals {
-				l = append(l, s)
-			}
-			generic = l
-		}
-	default:
-		generic = vals[0]
-	}
-	v, ok := c.value(sh, generic, a.member)
-	if err := c.v.err(); err != nil || !ok {
-		if err == nil {
-			err = perr("invalid value")
-		}
-		var ue *usageError
-		if errors.As(err, &ue) {
-			return nil, nil, perr(strings.TrimPrefix(ue.msg, "Parameter validation failed:\n"))
-		}
-		return nil, nil, err
-	}
-	return v, extra, nil
 }
 
 func sortedKeys(m map[string]any) []string {

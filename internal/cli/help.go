@@ -190,65 +190,20 @@ func operationHelp(o *operation) string {
 		if a.hidden {
 			continue
 		}
-		v := " <value>"
 		if a.kind == argMember && a.shape.Type == model.TypeBoolean {
 			fmt.Fprintf(&b, "    %s--%s | --no-%s%s\n", opt(a.required), a.name, a.name, closeOpt(a.required))
 			continue
 		}
-		fmt.Fprintf(&b, "    %s--%s%s%s\n", opt(a.required), a.name, v, closeOpt(a.required))
+		fmt.Fprintf(&b, "    %s--%s <value>%s\n", opt(a.required), a.name, closeOpt(a.required))
 	}
 	b.WriteString("    [--cli-input-json <value> | --cli-input-yaml <value>]\n    [--generate-cli-skeleton [input | yaml-input | output]]\n    [global options: mailgate help]\n\nPARAMETERS\n")
 	if len(o.args) == 0 {
 		b.WriteString("\n  None\n")
 	}
 	for _, a := range o.args {
-		if a.hidden {
-			continue
-		}
-		b.WriteString("\n")
-		if a.kind != argMember {
-			t := "string"
-			if a.kind != argStartingToken {
-				t = "integer"
-			}
-			fmt.Fprintf(&b, "  --%s (%s, optional)\n%s\n", a.name, t, strings.Join(wrap(a.doc, 70, 6), "\n"))
-			continue
-		}
-		req := "optional"
-		if a.required {
-			req = "required"
-		}
-		name := "--" + a.name
-		if a.shape.Type == model.TypeBoolean {
-			name += " | --no-" + a.name
-		}
-		fmt.Fprintf(&b, "  %s (%s, %s)\n", name, typeName(a.shape), req)
-		if d := plainDoc(a.doc, 6); d != "" {
-			b.WriteString(d + "\n")
-		}
-		if c := constraints(a.shape); len(c) > 0 {
-			fmt.Fprintf(&b, "      Constraints: %s.\n", strings.Join(c, "; "))
-		}
-		if len(a.shape.Enum) > 0 {
-			fmt.Fprintf(&b, "      Possible values: %s.\n", strings.Join(a.shape.Enum, ", "))
-		}
-		if a.shape.Type == model.TypeList && len(a.shape.Member.Shape.Enum) > 0 {
-			fmt.Fprintf(&b, "      Possible values: %s.\n", strings.Join(a.shape.Member.Shape.Enum, ", "))
-		}
-		switch a.shape.Type {
-		case model.TypeStructure, model.TypeMap, model.TypeList:
-			members := memberDocs(a.shape, 6, nil)
-			if members != "" {
-				b.WriteString(members)
-			}
-			if sh := shorthandForm(a.shape); sh != "" {
-				fmt.Fprintf(&b, "\n      Shorthand:\n\n        %s\n", sh)
-			}
-			fmt.Fprintf(&b, "\n      JSON:\n\n%s\n", indentLines(jsonForm(a.shape, 0, nil), 8))
-		case model.TypeBlob:
-			b.WriteString("      Give fileb://path for a file's bytes, or base64 text (--cli-binary-format).\n")
-		case model.TypeTimestamp:
-			b.WriteString("      ISO 8601 (2024-05-01T12:00:00Z) or seconds since the epoch.\n")
+		if !a.hidden {
+			b.WriteString("\n")
+			writeParameterHelp(&b, a)
 		}
 	}
 	b.WriteString("\n  Any value may be given as file://path (text) or fileb://path (bytes).\n")
@@ -263,6 +218,52 @@ func operationHelp(o *operation) string {
 	}
 	b.WriteString("\n" + globalOptionsHelp())
 	return b.String()
+}
+
+// writeParameterHelp documents one parameter: its type, whether it is
+// required, its constraints and values, and how to write it.
+func writeParameterHelp(b *strings.Builder, a *argument) {
+	if a.kind != argMember {
+		t := "string"
+		if a.kind != argStartingToken {
+			t = "integer"
+		}
+		fmt.Fprintf(b, "  --%s (%s, optional)\n%s\n", a.name, t, strings.Join(wrap(a.doc, 70, 6), "\n"))
+		return
+	}
+	req := "optional"
+	if a.required {
+		req = "required"
+	}
+	name := "--" + a.name
+	if a.shape.Type == model.TypeBoolean {
+		name += " | --no-" + a.name
+	}
+	fmt.Fprintf(b, "  %s (%s, %s)\n", name, typeName(a.shape), req)
+	if d := plainDoc(a.doc, 6); d != "" {
+		b.WriteString(d + "\n")
+	}
+	if c := constraints(a.shape); len(c) > 0 {
+		fmt.Fprintf(b, "      Constraints: %s.\n", strings.Join(c, "; "))
+	}
+	if len(a.shape.Enum) > 0 {
+		fmt.Fprintf(b, "      Possible values: %s.\n", strings.Join(a.shape.Enum, ", "))
+	}
+	if a.shape.Type == model.TypeList && len(a.shape.Member.Shape.Enum) > 0 {
+		fmt.Fprintf(b, "      Possible values: %s.\n", strings.Join(a.shape.Member.Shape.Enum, ", "))
+	}
+	switch a.shape.Type {
+	case model.TypeStructure, model.TypeMap, model.TypeList:
+		b.WriteString(memberDocs(a.shape, 6, nil))
+		if sh := shorthandForm(a.shape); sh != "" {
+			fmt.Fprintf(b, "\n      Shorthand:\n\n        %s\n", sh)
+		}
+		fmt.Fprintf(b, "\n      JSON:\n\n%s\n", indentLines(jsonForm(a.shape, 0, nil), 8))
+	case model.TypeBlob:
+		b.WriteString("      Give fileb://path for a file's bytes, or base64 text (--cli-binary-format).\n")
+	case model.TypeTimestamp:
+		b.WriteString("      ISO 8601 (2024-05-01T12:00:00Z) or seconds since the epoch.\n")
+	}
 }
 
 func operationDoc(op *model.Operation) string {

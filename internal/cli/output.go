@@ -72,44 +72,7 @@ func (f *formatter) format(r *pagedResult) error {
 	case "off":
 		return nil
 	case "text":
-		if r.paginated {
-			for i, page := range r.pages {
-				cur := map[string]any{}
-				if i == 0 {
-					for k, v := range r.nonAgg {
-						cur[k] = v
-					}
-				}
-				for _, k := range r.keys {
-					if v, ok := page[k]; ok {
-						cur[k] = v
-					}
-				}
-				t, err := f.prepare(cur, nil)
-				if err != nil {
-					return err
-				}
-				writeText(f.w, t)
-			}
-			if r.resume != "" {
-				t := map[string]any{"NextToken": map[string]any{"NextToken": r.resume}}
-				var v any = t
-				if f.inv.cl.globals.has("query") {
-					var err error
-					if v, err = applyQuery(f.inv.cl.globals.str("query"), t, f.inv.ord); err != nil {
-						return err
-					}
-				}
-				writeText(f.w, v)
-			}
-			return nil
-		}
-		t, err := f.prepare(r.single, nil)
-		if err != nil {
-			return err
-		}
-		writeText(f.w, t)
-		return nil
+		return f.formatTextResult(r)
 	case "yaml-stream":
 		docs := r.pages
 		if !r.paginated {
@@ -144,6 +107,49 @@ func (f *formatter) format(r *pagedResult) error {
 		return writeYAML(f.w, t, f.inv.ord)
 	}
 	return writeJSON(f.w, t, f.inv.ord)
+}
+
+// formatTextResult prints text page by page when the result was paged,
+// as the AWS CLI does, the resume token last.
+func (f *formatter) formatTextResult(r *pagedResult) error {
+	if !r.paginated {
+		t, err := f.prepare(r.single, nil)
+		if err != nil {
+			return err
+		}
+		writeText(f.w, t)
+		return nil
+	}
+	for i, page := range r.pages {
+		cur := map[string]any{}
+		if i == 0 {
+			for k, v := range r.nonAgg {
+				cur[k] = v
+			}
+		}
+		for _, k := range r.keys {
+			if v, ok := page[k]; ok {
+				cur[k] = v
+			}
+		}
+		t, err := f.prepare(cur, nil)
+		if err != nil {
+			return err
+		}
+		writeText(f.w, t)
+	}
+	if r.resume == "" {
+		return nil
+	}
+	var v any = map[string]any{"NextToken": map[string]any{"NextToken": r.resume}}
+	if f.inv.cl.globals.has("query") {
+		var err error
+		if v, err = applyQuery(f.inv.cl.globals.str("query"), v, f.inv.ord); err != nil {
+			return err
+		}
+	}
+	writeText(f.w, v)
+	return nil
 }
 
 func (f *formatter) styler() styler {
@@ -364,101 +370,115 @@ func isScalar(v any) bool {
 func formatText(b *bytes.Buffer, item any, ident string, scalarKeys []string, hasKeys bool) {
 	switch t := item.(type) {
 	case map[string]any:
-		var scalars []string
-		type ns struct {
-			k string
-			v any
-		}
-		var non []ns
-		if !hasKeys {
-			for _, k := range sortedKeys(t) {
-				if isScalar(t[k]) {
-					scalars = append(scalars, pyStr(t[k]))
-				} else {
-					non = append(non, ns{k, t[k]})
-				}
-			}
-		} else {
-			set := map[string]bool{}
-			for _, k := range scalarKeys {
-				set[k] = true
-				if v, ok := t[k]; ok {
-					scalars = append(scalars, pyStr(v))
-				} else {
-					scalars = append(scalars, "")
-				}
-			}
-			for _, k := range sortedKeys(t) {
-				if !set[k] {
-					non = append(non, ns{k, t[k]})
-				}
-			}
-		}
-		if len(scalars) > 0 {
-			if ident != "" {
-				scalars = append([]string{strings.ToUpper(ident)}, scalars...)
-			}
-			b.WriteString(strings.Join(scalars, "\t"))
-			b.WriteByte('\n')
-		}
-		for _, n := range non {
-			formatText(b, n.v, n.k, nil, false)
-		}
+		formatTextMap(b, t, ident, scalarKeys, hasKeys)
 	case []any:
-		if len(t) == 0 {
-			return
-		}
-		anyDict, anyList := false, false
-		for _, e := range t {
-			switch e.(type) {
-			case map[string]any:
-				anyDict = true
-			case []any:
-				anyList = true
-			}
-		}
-		switch {
-		case anyDict:
-			seen := map[string]bool{}
-			for _, e := range t {
-				if m, ok := e.(map[string]any); ok {
-					for k, v := range m {
-						if isScalar(v) {
-							seen[k] = true
-						}
-					}
-				}
-			}
-			keys := make([]string, 0, len(seen))
-			for k := range seen {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, e := range t {
-				formatText(b, e, ident, keys, true)
-			}
-		case anyList:
-			var scalars, non []any
-			for _, e := range t {
-				if isScalar(e) {
-					scalars = append(scalars, e)
-				} else {
-					non = append(non, e)
-				}
-			}
-			if len(scalars) > 0 {
-				formatScalarList(b, scalars, ident)
-			}
-			for _, n := range non {
-				formatText(b, n, ident, nil, false)
-			}
-		default:
-			formatScalarList(b, t, ident)
-		}
+		formatTextList(b, t, ident)
 	default:
 		b.WriteString(pyStr(item))
 		b.WriteByte('\n')
 	}
+}
+
+// formatTextMap prints a dict's scalars on one row (the scalarKeys columns
+// when a list of dicts gives them), then its other members, as
+// text.py's _format_dict.
+func formatTextMap(b *bytes.Buffer, t map[string]any, ident string, scalarKeys []string, hasKeys bool) {
+	var scalars, non []string
+	if !hasKeys {
+		for _, k := range sortedKeys(t) {
+			if isScalar(t[k]) {
+				scalars = append(scalars, pyStr(t[k]))
+			} else {
+				non = append(non, k)
+			}
+		}
+	} else {
+		set := map[string]bool{}
+		for _, k := range scalarKeys {
+			set[k] = true
+			if v, ok := t[k]; ok {
+				scalars = append(scalars, pyStr(v))
+			} else {
+				scalars = append(scalars, "")
+			}
+		}
+		for _, k := range sortedKeys(t) {
+			if !set[k] {
+				non = append(non, k)
+			}
+		}
+	}
+	if len(scalars) > 0 {
+		if ident != "" {
+			scalars = append([]string{strings.ToUpper(ident)}, scalars...)
+		}
+		b.WriteString(strings.Join(scalars, "\t"))
+		b.WriteByte('\n')
+	}
+	for _, k := range non {
+		formatText(b, t[k], k, nil, false)
+	}
+}
+
+// formatTextList prints a list as text.py's _format_list: dicts as rows
+// under the union of their scalar keys, scalars on one row.
+func formatTextList(b *bytes.Buffer, t []any, ident string) {
+	if len(t) == 0 {
+		return
+	}
+	anyDict, anyList := false, false
+	for _, e := range t {
+		switch e.(type) {
+		case map[string]any:
+			anyDict = true
+		case []any:
+			anyList = true
+		}
+	}
+	switch {
+	case anyDict:
+		keys := scalarKeysOf(t)
+		for _, e := range t {
+			formatText(b, e, ident, keys, true)
+		}
+	case anyList:
+		var scalars, non []any
+		for _, e := range t {
+			if isScalar(e) {
+				scalars = append(scalars, e)
+			} else {
+				non = append(non, e)
+			}
+		}
+		if len(scalars) > 0 {
+			formatScalarList(b, scalars, ident)
+		}
+		for _, n := range non {
+			formatText(b, n, ident, nil, false)
+		}
+	default:
+		formatScalarList(b, t, ident)
+	}
+}
+
+// scalarKeysOf is the sorted union of the dicts' scalar keys.
+func scalarKeysOf(l []any) []string {
+	seen := map[string]bool{}
+	for _, e := range l {
+		if m, ok := e.(map[string]any); ok {
+			for k, v := range m {
+				if isScalar(v) {
+					seen[k] = true
+				}
+			}
+		}
+	}
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func formatScalarList(b *bytes.Buffer, l []any, ident string) {

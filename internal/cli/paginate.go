@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/mailgate/mailgate/internal/model"
 )
 
 // Pagination follows botocore's PageIterator, which the AWS CLI drives: the
@@ -123,103 +125,141 @@ func (inv *invocation) call(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	op := inv.op.op
 	if !inv.paginates() {
-		out, err := c.do(ctx, op, inv.input)
+		out, err := c.do(ctx, inv.op.op, inv.input)
 		if err != nil {
 			return err
 		}
 		return inv.print(&pagedResult{single: out})
 	}
+	res, err := inv.fetchPages(ctx, c)
+	if err != nil {
+		return err
+	}
+	return inv.print(res)
+}
+
+// fetchPages sends the requests of a paging operation as botocore's
+// paginator does, honouring --starting-token, --page-size and --max-items.
+func (inv *invocation) fetchPages(ctx context.Context, c *client) (*pagedResult, error) {
+	op := inv.op.op
 	p := op.Paginator
 	res := &pagedResult{paginated: true, keys: p.ResultKeys}
-	kwargs := map[string]any{}
-	for k, v := range inv.input {
-		kwargs[k] = v
-	}
-	var startTrunc int64
-	if inv.paging.startingToken != "" {
-		tok, trunc, err := decodeToken(inv.paging.startingToken, p.InputToken)
-		if err != nil {
-			return err
-		}
-		for k, v := range tok {
-			kwargs[k] = v
-		}
-		startTrunc = trunc
-	}
-	if inv.paging.pageSizeSet && p.LimitKey != "" {
-		kwargs[p.LimitKey] = inv.paging.pageSize
+	kwargs, startTrunc, err := inv.firstRequest(p)
+	if err != nil {
+		return nil, err
 	}
 	primary := p.ResultKeys[0]
 	var total int64
 	var prev string
-	first := true
-	for {
+	for first := true; ; first = false {
 		page, err := c.do(ctx, op, kwargs)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if first {
-			if startTrunc > 0 {
-				if l, ok := page[primary].([]any); ok && int64(len(l)) >= startTrunc {
-					page[primary] = l[startTrunc:]
-				}
-			}
-			res.nonAgg = map[string]any{}
-			for _, k := range nonAggregateKeys[inv.svc.Name+"."+op.Name] {
-				if v, ok := page[k]; ok {
-					res.nonAgg[k] = v
-				}
-			}
+			inv.firstPage(page, res, startTrunc)
 		} else {
 			startTrunc = 0
 		}
 		cur, _ := page[primary].([]any)
 		n := int64(len(cur))
-		next := map[string]any{}
-		for i, t := range p.OutputToken {
-			if v, ok := page[t]; ok && v != nil && v != "" {
-				next[p.InputToken[i]] = v
-			}
-		}
-		if p.MoreResults != "" {
-			if more, ok := page[p.MoreResults].(bool); ok && !more {
-				next = map[string]any{}
-			}
-		}
+		next := nextPageInput(p, page)
 		if inv.paging.maxItemsSet && total+n > inv.paging.maxItems {
 			keep := inv.paging.maxItems - total
 			page[primary] = cur[:keep]
-			tok := map[string]any{}
-			for _, t := range p.InputToken {
-				tok[t] = kwargs[t]
-			}
-			tok["boto_truncate_amount"] = keep + startTrunc
-			res.resume = encodeToken(tok, p.InputToken)
+			res.resume = truncatedToken(p, kwargs, keep+startTrunc)
 			res.pages = append(res.pages, page)
-			break
+			return res, nil
 		}
 		res.pages = append(res.pages, page)
 		total += n
 		if len(next) == 0 {
-			break
+			return res, nil
 		}
 		if inv.paging.maxItemsSet && total == inv.paging.maxItems {
 			res.resume = encodeToken(next, p.InputToken)
-			break
+			return res, nil
 		}
 		enc := encodeToken(next, p.InputToken)
 		if enc == prev {
-			return fmt.Errorf("Error during pagination: The same next token was received twice: %v", next)
+			return nil, fmt.Errorf("Error during pagination: The same next token was received twice: %v", next)
 		}
 		prev = enc
 		for k, v := range next {
 			kwargs[k] = v
 		}
-		first = false
 	}
-	return inv.print(res)
+}
+
+// firstRequest is the input of the first page: the command's, resumed at
+// --starting-token and limited by --page-size. trunc is how many items of
+// the first page the token says were printed already.
+func (inv *invocation) firstRequest(p *model.Paginator) (kwargs map[string]any, trunc int64, err error) {
+	kwargs = map[string]any{}
+	for k, v := range inv.input {
+		kwargs[k] = v
+	}
+	if inv.paging.startingToken != "" {
+		tok, t, err := decodeToken(inv.paging.startingToken, p.InputToken)
+		if err != nil {
+			return nil, 0, err
+		}
+		for k, v := range tok {
+			kwargs[k] = v
+		}
+		trunc = t
+	}
+	if inv.paging.pageSizeSet && p.LimitKey != "" {
+		kwargs[p.LimitKey] = inv.paging.pageSize
+	}
+	return kwargs, trunc, nil
+}
+
+// firstPage drops the items the starting token had printed and keeps the
+// first page's non-aggregate keys.
+func (inv *invocation) firstPage(page map[string]any, res *pagedResult, startTrunc int64) {
+	op := inv.op.op
+	primary := op.Paginator.ResultKeys[0]
+	if startTrunc > 0 {
+		if l, ok := page[primary].([]any); ok && int64(len(l)) >= startTrunc {
+			page[primary] = l[startTrunc:]
+		}
+	}
+	res.nonAgg = map[string]any{}
+	for _, k := range nonAggregateKeys[inv.svc.Name+"."+op.Name] {
+		if v, ok := page[k]; ok {
+			res.nonAgg[k] = v
+		}
+	}
+}
+
+// nextPageInput is the input tokens of the page after page (none when it
+// was the last).
+func nextPageInput(p *model.Paginator, page map[string]any) map[string]any {
+	next := map[string]any{}
+	for i, t := range p.OutputToken {
+		if v, ok := page[t]; ok && v != nil && v != "" {
+			next[p.InputToken[i]] = v
+		}
+	}
+	if p.MoreResults != "" {
+		if more, ok := page[p.MoreResults].(bool); ok && !more {
+			return map[string]any{}
+		}
+	}
+	return next
+}
+
+// truncatedToken resumes inside the page requested with kwargs, keep items
+// in.
+func truncatedToken(p *model.Paginator, kwargs map[string]any, keep int64) string {
+	tok := map[string]any{}
+	for _, t := range p.InputToken {
+		tok[t] = kwargs[t]
+	}
+	tok["boto_truncate_amount"] = keep
+	return encodeToken(tok, p.InputToken)
 }
 
 // full is botocore's build_full_result: result keys merged across pages,

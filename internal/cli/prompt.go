@@ -114,31 +114,55 @@ func (p *prompter) choose(what string, choices []string) (string, error) {
 
 func runPrompt(ctx context.Context, cl *commandLine, o *IO) ([]string, error) {
 	p := &prompter{in: bufio.NewReader(o.Stdin), out: o.Stderr}
-	var svcName, opName string
-	if len(cl.positionals) > 0 && IsService(cl.positionals[0]) {
-		svcName = cl.positionals[0]
-	} else {
-		s, err := p.choose("service", model.ServiceNames)
+	svcName, opName, err := p.chooseOperation(cl)
+	if err != nil {
+		return nil, err
+	}
+	svc := model.Get(svcName)
+	op := buildOperation(svc, findOperation(svc, opName))
+	line, given := givenLine(cl, svcName, opName)
+	for _, a := range promptOrder(op) {
+		if given[a.name] {
+			continue
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		words, err := p.askArgument(a)
 		if err != nil {
 			return nil, &usageError{msg: err.Error()}
 		}
-		svcName = s
+		line = append(line, words...)
+	}
+	fmt.Fprintf(p.out, "> mailgate %s\n", shellJoin(line))
+	return line, nil
+}
+
+// chooseOperation asks for the service and the operation the command line
+// does not name.
+func (p *prompter) chooseOperation(cl *commandLine) (svcName, opName string, err error) {
+	if len(cl.positionals) > 0 && IsService(cl.positionals[0]) {
+		svcName = cl.positionals[0]
+	} else if svcName, err = p.choose("service", model.ServiceNames); err != nil {
+		return "", "", &usageError{msg: err.Error()}
 	}
 	svc := model.Get(svcName)
 	if len(cl.positionals) > 1 && findOperation(svc, cl.positionals[1]) != nil {
-		opName = cl.positionals[1]
-	} else {
-		var names []string
-		for _, n := range svc.OperationNames {
-			names = append(names, XformName(n))
-		}
-		s, err := p.choose("operation", names)
-		if err != nil {
-			return nil, &usageError{msg: err.Error()}
-		}
-		opName = s
+		return svcName, cl.positionals[1], nil
 	}
-	op := buildOperation(svc, findOperation(svc, opName))
+	var names []string
+	for _, n := range svc.OperationNames {
+		names = append(names, XformName(n))
+	}
+	if opName, err = p.choose("operation", names); err != nil {
+		return "", "", &usageError{msg: err.Error()}
+	}
+	return svcName, opName, nil
+}
+
+// givenLine is the command line so far: the operation, the parameters
+// and the global options given (but the prompt's own).
+func givenLine(cl *commandLine, svcName, opName string) ([]string, map[string]bool) {
 	line := []string{svcName, opName}
 	given := map[string]bool{}
 	for _, pr := range cl.params {
@@ -154,6 +178,11 @@ func runPrompt(ctx context.Context, cl *commandLine, o *IO) ([]string, error) {
 			}
 		}
 	}
+	return line, given
+}
+
+// promptOrder is the order parameters are asked in: required ones first.
+func promptOrder(op *operation) []*argument {
 	ordered := make([]*argument, 0, len(op.args))
 	for _, a := range op.args {
 		if a.required {
@@ -165,71 +194,69 @@ func runPrompt(ctx context.Context, cl *commandLine, o *IO) ([]string, error) {
 			ordered = append(ordered, a)
 		}
 	}
-	for _, a := range ordered {
-		if given[a.name] {
+	return ordered
+}
+
+// askArgument asks for one parameter until the answer will do, and
+// returns its words (none when an optional one is skipped).
+func (p *prompter) askArgument(a *argument) ([]string, error) {
+	q := argumentQuestion(a)
+	for {
+		ans, err := p.ask(q)
+		if err != nil {
+			return nil, err
+		}
+		if ans == "" {
+			if !a.required {
+				return nil, nil
+			}
+			fmt.Fprintf(p.out, "--%s is required.\n", a.name)
 			continue
 		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+		if a.shape != nil && len(a.shape.Enum) > 0 && !contains(a.shape.Enum, ans) {
+			fmt.Fprintf(p.out, "Choose one of: %s.\n", strings.Join(a.shape.Enum, ", "))
+			continue
 		}
-		desc := "string"
-		if a.shape != nil {
-			desc = typeName(a.shape)
-		} else if a.kind != argStartingToken {
-			desc = "integer"
+		if a.shape != nil && a.shape.Type == model.TypeBoolean {
+			switch strings.ToLower(ans) {
+			case "true", "yes", "y":
+				return []string{"--" + a.name}, nil
+			case "false", "no", "n":
+				return []string{"--no-" + a.name}, nil
+			}
+			fmt.Fprintln(p.out, "Answer true or false.")
+			continue
 		}
-		if a.required {
-			desc += ", required"
+		if a.shape != nil && a.shape.Type == model.TypeList && isScalarShape(a.shape.Member.Shape) {
+			return append([]string{"--" + a.name}, strings.Fields(ans)...), nil
 		}
-		var hint string
-		if a.shape != nil {
-			if len(a.shape.Enum) > 0 {
-				hint = " [" + strings.Join(a.shape.Enum, " | ") + "]"
-			} else if a.shape.Type == model.TypeBoolean {
-				hint = " [true | false]"
-			} else if sh := shorthandForm(a.shape); sh != "" {
-				hint = " [" + sh + "]"
-			}
-		}
-		for {
-			ans, err := p.ask(fmt.Sprintf("--%s (%s)%s: ", a.name, desc, hint))
-			if err != nil {
-				return nil, &usageError{msg: err.Error()}
-			}
-			if ans == "" {
-				if a.required {
-					fmt.Fprintf(p.out, "--%s is required.\n", a.name)
-					continue
-				}
-				break
-			}
-			if a.shape != nil && len(a.shape.Enum) > 0 && !contains(a.shape.Enum, ans) {
-				fmt.Fprintf(p.out, "Choose one of: %s.\n", strings.Join(a.shape.Enum, ", "))
-				continue
-			}
-			if a.shape != nil && a.shape.Type == model.TypeBoolean {
-				switch strings.ToLower(ans) {
-				case "true", "yes", "y":
-					line = append(line, "--"+a.name)
-				case "false", "no", "n":
-					line = append(line, "--no-"+a.name)
-				default:
-					fmt.Fprintln(p.out, "Answer true or false.")
-					continue
-				}
-				break
-			}
-			line = append(line, "--"+a.name)
-			if a.shape != nil && a.shape.Type == model.TypeList && isScalarShape(a.shape.Member.Shape) {
-				line = append(line, strings.Fields(ans)...)
-			} else {
-				line = append(line, ans)
-			}
-			break
+		return []string{"--" + a.name, ans}, nil
+	}
+}
+
+// argumentQuestion asks for a parameter with its type, whether it is
+// required, and the values or the shorthand it takes.
+func argumentQuestion(a *argument) string {
+	desc := "string"
+	if a.shape != nil {
+		desc = typeName(a.shape)
+	} else if a.kind != argStartingToken {
+		desc = "integer"
+	}
+	if a.required {
+		desc += ", required"
+	}
+	var hint string
+	if a.shape != nil {
+		if len(a.shape.Enum) > 0 {
+			hint = " [" + strings.Join(a.shape.Enum, " | ") + "]"
+		} else if a.shape.Type == model.TypeBoolean {
+			hint = " [true | false]"
+		} else if sh := shorthandForm(a.shape); sh != "" {
+			hint = " [" + sh + "]"
 		}
 	}
-	fmt.Fprintf(p.out, "> mailgate %s\n", shellJoin(line))
-	return line, nil
+	return fmt.Sprintf("--%s (%s)%s: ", a.name, desc, hint)
 }
 
 func shellJoin(args []string) string {

@@ -309,10 +309,7 @@ func (p *shorthandParser) resolve(v string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if b, isBytes := s.([]byte); isBytes {
-			return string(b), nil
-		}
-		return s, nil
+		return paramText(s), nil
 	}
 	return v, nil
 }
@@ -372,4 +369,12 @@ func loadParamFile(v string) (any, bool, error) {
 		return b, true, nil
 	}
 	return string(b), true, nil
+}
+
+// paramText is a loaded file's content as text.
+func paramText(content any) string {
+	if b, isBytes := content.([]byte); isBytes {
+		return string(b)
+	}
+	return content.(string)
 }

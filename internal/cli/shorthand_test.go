@@ -6,76 +6,81 @@ import (
 	"testing"
 )
 
-// Cases from the AWS CLI's own shorthand tests (tests/unit/test_shorthand.py)
-// and its documentation.
+type (
+	shM = map[string]any
+	shL = []any
+)
+
+// shorthandCases are the AWS CLI's own shorthand tests
+// (tests/unit/test_shorthand.py) and the examples of its documentation; a
+// nil want is an error.
+var shorthandCases = []struct {
+	in   string
+	want shM
+}{
+	{"foo=bar", shM{"foo": "bar"}},
+	{"foo=bar,baz=qux", shM{"foo": "bar", "baz": "qux"}},
+	{"a=b,c=d,e=f", shM{"a": "b", "c": "d", "e": "f"}},
+	{"foo=", shM{"foo": ""}},
+	{"foo=,bar=", shM{"foo": "", "bar": ""}},
+	{"foo=bar,baz=", shM{"foo": "bar", "baz": ""}},
+	{"foo=bar,", nil}, // error
+	{"foo=bar,baz", shM{"foo": shL{"bar", "baz"}}},
+	{"foo=a,b,c", shM{"foo": shL{"a", "b", "c"}}},
+	{"foo=a,b,bar=c,d", shM{"foo": shL{"a", "b"}, "bar": shL{"c", "d"}}},
+	{"foo=a,b,c,bar=d,e,f", shM{"foo": shL{"a", "b", "c"}, "bar": shL{"d", "e", "f"}}},
+	{"foo=bar baz", shM{"foo": "bar baz"}},
+	{"foo=bar baz,qux=a b c", shM{"foo": "bar baz", "qux": "a b c"}},
+	{"  foo  =  bar  ", nil}, // a key cannot start with a space
+	{"foo  =  bar  ", shM{"foo": "bar"}},
+	{"foo=bar,\nbaz=qux", shM{"foo": "bar", "baz": "qux"}},
+	{"foo=[a,b,c]", shM{"foo": shL{"a", "b", "c"}}},
+	{"foo=[]", shM{"foo": shL{}}},
+	{"foo=[a]", shM{"foo": shL{"a"}}},
+	{"foo=[ a , b ]", shM{"foo": shL{"a", "b"}}},
+	{"foo=[a,b],bar=c", shM{"foo": shL{"a", "b"}, "bar": "c"}},
+	{"foo=[[a,b],[c,d]]", shM{"foo": shL{shL{"a", "b"}, shL{"c", "d"}}}},
+	{"foo={a=b}", shM{"foo": shM{"a": "b"}}},
+	{"foo={a=b,c=d}", shM{"foo": shM{"a": "b", "c": "d"}}},
+	{"foo={a=[b,c]}", shM{"foo": shM{"a": shL{"b", "c"}}}},
+	{"foo={a={b=c}}", shM{"foo": shM{"a": shM{"b": "c"}}}},
+	{"foo={}", shM{"foo": shM{}}},
+	{"foo=[{a=b},{a=c}]", shM{"foo": shL{shM{"a": "b"}, shM{"a": "c"}}}},
+	{"foo={a=b,c=[{d=e}]},bar=x", shM{"foo": shM{"a": "b", "c": shL{shM{"d": "e"}}}, "bar": "x"}},
+	{`foo="bar"`, shM{"foo": "bar"}},
+	{`foo='bar'`, shM{"foo": "bar"}},
+	{`foo="bar,baz"`, shM{"foo": "bar,baz"}},
+	{`foo='bar,baz'`, shM{"foo": "bar,baz"}},
+	{`foo="a=b"`, shM{"foo": "a=b"}},
+	{`foo="a b"`, shM{"foo": "a b"}},
+	{`foo="bar\"baz"`, shM{"foo": `bar"baz`}},
+	{`foo='bar\'baz'`, shM{"foo": `bar'baz`}},
+	{`foo="a\\b"`, shM{"foo": `a\b`}},
+	{`foo=a\,b`, shM{"foo": "a,b"}},
+	{`foo=a\,b,c`, shM{"foo": shL{"a,b", "c"}}},
+	{`foo="",bar=''`, shM{"foo": "", "bar": ""}},
+	{`foo=a,"b,c",d`, shM{"foo": shL{"a", "b,c", "d"}}},
+	{`foo=[a,"b,c"]`, shM{"foo": shL{"a", "b,c"}}},
+	{"foo=bar=baz", shM{"foo": "bar=baz"}},
+	{"foo=http://example.com/a?b=c", shM{"foo": "http://example.com/a?b=c"}},
+	{"foo-bar=1,foo_bar=2,a.b=3,c#d=4,e/f=5,g:h=6", shM{"foo-bar": "1", "foo_bar": "2", "a.b": "3", "c#d": "4", "e/f": "5", "g:h": "6"}},
+	{"foo=ÿÿ,bar=日本", shM{"foo": "ÿÿ", "bar": "日本"}},
+	{"Name=x,Values=a,b,c", shM{"Name": "x", "Values": shL{"a", "b", "c"}}},
+	{"ImpersonationRuleId=r1,Name=n,Effect=ALLOW,TargetUsers=u1,u2,NotTargetUsers=u3", shM{"ImpersonationRuleId": "r1", "Name": "n", "Effect": "ALLOW", "TargetUsers": shL{"u1", "u2"}, "NotTargetUsers": "u3"}},
+	{"Status=ACTIVE,LifetimeInDays=30", shM{"Status": "ACTIVE", "LifetimeInDays": "30"}},
+	// Errors.
+	{"foo", nil},
+	{"=bar", shM{"": "bar"}},
+	{"foo=bar,foo=baz", nil},
+	{"foo=[a,b", nil},
+	{"foo={a=b", nil},
+	{"foo={a}", nil},
+	{`foo="bar`, nil},
+	{"foo=bar,,baz=qux", shM{"foo": "bar", "baz": "qux"}}, // as the CLI parses it
+}
+
 func TestShorthand(t *testing.T) {
-	type m = map[string]any
-	type l = []any
-	cases := []struct {
-		in   string
-		want m
-	}{
-		{"foo=bar", m{"foo": "bar"}},
-		{"foo=bar,baz=qux", m{"foo": "bar", "baz": "qux"}},
-		{"a=b,c=d,e=f", m{"a": "b", "c": "d", "e": "f"}},
-		{"foo=", m{"foo": ""}},
-		{"foo=,bar=", m{"foo": "", "bar": ""}},
-		{"foo=bar,baz=", m{"foo": "bar", "baz": ""}},
-		{"foo=bar,", nil}, // error
-		{"foo=bar,baz", m{"foo": l{"bar", "baz"}}},
-		{"foo=a,b,c", m{"foo": l{"a", "b", "c"}}},
-		{"foo=a,b,bar=c,d", m{"foo": l{"a", "b"}, "bar": l{"c", "d"}}},
-		{"foo=a,b,c,bar=d,e,f", m{"foo": l{"a", "b", "c"}, "bar": l{"d", "e", "f"}}},
-		{"foo=bar baz", m{"foo": "bar baz"}},
-		{"foo=bar baz,qux=a b c", m{"foo": "bar baz", "qux": "a b c"}},
-		{"  foo  =  bar  ", nil}, // a key cannot start with a space
-		{"foo  =  bar  ", m{"foo": "bar"}},
-		{"foo=bar,\nbaz=qux", m{"foo": "bar", "baz": "qux"}},
-		{"foo=[a,b,c]", m{"foo": l{"a", "b", "c"}}},
-		{"foo=[]", m{"foo": l{}}},
-		{"foo=[a]", m{"foo": l{"a"}}},
-		{"foo=[ a , b ]", m{"foo": l{"a", "b"}}},
-		{"foo=[a,b],bar=c", m{"foo": l{"a", "b"}, "bar": "c"}},
-		{"foo=[[a,b],[c,d]]", m{"foo": l{l{"a", "b"}, l{"c", "d"}}}},
-		{"foo={a=b}", m{"foo": m{"a": "b"}}},
-		{"foo={a=b,c=d}", m{"foo": m{"a": "b", "c": "d"}}},
-		{"foo={a=[b,c]}", m{"foo": m{"a": l{"b", "c"}}}},
-		{"foo={a={b=c}}", m{"foo": m{"a": m{"b": "c"}}}},
-		{"foo={}", m{"foo": m{}}},
-		{"foo=[{a=b},{a=c}]", m{"foo": l{m{"a": "b"}, m{"a": "c"}}}},
-		{"foo={a=b,c=[{d=e}]},bar=x", m{"foo": m{"a": "b", "c": l{m{"d": "e"}}}, "bar": "x"}},
-		{`foo="bar"`, m{"foo": "bar"}},
-		{`foo='bar'`, m{"foo": "bar"}},
-		{`foo="bar,baz"`, m{"foo": "bar,baz"}},
-		{`foo='bar,baz'`, m{"foo": "bar,baz"}},
-		{`foo="a=b"`, m{"foo": "a=b"}},
-		{`foo="a b"`, m{"foo": "a b"}},
-		{`foo="bar\"baz"`, m{"foo": `bar"baz`}},
-		{`foo='bar\'baz'`, m{"foo": `bar'baz`}},
-		{`foo="a\\b"`, m{"foo": `a\b`}},
-		{`foo=a\,b`, m{"foo": "a,b"}},
-		{`foo=a\,b,c`, m{"foo": l{"a,b", "c"}}},
-		{`foo="",bar=''`, m{"foo": "", "bar": ""}},
-		{`foo=a,"b,c",d`, m{"foo": l{"a", "b,c", "d"}}},
-		{`foo=[a,"b,c"]`, m{"foo": l{"a", "b,c"}}},
-		{"foo=bar=baz", m{"foo": "bar=baz"}},
-		{"foo=http://example.com/a?b=c", m{"foo": "http://example.com/a?b=c"}},
-		{"foo-bar=1,foo_bar=2,a.b=3,c#d=4,e/f=5,g:h=6", m{"foo-bar": "1", "foo_bar": "2", "a.b": "3", "c#d": "4", "e/f": "5", "g:h": "6"}},
-		{"foo=ÿÿ,bar=日本", m{"foo": "ÿÿ", "bar": "日本"}},
-		{"Name=x,Values=a,b,c", m{"Name": "x", "Values": l{"a", "b", "c"}}},
-		{"ImpersonationRuleId=r1,Name=n,Effect=ALLOW,TargetUsers=u1,u2,NotTargetUsers=u3", m{"ImpersonationRuleId": "r1", "Name": "n", "Effect": "ALLOW", "TargetUsers": l{"u1", "u2"}, "NotTargetUsers": "u3"}},
-		{"Status=ACTIVE,LifetimeInDays=30", m{"Status": "ACTIVE", "LifetimeInDays": "30"}},
-		// Errors.
-		{"foo", nil},
-		{"=bar", m{"": "bar"}},
-		{"foo=bar,foo=baz", nil},
-		{"foo=[a,b", nil},
-		{"foo={a=b", nil},
-		{"foo={a}", nil},
-		{`foo="bar`, nil},
-		{"foo=bar,,baz=qux", m{"foo": "bar", "baz": "qux"}}, // as the CLI parses it
-	}
-	for _, c := range cases {
+	for _, c := range shorthandCases {
 		got, err := ParseShorthand(c.in)
 		if c.want == nil {
 			if err == nil {

@@ -7,7 +7,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -97,46 +96,18 @@ func newClient(ctx context.Context, inv *invocation) (*client, error) {
 
 // do sends op with input doc and returns the decoded output document.
 func (c *client) do(ctx context.Context, op *model.Operation, doc map[string]any) (map[string]any, error) {
-	var body []byte
-	hdr := http.Header{}
-	switch c.svc.Protocol {
-	case "json":
-		b, err := awsjson.EncodeRequest(op.Input, doc)
-		if err != nil {
-			return nil, err
-		}
-		body = b
-		hdr.Set("Content-Type", "application/x-amz-json-"+firstNonEmpty(c.svc.JSONVersion, "1.1"))
-		hdr.Set("X-Amz-Target", c.svc.TargetPrefix+"."+op.Name)
-	default:
-		body = []byte(awsquery.EncodeRequest(op, doc).Encode())
-		hdr.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	}
-	url := strings.TrimRight(c.res.endpoint, "/") + "/"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	req, err := c.newRequest(ctx, op, doc)
 	if err != nil {
-		return nil, &configError{msg: fmt.Sprintf("Invalid endpoint: %s", c.res.endpoint)}
-	}
-	req.Header = hdr
-	req.Header.Set("User-Agent", c.agent)
-	sum := sha256.Sum256(body)
-	if c.sign {
-		signer := v4.NewSigner()
-		if err := signer.SignHTTP(ctx, c.creds, req, hex.EncodeToString(sum[:]), c.svc.SigningName, c.res.region, time.Now().UTC()); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	if c.debug != nil {
 		c.debugRequest(op, req, doc)
 	}
+	url := c.url()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
-		}
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			return nil, &connError{url: url, err: err}
 		}
 		return nil, &connError{url: url, err: err}
 	}
@@ -154,7 +125,49 @@ func (c *client) do(ctx context.Context, op *model.Operation, doc map[string]any
 		}
 		return nil, &apiCallError{op: op.Name, err: awsquery.DecodeError(resp.StatusCode, rb)}
 	}
+	return c.decodeResponse(op, resp, rb)
+}
+
+// url is where every request goes.
+func (c *client) url() string { return strings.TrimRight(c.res.endpoint, "/") + "/" }
+
+// newRequest encodes doc in the service's protocol and signs the request.
+func (c *client) newRequest(ctx context.Context, op *model.Operation, doc map[string]any) (*http.Request, error) {
+	var body []byte
+	hdr := http.Header{}
+	switch c.svc.Protocol {
+	case "json":
+		b, err := awsjson.EncodeRequest(op.Input, doc)
+		if err != nil {
+			return nil, err
+		}
+		body = b
+		hdr.Set("Content-Type", "application/x-amz-json-"+firstNonEmpty(c.svc.JSONVersion, "1.1"))
+		hdr.Set("X-Amz-Target", c.svc.TargetPrefix+"."+op.Name)
+	default:
+		body = []byte(awsquery.EncodeRequest(op, doc).Encode())
+		hdr.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url(), bytes.NewReader(body))
+	if err != nil {
+		return nil, &configError{msg: fmt.Sprintf("Invalid endpoint: %s", c.res.endpoint)}
+	}
+	req.Header = hdr
+	req.Header.Set("User-Agent", c.agent)
+	sum := sha256.Sum256(body)
+	if c.sign {
+		signer := v4.NewSigner()
+		if err := signer.SignHTTP(ctx, c.creds, req, hex.EncodeToString(sum[:]), c.svc.SigningName, c.res.region, time.Now().UTC()); err != nil {
+			return nil, err
+		}
+	}
+	return req, nil
+}
+
+// decodeResponse decodes a successful answer (and shows it with --debug).
+func (c *client) decodeResponse(op *model.Operation, resp *http.Response, rb []byte) (map[string]any, error) {
 	var out map[string]any
+	var err error
 	if c.svc.Protocol == "json" {
 		out, err = awsjson.DecodeResponse(op.Output, rb)
 	} else {
