@@ -111,6 +111,8 @@ func New(cfg Config) *Server {
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = NewEngine(cfg.Store, cfg.Logger, cfg.Enforcement, cfg.Now)
 	}
+	// The verifier leaves AllowUnsignedPayload off: no service here
+	// streams its payload, so every signature covers the body it came with.
 	s := &Server{
 		cfg:      cfg,
 		log:      cfg.Logger,
