@@ -230,3 +230,58 @@ func TestUnsignedTargetRefused(t *testing.T) {
 		t.Fatalf("unsigned target: %d %s", r.status, r.body)
 	}
 }
+
+// TestRepeatedParametersRefused: a parameter given twice (in the query
+// string, in the body, or once in each) or a JSON key given twice (at any
+// depth) has no one meaning, so a proxy in front could read another
+// request than mailgate would: it is refused, signed or not.
+func TestRepeatedParametersRefused(t *testing.T) {
+	requireBotocore(t)
+	e := testenv.New(t)
+	form := map[string]string{"Content-Type": formCT}
+	jsonH := func(target string) map[string]string {
+		return map[string]string{"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target}
+	}
+	signed := botoRequests(t, e, []botoReq{
+		{Method: "POST", URL: e.URL + "/", Body: "Action=ListUsers&Version=2010-05-08&Action=CreateUser&UserName=mallory", Headers: form, Service: "iam"},
+		{Method: "POST", URL: e.URL + "/?Action=CreateUser&UserName=mallory", Body: "Action=ListUsers&Version=2010-05-08", Headers: form, Service: "iam"},
+		{Method: "GET", URL: e.URL + "/?Action=GetCallerIdentity&Version=2011-06-15&Version=2011-06-15", Service: "sts"},
+		{Method: "POST", URL: e.URL + "/", Body: "Action=GetUser&UserName=a&UserName=b&Version=2010-05-08", Headers: form, Service: "iam"},
+		{Method: "POST", URL: e.URL + "/", Body: `{"OrganizationId":"m-00000000000000000000000000000000","OrganizationId":"m-11111111111111111111111111111111"}`,
+			Headers: jsonH("WorkMailService.DescribeOrganization"), Service: "workmail"},
+		{Method: "POST", URL: e.URL + "/", Body: `{"Alias":"dup","Tags":[{"Key":"k","Value":"a","Value":"b"}]}`,
+			Headers: jsonH("WorkMailService.CreateOrganization"), Service: "workmail"},
+	})
+	for i, want := range []struct {
+		status int
+		code   string
+	}{
+		{400, "InvalidQueryParameter"}, {400, "InvalidQueryParameter"}, {400, "InvalidQueryParameter"}, {400, "InvalidQueryParameter"},
+		{400, "SerializationException"}, {400, "SerializationException"},
+	} {
+		method := "POST"
+		if i == 2 {
+			method = "GET"
+		}
+		r := signed[i].send(t, method, nil)
+		if r.status != want.status || !(strings.Contains(r.body, "<Code>"+want.code+"</Code>") || r.errType() == want.code) || !strings.Contains(r.body, "more than once") {
+			t.Errorf("request %d: want %d %s, got %d %s", i, want.status, want.code, r.status, r.body)
+		}
+	}
+	// Two X-Amz-Target headers, both signed.
+	body := []byte(`{}`)
+	req, _ := http.NewRequest("POST", e.URL+"/", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Add("X-Amz-Target", "WorkMailService.ListOrganizations")
+	req.Header.Add("X-Amz-Target", "WorkMailService.DeleteOrganization")
+	creds := aws.Credentials{AccessKeyID: e.AccessKey, SecretAccessKey: e.SecretKey}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, sha256Hex(body), "workmail", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r := do(t, req); r.status != 400 || r.errType() != "SerializationException" {
+		t.Errorf("two targets: %d %s", r.status, r.body)
+	}
+	if r := do(t, signedQuery(t, e, "iam", "Action=GetUser&UserName=mallory&Version=2010-05-08", time.Now())); r.status != 404 {
+		t.Fatalf("mallory was created: %d %s", r.status, r.body)
+	}
+}
