@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"strings"
 	"testing"
@@ -12,7 +13,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/workmail"
+	wmtypes "github.com/aws/aws-sdk-go-v2/service/workmail/types"
 
+	"github.com/mailgate/mailgate/internal/ids"
+	"github.com/mailgate/mailgate/internal/server"
 	"github.com/mailgate/mailgate/internal/testenv"
 )
 
@@ -283,5 +290,63 @@ func TestRepeatedParametersRefused(t *testing.T) {
 	}
 	if r := do(t, signedQuery(t, e, "iam", "Action=GetUser&UserName=mallory&Version=2010-05-08", time.Now())); r.status != 404 {
 		t.Fatalf("mallory was created: %d %s", r.status, r.body)
+	}
+}
+
+// TestIntrospectionTellsStrangersNothing: a caller without permission to
+// introspect gets for a valid token exactly what it gets for garbage.
+func TestIntrospectionTellsStrangersNothing(t *testing.T) {
+	e := testenv.New(t)
+	ctx := context.Background()
+	wm := e.WorkMail()
+	org, err := wm.CreateOrganization(ctx, &workmail.CreateOrganizationInput{Alias: aws.String("intro-" + ids.AccountID())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wm.CreateUser(ctx, &workmail.CreateUserInput{OrganizationId: org.OrganizationId, Name: aws.String("alice"), DisplayName: aws.String("alice")}); err != nil {
+		t.Fatal(err)
+	}
+	role, err := wm.CreateImpersonationRole(ctx, &workmail.CreateImpersonationRoleInput{OrganizationId: org.OrganizationId, Name: aws.String("r"),
+		Type: wmtypes.ImpersonationRoleTypeFullAccess, Rules: []wmtypes.ImpersonationRule{{ImpersonationRuleId: aws.String("r1"), Effect: wmtypes.AccessEffectAllow, TargetUsers: []string{"alice"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := wm.AssumeImpersonationRole(ctx, &workmail.AssumeImpersonationRoleInput{OrganizationId: org.OrganizationId, ImpersonationRoleId: role.ImpersonationRoleId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ic := e.IAM()
+	stranger := issueUserKey(t, ic, "stranger")
+	allowed := issueUserKey(t, ic, "frontend")
+	orgARN := "arn:aws:workmail:us-east-1:" + e.AccountID + ":organization/" + *org.OrganizationId
+	if _, err := ic.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("frontend"), PolicyName: aws.String("introspect"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"workmail:IntrospectImpersonationToken","Resource":"` + orgARN + `"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	ask := func(k *iamtypes.AccessKey, token string) response {
+		t.Helper()
+		as := *e
+		as.AccessKey, as.SecretKey = *k.AccessKeyId, *k.SecretAccessKey
+		form := url.Values{"token": {token}, "mailbox": {"alice"}}.Encode()
+		return do(t, signedPath(t, &as, server.IntrospectPath, "workmail", "application/x-www-form-urlencoded", "", []byte(form), time.Now()))
+	}
+	if r := ask(allowed, *tok.Token); r.status != 200 || !strings.Contains(r.body, `"active":true`) || !strings.Contains(r.body, *org.OrganizationId) {
+		t.Fatalf("permitted caller: %d %s", r.status, r.body)
+	}
+	valid := ask(stranger, *tok.Token)
+	for name, token := range map[string]string{
+		"garbage":   "not-a-token",
+		"unknown":   "mgi1." + strings.Repeat("A", 22) + "." + strings.Repeat("B", 43),
+		"truncated": (*tok.Token)[:len(*tok.Token)-1],
+		"pat":       "mgp1.nothing",
+	} {
+		r := ask(stranger, token)
+		if r.status != valid.status || r.body != valid.body || r.header.Get("Content-Type") != valid.header.Get("Content-Type") ||
+			r.header.Get("Cache-Control") != valid.header.Get("Cache-Control") {
+			t.Errorf("%s: %d %v %q, valid token: %d %v %q", name, r.status, r.header, r.body, valid.status, valid.header, valid.body)
+		}
+	}
+	if valid.status != 200 || strings.TrimSpace(valid.body) != `{"active":false}` || strings.Contains(valid.body, *org.OrganizationId) {
+		t.Fatalf("stranger on a valid token: %d %s", valid.status, valid.body)
 	}
 }
