@@ -65,6 +65,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, c *call) *apierror.E
 			return aerr
 		}
 		c.req.Caller, c.req.Region, c.req.Partition = caller, res.Region, partition
+		s.conns.trust(r.Context())
 		return nil
 	}
 	k, _ := res.Credential.Principal.(*store.AccessKey)
@@ -92,6 +93,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, c *call) *apierror.E
 	}
 	s.recordKeyUse(r.Context(), k.AccessKeyID, res.Region, res.Service, s.cfg.Now())
 	c.req.Caller, c.req.Region, c.req.Partition = caller, res.Region, partition
+	s.conns.trust(r.Context()) // no longer a stranger (conns.go)
 	return nil
 }
 

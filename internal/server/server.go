@@ -1,7 +1,7 @@
 // Package server is mailgate's HTTP front: it turns one HTTP request into
 // one typed service call through an ordered chain, each step in one place:
 //
-//	request ID, recover, body limit      (ServeHTTP)
+//	request ID, recover, whole body      (ServeHTTP: size and time bounds)
 //	identify service and operation       (route.go: X-Amz-Target or Action)
 //	authenticate                         (SigV4: header or presigned query)
 //	decode and validate from the model   (protocol codecs, model.Validate)
@@ -14,12 +14,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -46,6 +48,10 @@ const ControlPrefix = "/_mailgate/"
 // IAM policy document (131,072 characters), URL-encoded.
 const DefaultMaxBodyBytes = 2 << 20
 
+// DefaultBodyTimeout bounds the time a request body may take to arrive,
+// from the end of its headers: the largest body at a slow link's pace.
+const DefaultBodyTimeout = 30 * time.Second
+
 // Config assembles a server.
 type Config struct {
 	Store    store.Store
@@ -63,6 +69,16 @@ type Config struct {
 	Now          func() time.Time
 	// TestMode, when set, makes the server a test double (testmode.go).
 	TestMode *TestMode
+
+	// BodyTimeout is the longest a request body may take to arrive,
+	// measured from the end of the request's headers; past it the
+	// connection is closed. 0 = DefaultBodyTimeout; negative = no limit.
+	BodyTimeout time.Duration
+	// MaxUnauthenticatedConns and UnauthenticatedConnTimeout bound the
+	// connections that have not yet carried an authenticated request
+	// (see Harden). 0 = the defaults; negative = no limit.
+	MaxUnauthenticatedConns    int
+	UnauthenticatedConnTimeout time.Duration
 }
 
 // Authorizer decides whether the authenticated caller (req.Caller) may
@@ -89,6 +105,7 @@ type Server struct {
 	query    []*binding // awsQuery services, in lookup order
 	keyUse   sync.Map   // access key ID → time its last use was written
 	test     *testMode  // nil outside the test mode
+	conns    *connGuard // unauthenticated connections (conns.go)
 }
 
 type binding struct {
@@ -108,6 +125,9 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.BodyTimeout == 0 {
+		cfg.BodyTimeout = DefaultBodyTimeout
+	}
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = NewEngine(cfg.Store, cfg.Logger, cfg.Enforcement, cfg.Now)
 	}
@@ -120,6 +140,7 @@ func New(cfg Config) *Server {
 		byTarget: map[string]*binding{},
 		byName:   map[string]*binding{},
 	}
+	s.conns = newConnGuard(cfg.MaxUnauthenticatedConns, cfg.UnauthenticatedConnTimeout, cfg.Logger)
 	s.enableTestMode(cfg.TestMode)
 	wm, ia, st := cfg.WorkMail, cfg.IAM, cfg.STS
 	if wm == nil {
@@ -179,6 +200,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.accessLog(c)
 	}()
 
+	// The whole body first, before anything waits on this request: a
+	// client that stalls its upload holds no lock, not even test mode's
+	// reset gate, and past BodyTimeout loses its connection.
+	body, err := s.readBody(w, r)
+	if err != nil {
+		s.routeForError(r, c)
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.writeError(w, c, apierror.New(s.code(c, "RequestEntityTooLargeException", "RequestEntityTooLarge"), http.StatusRequestEntityTooLarge, true,
+				"Request body is larger than the limit of %d bytes.", s.cfg.MaxBodyBytes))
+			return
+		}
+		s.writeError(w, c, apierror.New(s.code(c, "SerializationException", "MalformedInput"), 400, true, "Could not read the request body."))
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
 	if s.test != nil {
 		status, handled, release := s.serveTest(w, r)
 		if handled {
@@ -189,19 +227,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) {
 		c.status = s.serveControl(w, r)
-		return
-	}
-
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
-	if err != nil {
-		s.routeForError(r, c)
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.writeError(w, c, apierror.New(s.code(c, "RequestEntityTooLargeException", "RequestEntityTooLarge"), http.StatusRequestEntityTooLarge, true,
-				"Request body is larger than the limit of %d bytes.", s.cfg.MaxBodyBytes))
-			return
-		}
-		s.writeError(w, c, apierror.New(s.code(c, "SerializationException", "MalformedInput"), 400, true, "Could not read the request body."))
 		return
 	}
 
@@ -247,6 +272,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeOutput(w, c, out)
+}
+
+// readBody reads the whole request body, at most MaxBodyBytes, within
+// BodyTimeout of the end of its headers (ServeHTTP runs as soon as they
+// are read). The deadline is lifted once the body is in: net/http keeps
+// reading the connection while the handler runs, to notice a client that
+// goes away, and that read timing out would cancel the request. (It lifts
+// the deadline itself when a body ends, but a request without a body has
+// that read under way already.)
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	rc := http.NewResponseController(w)
+	limited := s.cfg.BodyTimeout > 0
+	if limited {
+		// Not every ResponseWriter has a connection (httptest's
+		// recorder): then there is nothing to bound.
+		limited = rc.SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout)) == nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			s.log.Debug("request body not received in time", "source_ip", sourceIP(r), "timeout", s.cfg.BodyTimeout.String())
+		}
+		return nil, err
+	}
+	if limited {
+		_ = rc.SetReadDeadline(time.Time{})
+	}
+	return body, nil
 }
 
 // asAPIError turns any error into the API error the caller sees. Errors
