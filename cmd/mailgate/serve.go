@@ -49,6 +49,9 @@ type serveFlags struct {
 	accountID, rootKeyID, rootSecret   string
 	logLevel, logFormat                string
 	maxBodyBytes                       int64
+	bodyTimeout                        time.Duration
+	maxUnauthConns                     int
+	unauthConnTimeout                  time.Duration
 	shutdownTimeout                    time.Duration
 	storeMaxConns                      int
 	storeStatementTimeout              time.Duration
@@ -74,6 +77,11 @@ func serve(args []string) int {
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
 	fs.Int64Var(&f.maxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "largest request body accepted")
+	fs.DurationVar(&f.bodyTimeout, "body-timeout", server.DefaultBodyTimeout, "longest a request body may take to arrive, from the end of its headers; past it the connection is closed (negative: no limit)")
+	fs.IntVar(&f.maxUnauthConns, "max-unauthenticated-conns", server.DefaultMaxUnauthenticatedConns,
+		"connections that have not yet carried an authenticated request, at most; a new one beyond closes the oldest such (negative: no limit)")
+	fs.DurationVar(&f.unauthConnTimeout, "unauthenticated-conn-timeout", server.DefaultUnauthenticatedConnTimeout,
+		"a connection without an authenticated request this long after it was accepted is closed; keep it above the 10s header timeout plus --body-timeout (negative: no limit)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may finish after SIGINT/SIGTERM")
 	fs.DurationVar(&f.impersonationTokenTTL, "impersonation-token-ttl", workmail.DefaultImpersonationTokenTTL, "lifetime of the tokens AssumeImpersonationRole issues (ExpiresIn)")
 	fs.IntVar(&f.impersonationMaxRoles, "impersonation-max-roles", workmail.DefaultMaxImpersonationRoles, "impersonation roles per organization (LimitExceededException beyond)")
@@ -196,12 +204,20 @@ func run(f serveFlags, logger *slog.Logger) error {
 		IAM:          iam.New(st, iam.Options{}),
 		Logger:       logger,
 		MaxBodyBytes: f.maxBodyBytes,
+		BodyTimeout:  f.bodyTimeout,
 		TestMode:     testModeConfig(f, clk),
+
+		MaxUnauthenticatedConns:    f.maxUnauthConns,
+		UnauthenticatedConnTimeout: f.unauthConnTimeout,
 	})
 	if f.mode == modeTest {
 		fmt.Fprintln(os.Stderr, testModeWarning(f, storeKind(url)))
 	}
+	// No ReadTimeout: it would also cut long-running handlers. The body
+	// has its own deadline (--body-timeout), and Harden bounds the
+	// connections that have not authenticated (in number and in time).
 	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv.Harden(httpSrv)
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	logger.Info("mailgate ready", "endpoint", endpoint, "account", boot.AccountID, "store", storeKind(url), "version", versionString(), "enforcement", f.enforcement)

@@ -19,6 +19,7 @@ var (
 	InternalFailure            = Common{"InternalFailure", "InternalFailure", 500, 500}
 	InvalidAction              = Common{"UnknownOperationException", "InvalidAction", 400, 400}
 	InvalidClientTokenID       = Common{"UnrecognizedClientException", "InvalidClientTokenId", 400, 403}
+	InvalidQueryParameter      = Common{"SerializationException", "InvalidQueryParameter", 400, 400}
 	InvalidParameterValue      = Common{"InvalidParameterValueException", "InvalidParameterValue", 400, 400}
 	MalformedInput             = Common{"SerializationException", "MalformedInput", 400, 400}
 	MalformedQueryString       = Common{"SerializationException", "MalformedQueryString", 400, 400}

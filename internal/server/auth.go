@@ -24,6 +24,13 @@ func (s *Server) authenticate(r *http.Request, body []byte, c *call) apierror.AP
 		}
 		return s.asAPIError(c, err)
 	}
+	if r.Header.Get("X-Amz-Target") != "" && !res.Signs("X-Amz-Target") {
+		// X-Amz-Target picks the operation of a JSON request as Action
+		// does a query request's: a signature that does not cover it
+		// would let whoever sees the request replay it as another
+		// operation. The SDKs and the CLI always sign it.
+		return s.authError(c, &sigv4.Error{Kind: sigv4.KindIncomplete, Message: msgTargetUnsigned})
+	}
 	if res.Service != c.svc.model.SigningName {
 		return apierror.IncompleteSignature.New(s.protocol(c), "Credential should be scoped to correct service: '%s'.", c.svc.model.SigningName)
 	}
@@ -41,8 +48,12 @@ func (s *Server) authenticate(r *http.Request, body []byte, c *call) apierror.AP
 		s.recordKeyUse(r.Context(), k.AccessKeyID, res.Region, res.Service, s.cfg.Now())
 	}
 	c.req.Caller, c.req.Region, c.req.Partition = caller, res.Region, partition
+	s.conns.trust(r.Context()) // no longer a stranger (conns.go)
 	return nil
 }
+
+// msgTargetUnsigned is worded as AWS's refusal of an unsigned Host.
+const msgTargetUnsigned = "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."
 
 // authError maps a SigV4 failure to the error AWS answers it with in each
 // protocol.

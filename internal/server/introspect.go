@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -27,9 +28,11 @@ import (
 // call. It is authorized as the action IntrospectAction on the ARN of
 // the token's organization, through the same Authorizer as the API. The
 // answer is a JSON TokenIntrospection with status 200; a token that is
-// malformed, unknown, expired or revoked, or that belongs to an
-// organization the caller's account cannot see, answers {"active":false}
-// as RFC 7662 prescribes. A request without a token answers 400
+// malformed, unknown, expired or revoked, that belongs to an organization
+// the caller's account cannot see, or that the caller may not introspect,
+// answers {"active":false} as RFC 7662 allows (section 2.2): a caller
+// without the permission learns nothing, not even whether a token it holds
+// is valid. A request without a token answers 400
 // {"error":"invalid_request"}.
 const IntrospectPath = ControlPrefix + "v1/impersonation/introspect"
 
@@ -84,22 +87,40 @@ func (s *Server) serveIntrospect(w http.ResponseWriter, r *http.Request) int {
 		return oauthError(w, http.StatusBadRequest, "invalid_request", "The mailbox parameter is too long.")
 	}
 	res := &TokenIntrospection{}
-	if len(token) <= maxIntrospectField {
-		c.req.Action = IntrospectAction
-		ctx := reqctx.With(r.Context(), c.req)
-		authorize := func(resource string) error {
-			c.req.Resource = resource
-			return s.cfg.Authorizer.Authorize(ctx, c.req, &api.Target{Resources: []string{resource}})
+	c.req.Action = IntrospectAction
+	ctx := reqctx.With(r.Context(), c.req)
+	decided := false
+	authorize := func(resource string) error {
+		decided = true
+		c.req.Resource = resource
+		err := s.cfg.Authorizer.Authorize(ctx, c.req, &api.Target{Resources: []string{resource}})
+		if _, refused := apierror.As(err); refused {
+			return errNotForCaller
 		}
+		return err
+	}
+	if len(token) <= maxIntrospectField {
 		if pi, ok := s.cfg.WorkMail.(introspection.PersonalAccessTokenIntrospector); ok && introspection.IsPersonalAccessToken(token) {
 			res, err = pi.IntrospectPersonalAccessToken(ctx, token, mailbox, authorize)
 		} else {
 			res, err = ins.IntrospectImpersonationToken(ctx, token, mailbox, authorize)
 		}
+		if errors.Is(err, errNotForCaller) {
+			res, err = &TokenIntrospection{}, nil
+		}
 		if err != nil {
 			s.writeError(w, c, s.asAPIError(c, err))
 			return c.status
 		}
+	}
+	if !decided {
+		// The token is not one the caller could be told about, so the
+		// service never asked. Ask anyway, on an organization that
+		// cannot exist in the caller's account, and ignore the answer:
+		// the permission check costs a stranger the same whether the
+		// token is valid or garbage. What is left to time is the
+		// token's lookup, which a valid and an unknown token both pay.
+		_ = authorize(decoyOrganizationARN(c.req))
 	}
 	b, err := json.Marshal(res)
 	if err != nil {
@@ -111,6 +132,20 @@ func (s *Server) serveIntrospect(w http.ResponseWriter, r *http.Request) int {
 	w.Header().Set("Pragma", "no-cache")
 	s.write(w, c, http.StatusOK, "application/json", b)
 	return c.status
+}
+
+// errNotForCaller stands for the Authorizer's refusal while a service
+// introspects: the answer is then {"active":false}, as for a bad token.
+var errNotForCaller = errors.New("server: the caller may not introspect this token")
+
+// decoyOrganizationARN is the ARN of an organization ID WorkMail never
+// issues, in the caller's account and Region.
+func decoyOrganizationARN(req *reqctx.Request) string {
+	account := ""
+	if req.Caller != nil {
+		account = req.Caller.AccountID
+	}
+	return "arn:" + req.Partition + ":workmail:" + req.Region + ":" + account + ":organization/m-00000000000000000000000000000000"
 }
 
 // oauthError writes an RFC 6749 error response, the shape RFC 7662 uses

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/protocol/awsjson"
+	"github.com/mailgate/mailgate/internal/protocol/awsquery"
 	"github.com/mailgate/mailgate/internal/sigv4"
 )
 
@@ -17,8 +19,12 @@ const formContentType = "application/x-www-form-urlencoded"
 // service taken from the SigV4 credential scope (iam and sts share the
 // protocol), falling back to the operation name, which no two query
 // services share.
-func (s *Server) route(r *http.Request, body []byte, c *call) (url.Values, *apierror.Error) {
+func (s *Server) route(r *http.Request, body []byte, c *call) (url.Values, apierror.APIError) {
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		if len(r.Header.Values("X-Amz-Target")) > 1 {
+			// Which one names the operation is anyone's guess.
+			return nil, awsjson.NewSerializationException("X-Amz-Target must be given once.")
+		}
 		prefix, op, _ := strings.Cut(target, ".")
 		b := s.byTarget[prefix]
 		if b == nil {
@@ -62,29 +68,33 @@ func (s *Server) route(r *http.Request, body []byte, c *call) (url.Values, *apie
 	return form, nil
 }
 
-// queryForm merges the URL query and, for POST, the form body. Presigned
-// SigV4 parameters stay in the URL for the verifier and are not input.
-func queryForm(r *http.Request, body []byte) (url.Values, *apierror.Error) {
+// queryForm merges the URL query and, for POST, the form body; a key
+// that comes twice, in either or in both, is refused (awsquery.MergeParams).
+// Presigned SigV4 parameters stay in the URL for the verifier and are not
+// input.
+func queryForm(r *http.Request, body []byte) (url.Values, apierror.APIError) {
 	form, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, apierror.MalformedQueryString.InQuery("The query string is not valid URL encoding.")
 	}
+	var bf url.Values
 	if r.Method == http.MethodPost && len(body) > 0 {
 		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if mt != formContentType {
 			return form, apierror.UnsupportedMediaType.InQuery(
 				"Content-Type must be %s (or X-Amz-Target set for JSON services), got %q.", formContentType, r.Header.Get("Content-Type"))
 		}
-		bf, err := url.ParseQuery(string(body))
-		if err != nil {
+		if bf, err = url.ParseQuery(string(body)); err != nil {
 			return form, apierror.MalformedInput.InQuery("The request body is not valid form encoding.")
-		}
-		for k, v := range bf {
-			form[k] = append(form[k], v...)
 		}
 	} else if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		return form, apierror.MethodNotAllowed.InQuery("Method %s is not supported.", r.Method)
 	}
+	merged, dup := awsquery.MergeParams(form, bf)
+	if dup != nil {
+		return form, dup
+	}
+	form = merged
 	for k := range form {
 		if strings.HasPrefix(k, "X-Amz-") {
 			delete(form, k)

@@ -1,7 +1,7 @@
 // Package server is mailgate's HTTP front: it turns one HTTP request into
 // one typed service call through an ordered chain, each step in one place:
 //
-//	request ID, recover, body limit      (ServeHTTP)
+//	request ID, recover, whole body      (ServeHTTP: size and time bounds)
 //	identify service and operation       (route.go: X-Amz-Target or Action)
 //	authenticate                         (SigV4: header or presigned query)
 //	decode and validate from the model   (protocol codecs, model.Validate)
@@ -17,6 +17,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -24,6 +25,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -52,6 +54,10 @@ const ControlPrefix = "/_mailgate/"
 // IAM policy document (131,072 characters), URL-encoded.
 const DefaultMaxBodyBytes = 2 << 20
 
+// DefaultBodyTimeout bounds the time a request body may take to arrive,
+// from the end of its headers: the largest body at a slow link's pace.
+const DefaultBodyTimeout = 30 * time.Second
+
 // Config assembles a server.
 type Config struct {
 	Store    store.Store
@@ -69,6 +75,16 @@ type Config struct {
 	Now          func() time.Time
 	// TestMode, when set, makes the server a test double (testmode.go).
 	TestMode *TestMode
+
+	// BodyTimeout is the longest a request body may take to arrive,
+	// measured from the end of the request's headers; past it the
+	// connection is closed. 0 = DefaultBodyTimeout; negative = no limit.
+	BodyTimeout time.Duration
+	// MaxUnauthenticatedConns and UnauthenticatedConnTimeout bound the
+	// connections that have not yet carried an authenticated request
+	// (see Harden). 0 = the defaults; negative = no limit.
+	MaxUnauthenticatedConns    int
+	UnauthenticatedConnTimeout time.Duration
 }
 
 // Server is the HTTP handler.
@@ -81,6 +97,7 @@ type Server struct {
 	query    []*binding // awsQuery services, in lookup order
 	keyUse   sync.Map   // access key ID → time its last use was written
 	test     *testMode  // nil outside the test mode
+	conns    *connGuard // unauthenticated connections (conns.go)
 }
 
 // binding is one service as the server runs it.
@@ -109,9 +126,14 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.BodyTimeout == 0 {
+		cfg.BodyTimeout = DefaultBodyTimeout
+	}
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = authz.NewEngine(cfg.Store, cfg.Logger, cfg.Enforcement, cfg.Now)
 	}
+	// The verifier leaves AllowUnsignedPayload off: no service here
+	// streams its payload, so every signature covers the body it came with.
 	s := &Server{
 		cfg:      cfg,
 		log:      cfg.Logger,
@@ -119,6 +141,7 @@ func New(cfg Config) *Server {
 		byTarget: map[string]*binding{},
 		byName:   map[string]*binding{},
 	}
+	s.conns = newConnGuard(cfg.MaxUnauthenticatedConns, cfg.UnauthenticatedConnTimeout, cfg.Logger)
 	s.enableTestMode(cfg.TestMode)
 	wm, ia, st := cfg.WorkMail, cfg.IAM, cfg.STS
 	if wm == nil {
@@ -167,6 +190,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.accessLog(c)
 	}()
 
+	// The whole body first, before anything waits on this request: a
+	// client that stalls its upload holds no lock, not even test mode's
+	// reset gate, and past BodyTimeout loses its connection.
+	body, err := s.readBody(w, r)
+	if err != nil {
+		s.routeForError(r, c)
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.writeError(w, c, apierror.RequestEntityTooLarge.New(s.protocol(c),
+				"Request body is larger than the limit of %d bytes.", s.cfg.MaxBodyBytes))
+			return
+		}
+		s.writeError(w, c, apierror.MalformedInput.New(s.protocol(c), "Could not read the request body."))
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
 	if s.test != nil {
 		status, handled, release := s.serveTest(w, r)
 		if handled {
@@ -177,19 +217,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) {
 		c.status = s.serveControl(w, r)
-		return
-	}
-
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
-	if err != nil {
-		s.routeForError(r, c)
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.writeError(w, c, apierror.RequestEntityTooLarge.New(s.protocol(c),
-				"Request body is larger than the limit of %d bytes.", s.cfg.MaxBodyBytes))
-			return
-		}
-		s.writeError(w, c, apierror.MalformedInput.New(s.protocol(c), "Could not read the request body."))
 		return
 	}
 
@@ -276,6 +303,34 @@ func (s *Server) target(ctx context.Context, c *call, op *api.Operation, in any)
 
 // anyResource is the target of operations that name no resource.
 var anyResource = []string{"*"}
+
+// readBody reads the whole request body, at most MaxBodyBytes, within
+// BodyTimeout of the end of its headers (ServeHTTP runs as soon as they
+// are read). The deadline is lifted once the body is in: net/http keeps
+// reading the connection while the handler runs, to notice a client that
+// goes away, and that read timing out would cancel the request. (It lifts
+// the deadline itself when a body ends, but a request without a body has
+// that read under way already.)
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	rc := http.NewResponseController(w)
+	limited := s.cfg.BodyTimeout > 0
+	if limited {
+		// Not every ResponseWriter has a connection (httptest's
+		// recorder): then there is nothing to bound.
+		limited = rc.SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout)) == nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			s.log.Debug("request body not received in time", "source_ip", sourceIP(r), "timeout", s.cfg.BodyTimeout.String())
+		}
+		return nil, err
+	}
+	if limited {
+		_ = rc.SetReadDeadline(time.Time{})
+	}
+	return body, nil
+}
 
 // asAPIError turns any error into the API error the caller sees. Errors
 // that are not API errors are internal: logged here, hidden from callers.

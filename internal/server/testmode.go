@@ -155,10 +155,12 @@ func (s *Server) enableTestMode(tm *TestMode) {
 	s.verifier.Credentials = testCredentials{next: s.verifier.Credentials, st: s.cfg.Store, check: m.SignatureCheck, account: m.Bootstrap.AccountID}
 }
 
-// serveTest runs first in test mode. It answers the reset and emulator
-// paths itself (handled); for any other request it holds the reset gate
-// shared until release is called, so that a reset waits for the request
-// and the request never sees a half-reset store.
+// serveTest runs first in test mode, once ServeHTTP has the whole request
+// body: a client still uploading holds nothing, so a reset never waits on
+// it. It answers the reset and emulator paths itself (handled); for any
+// other request it holds the reset gate shared until release is called,
+// so that a reset waits for the request and the request never sees a
+// half-reset store.
 func (s *Server) serveTest(w http.ResponseWriter, r *http.Request) (status int, handled bool, release func()) {
 	switch r.URL.Path {
 	case ResetPath, MotoResetPath, LocalStackResetPath:

@@ -107,6 +107,8 @@ func TestBotocore(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			s := signed[i]
+			// S3 alone takes unsigned payloads (its presigned URLs).
+			h.v.AllowUnsignedPayload = strings.HasPrefix(c.Kind, "s3")
 			req, err := http.NewRequest(c.Method, s.URL, strings.NewReader(c.Body))
 			if err != nil {
 				t.Fatal(err)

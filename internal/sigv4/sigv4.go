@@ -62,6 +62,18 @@ type Verifier struct {
 	Credentials CredentialSource
 	Now         func() time.Time // nil = time.Now
 	MaxSkew     time.Duration    // 0 = 15 minutes
+	// AllowUnsignedPayload accepts a canonical request whose payload
+	// hash is the literal UNSIGNED-PAYLOAD (declared in
+	// X-Amz-Content-Sha256, or implied by a presigned URL), which Amazon
+	// S3 alone honours: the signature then covers no byte of the body.
+	// Off (the zero value), as for every other AWS service, the signature
+	// must cover the SHA-256 of the body actually received, and
+	// UNSIGNED-PAYLOAD is a signature mismatch, as AWS answers it. See
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+	// (HashedPayload: "For Amazon S3, include the literal string
+	// UNSIGNED-PAYLOAD") and
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html.
+	AllowUnsignedPayload bool
 
 	keys keyCache
 }
@@ -73,6 +85,21 @@ type Result struct {
 	Region, Service string // from the credential scope
 	SignedAt        time.Time
 	Presigned       bool
+	// SignedHeaders are the lowercased names of the headers the
+	// signature covers (as the request lists them; for an unverified
+	// credential, what it claims).
+	SignedHeaders []string
+}
+
+// Signs reports whether the signature covers the header name.
+func (r *Result) Signs(name string) bool {
+	name = strings.ToLower(name)
+	for _, h := range r.SignedHeaders {
+		if h == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Kind classifies authentication failures.
@@ -176,7 +203,13 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 				return nil, err
 			}
 		}
-		return &Result{Credential: cred, AccessKeyID: a.AccessKeyID, Region: a.Region, Service: a.Service, SignedAt: s.signedAt, Presigned: s.presigned}, nil
+		return &Result{Credential: cred, AccessKeyID: a.AccessKeyID, Region: a.Region, Service: a.Service, SignedAt: s.signedAt, Presigned: s.presigned,
+			SignedHeaders: a.SignedHeaders}, nil
+	}
+	if s.declared == unsignedPayload && !v.AllowUnsignedPayload {
+		// AWS outside S3 hashes the body it received into the canonical
+		// request, so a signature over UNSIGNED-PAYLOAD never matches.
+		return nil, newErr(KindSignatureMismatch, MsgSignatureMismatch)
 	}
 
 	var bodyHex [64]byte
@@ -209,7 +242,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 	switch {
 	case s.declared != "":
 		base.payload = payloadDeclared
-	case s.presigned:
+	case s.presigned && v.AllowUnsignedPayload:
 		base.payload = payloadUnsigned
 	default:
 		hashBody()
@@ -234,6 +267,8 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 		Service:     a.Service,
 		SignedAt:    s.signedAt,
 		Presigned:   s.presigned,
+
+		SignedHeaders: a.SignedHeaders,
 	}, nil
 }
 

@@ -124,10 +124,16 @@ func TestPresignedGET(t *testing.T) {
 	for _, tc := range []struct {
 		name, payload string
 	}{
-		{"unsigned-payload", unsignedPayload},
-		{"empty-sha256", emptySHA256}, // what the SDKs use for non-S3 presigning
+		{"unsigned-payload", unsignedPayload}, // S3's presigning, allowed below
+		{"empty-sha256", emptySHA256},         // what the SDKs use for non-S3 presigning
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			allow := tc.payload == unsignedPayload
+			fixedVerifier := func(now time.Time) *Verifier {
+				v := fixedVerifier(now)
+				v.AllowUnsignedPayload = allow
+				return v
+			}
 			h := newHarness(t, fixedVerifier(signTime.Add(4*time.Minute)))
 			req := h.newReq(t, "GET", "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=300", nil)
 			u, hdr := presignGo(t, req, permCreds(), tc.payload, "sts", signTime)
@@ -171,6 +177,36 @@ func TestPresignedGET(t *testing.T) {
 			wantKind(t, err, KindSignatureMismatch)
 		})
 	}
+}
+
+// TestPresignedUnsignedPayload: outside S3 a presigned URL signs the hash
+// of the body it is for, as the SDKs presign for every other service, so
+// no body can be added to it; one over UNSIGNED-PAYLOAD is refused.
+func TestPresignedUnsignedPayload(t *testing.T) {
+	h := newHarness(t, fixedVerifier(signTime))
+	req := h.newReq(t, "POST", "/?X-Amz-Expires=300", nil)
+	u, _ := presignGo(t, req, permCreds(), unsignedPayload, "iam", signTime)
+	for _, body := range []string{"", "Action=CreateUser&UserName=mallory&Version=2010-05-08"} {
+		r, _ := http.NewRequest("POST", u, strings.NewReader(body))
+		_, err := h.send(t, r)
+		wantKind(t, err, KindSignatureMismatch)
+	}
+	// Declared in the query, as S3 presigners may.
+	req = h.newReq(t, "POST", "/?X-Amz-Expires=300&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD", nil)
+	u, _ = presignGo(t, req, permCreds(), unsignedPayload, "iam", signTime)
+	r, _ := http.NewRequest("POST", u, strings.NewReader("Action=ListUsers"))
+	_, err := h.send(t, r)
+	wantKind(t, err, KindSignatureMismatch)
+
+	// A presigned URL over the body's hash takes that body and no other.
+	body := "Action=ListUsers&Version=2010-05-08"
+	req = h.newReq(t, "POST", "/?X-Amz-Expires=300", nil)
+	u, _ = presignGo(t, req, permCreds(), sha256Hex([]byte(body)), "iam", signTime)
+	r, _ = http.NewRequest("POST", u, strings.NewReader(body))
+	h.mustOK(t, r)
+	r, _ = http.NewRequest("POST", u, strings.NewReader("Action=CreateUser&UserName=mallory&Version=2010-05-08"))
+	_, err = h.send(t, r)
+	wantKind(t, err, KindSignatureMismatch)
 }
 
 func TestPresignedSessionToken(t *testing.T) {
@@ -459,14 +495,25 @@ func TestContentSHA256Header(t *testing.T) {
 		t.Fatalf("message %q", e.Message)
 	}
 
-	// UNSIGNED-PAYLOAD: any body verifies.
+	// UNSIGNED-PAYLOAD: refused, as by every AWS service but S3, whatever
+	// the body; where allowed (S3), any body verifies.
 	req = h.newReq(t, "POST", "/", body)
 	req.Header.Set("X-Amz-Content-Sha256", unsignedPayload)
 	signGo(t, req, permCreds(), unsignedPayload, "iam", signTime)
 	hdr = req.Header.Clone()
+	for _, b := range []string{string(body), "Action=ListUsers&MaxItems=99"} {
+		req, _ = http.NewRequest("POST", h.srv.URL+"/", strings.NewReader(b))
+		req.Header = hdr
+		_, err = h.send(t, req)
+		if e := wantKind(t, err, KindSignatureMismatch); e.Message != MsgSignatureMismatch {
+			t.Fatalf("message %q", e.Message)
+		}
+	}
+	h.v.AllowUnsignedPayload = true
 	req, _ = http.NewRequest("POST", h.srv.URL+"/", strings.NewReader("Action=ListUsers&MaxItems=99"))
 	req.Header = hdr
 	h.mustOK(t, req)
+	h.v.AllowUnsignedPayload = false
 
 	// Streaming payloads are not supported.
 	req = h.newReq(t, "POST", "/", body)

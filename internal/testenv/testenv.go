@@ -87,7 +87,10 @@ func New(t testing.TB, opts ...Options) *Env {
 	if strings.HasPrefix(o.StoreURL, "postgres") {
 		e.storeURL = o.StoreURL
 	}
-	e.Server = httptest.NewServer(server.New(cfg))
+	h := server.New(cfg)
+	e.Server = httptest.NewUnstartedServer(h)
+	h.Harden(e.Server.Config) // as `mailgate serve` does
+	e.Server.Start()
 	e.URL = e.Server.URL
 	t.Cleanup(e.Server.Close)
 	return e

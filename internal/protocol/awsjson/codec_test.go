@@ -257,7 +257,7 @@ func TestDecodeAccepts(t *testing.T) {
 		{`{"StrList":["a",null,"b"]}`, map[string]any{"StrList": []any{"a", "b"}}},
 		{`{"StrMap":{"a":"1","b":null}}`, map[string]any{"StrMap": map[string]any{"a": "1"}}},
 		{`{"Str":"\u00e9\ud83c\udf89"}`, map[string]any{"Str": "é🎉"}},
-		{`{"Str":"a","Str":"b"}`, map[string]any{"Str": "b"}},
+		{`{"Str":"a","Unknown":{"Str":"b"},"List":[{"Str":"c"},{"Str":"d"}]}`, map[string]any{"Str": "a"}},
 	} {
 		got, err := DecodeRequest(sh, []byte(c.body))
 		if err != nil {
@@ -330,6 +330,12 @@ func TestDecodeMalformed(t *testing.T) {
 		{"bad map value", sh, `{"StrMap":{"k":1}}`, "'strMap.k.value': expected a string"},
 		{"bad nested map value", sh, `{"StructMap":{"k":{"When":"x"}}}`, "'structMap.k.value.when'"},
 		{"list of lists", sh, `{"ListOfLists":[["a"],"b"]}`, "'listOfLists.member.2': expected an array"},
+		// A repeated key, at any depth, known to the model or not.
+		{"duplicate key", sh, `{"Str":"a","Str":"b"}`, `the key "Str" appears more than once`},
+		{"duplicate null", sh, `{"Str":null,"Str":"b"}`, `the key "Str" appears more than once`},
+		{"duplicate escaped", sh, `{"Str":"a","\u0053tr":"b"}`, `the key "Str" appears more than once`},
+		{"duplicate nested", wm, `{"Rules":[{"Effect":"ALLOW","Effect":"DENY"}]}`, `the key "Effect" appears more than once`},
+		{"duplicate unknown", sh, `{"Unknown":{"x":[{"y":1,"y":2}]}}`, `the key "y" appears more than once`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := DecodeRequest(c.shape, []byte(c.body))

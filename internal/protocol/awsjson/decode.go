@@ -33,13 +33,22 @@ const maxDepth = 64
 // operation takes no input). An empty body or {} is an empty document;
 // members the model does not know are ignored and JSON null means absent,
 // as AWS does. Anything that is not JSON of the modeled types is a
-// SerializationException (400, sender fault) naming the member.
+// SerializationException (400, sender fault) naming the member. So is an
+// object with the same key twice, at any depth: RFC 8259 leaves its
+// meaning to each parser (the first, the last, an error), so a proxy in
+// front could read another request than this server would.
 func DecodeRequest(shape *model.Shape, body []byte) (map[string]any, error) {
 	doc, err := decodeBody(shape, body)
 	if err != nil {
-		return nil, apierror.MalformedInput.InJSON("%s", err.Error())
+		return nil, NewSerializationException("%s", err.Error())
 	}
 	return doc, nil
+}
+
+// NewSerializationException is the awsJson protocol's error for a request
+// it cannot read (400, sender fault).
+func NewSerializationException(format string, args ...any) *apierror.Error {
+	return apierror.MalformedInput.InJSON(format, args...)
 }
 
 // DecodeResponse is the client-side twin of DecodeRequest: a response body
@@ -62,9 +71,9 @@ func decodeBody(shape *model.Shape, body []byte) (map[string]any, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, syntaxError(err)
+	v, err := readValue(dec)
+	if err != nil {
+		return nil, err
 	}
 	// Decode stops after one value; anything after it is garbage.
 	if _, err := dec.Token(); err != io.EOF {
@@ -78,6 +87,54 @@ func decodeBody(shape *model.Shape, body []byte) (map[string]any, error) {
 		return map[string]any{}, nil
 	}
 	return decodeStruct(shape, top)
+}
+
+// readValue reads one JSON value as encoding/json decodes into an any
+// (json.Number for numbers), refusing an object that repeats a key.
+func readValue(dec *json.Decoder) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return tok, nil // string, json.Number, bool or nil
+	}
+	switch d {
+	case '{':
+		m := map[string]any{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return nil, syntaxError(err)
+			}
+			k, _ := kt.(string) // the decoder allows nothing else here
+			if _, dup := m[k]; dup {
+				return nil, fmt.Errorf("malformed JSON: the key \"%s\" appears more than once in an object", truncate(k))
+			}
+			if m[k], err = readValue(dec); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, syntaxError(err)
+		}
+		return m, nil
+	case '[':
+		a := []any{}
+		for dec.More() {
+			v, err := readValue(dec)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, syntaxError(err)
+		}
+		return a, nil
+	}
+	return nil, fmt.Errorf("malformed JSON: unexpected %q", rune(d))
 }
 
 func syntaxError(err error) error {

@@ -221,7 +221,6 @@ func TestDecodeRequestAccepts(t *testing.T) {
 		{"Bool=FALSE", map[string]any{"Bool": false}},
 		{"Int=&Bool=&Time=", map[string]any{}}, // empty non-string scalars are absent
 		{"Str=", map[string]any{"Str": ""}},
-		{"Str=a&Str=b", map[string]any{"Str": "a"}},
 		{"Time=2024-01-02T03:04:05Z", map[string]any{"Time": ts}},
 		{"Time=2024-01-02T03:04:05.250Z", map[string]any{"Time": ts.Add(250 * time.Millisecond)}},
 		{"Time=2024-01-02T05:04:05%2B02:00", map[string]any{"Time": ts}},
@@ -339,6 +338,47 @@ func TestDecodeRequestMalformed(t *testing.T) {
 				t.Fatalf("message\n got %q\nwant %q", e.ErrorMessage(), c.want)
 			}
 		})
+	}
+}
+
+// TestRepeatedParameters: a key given twice has no one meaning, so it is
+// refused, whether in one set of parameters or across the query string
+// and the body, known to the model or not, Action included.
+func TestRepeatedParameters(t *testing.T) {
+	op := testService(t).Operations["Everything"]
+	for _, form := range []string{"Str=a&Str=b", "Str=a&Str=a", "Action=Everything&Action=Everything", "Unknown=1&Unknown=2", "Str=a&%53tr=b"} {
+		f, err := url.ParseQuery(form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = DecodeRequest(op.Input, f)
+		wantInvalidQueryParameter(t, err)
+	}
+	for _, c := range [][2]string{
+		{"Action=ListUsers", "Action=CreateUser&UserName=mallory"},
+		{"Action=ListUsers&Action=CreateUser", ""},
+		{"", "UserName=a&UserName=b"},
+		{"X-Amz-Signature=00", "X-Amz-Signature=00"},
+	} {
+		q, _ := url.ParseQuery(c[0])
+		b, _ := url.ParseQuery(c[1])
+		_, err := MergeParams(q, b)
+		wantInvalidQueryParameter(t, err)
+	}
+	got, err := MergeParams(url.Values{"Action": {"ListUsers"}, "Version": {"2010-05-08"}}, url.Values{"MaxItems": {"5"}})
+	if err != nil || !reflect.DeepEqual(got, url.Values{"Action": {"ListUsers"}, "Version": {"2010-05-08"}, "MaxItems": {"5"}}) {
+		t.Fatalf("merge: %v %v", got, err)
+	}
+	if got, err := MergeParams(nil, nil); err != nil || len(got) != 0 {
+		t.Fatalf("empty merge: %v %v", got, err)
+	}
+}
+
+func wantInvalidQueryParameter(t *testing.T, err error) {
+	t.Helper()
+	e, ok := apierror.As(err)
+	if !ok || e.ErrorCode() != "InvalidQueryParameter" || e.HTTPStatus() != 400 || !e.SenderFault() || !strings.Contains(e.ErrorMessage(), "more than once") {
+		t.Fatalf("want InvalidQueryParameter, got %v", err)
 	}
 }
 

@@ -56,11 +56,17 @@ func (n *node) child(name string) *node {
 
 // DecodeRequest turns awsQuery form parameters into a document of shape (nil
 // when the operation takes no input). Action, Version and keys the model does
-// not know are ignored; of a repeated key the first value counts. A value that does not parse as its member's type is a
+// not know are ignored; a repeated key is refused (see MergeParams). A value
+// that does not parse as its member's type is a
 // ValidationError (400, sender fault) in IAM's words, naming the member:
 // "1 validation error detected: Value 'abc' at 'maxSessionDuration' failed to
 // satisfy constraint: Member must be a number".
 func DecodeRequest(shape *model.Shape, form url.Values) (map[string]any, error) {
+	for key, vals := range form {
+		if len(vals) > 1 {
+			return nil, duplicateParameter(key)
+		}
+	}
 	if shape == nil {
 		return map[string]any{}, nil
 	}
@@ -92,6 +98,33 @@ func DecodeRequest(shape *model.Shape, form url.Values) (map[string]any, error) 
 		return nil, validationError(d.violations)
 	}
 	return doc, nil
+}
+
+// MergeParams merges the parameters of a request's query string and of its
+// form body into one set, refusing any key that comes more than once: twice
+// in either, or once in each. AWS documents no meaning for a repeated
+// parameter, and parsers differ (the first, the last, all of them), so a
+// proxy or firewall in front could read another request than the server
+// would; one reading only is left. The refusal is InvalidQueryParameter
+// (400): "The AWS query string is malformed or does not adhere to AWS
+// standards", among the errors common to all actions of IAM and STS
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html,
+// https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html).
+func MergeParams(query, body url.Values) (url.Values, *apierror.Error) {
+	out := make(url.Values, len(query)+len(body))
+	for _, vs := range []url.Values{query, body} {
+		for k, v := range vs {
+			if len(v) > 1 || len(out[k]) > 0 {
+				return nil, duplicateParameter(k)
+			}
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+func duplicateParameter(key string) *apierror.Error {
+	return apierror.InvalidQueryParameter.InQuery("The parameter '%s' appears more than once in the request; each parameter may be given once.", truncate(key))
 }
 
 func validationError(vs []model.Violation) *apierror.Error {

@@ -368,8 +368,8 @@ func TestSDKIAMValidationErrorFromDecode(t *testing.T) {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	e := DecodeError(resp.StatusCode, body)
-	if e.Code != "ValidationError" || !e.Sender || e.Status != 400 ||
-		e.Message != "1 validation error detected: Value 'abc' at 'maxSessionDuration' failed to satisfy constraint: Member must be a number" {
+	if e.ErrorCode() != "ValidationError" || !e.Sender || e.HTTPStatus() != 400 ||
+		e.ErrorMessage() != "1 validation error detected: Value 'abc' at 'maxSessionDuration' failed to satisfy constraint: Member must be a number" {
 		t.Fatalf("got %+v", e)
 	}
 }
