@@ -43,17 +43,10 @@ func (s *Service) AccessControlEffect(ctx context.Context, orgID string, req Acc
 	if !req.IP.IsValid() {
 		return "", nil, workmailapi.NewInvalidParameterException("IpAddress: the request has no client address.")
 	}
-	o, err := s.st.GetOrganization(ctx, orgID)
-	if errors.Is(err, store.ErrNotFound) {
-		return effectDeny, nil, nil
+	if live, err := s.orgLive(ctx, orgID); err != nil || !live {
+		return effectDeny, nil, err
 	}
-	if err != nil {
-		return "", nil, err
-	}
-	if o.State != store.OrganizationActive {
-		return effectDeny, nil, nil
-	}
-	rules, err := s.accessRules(ctx, o.ID)
+	rules, err := s.accessRules(ctx, orgID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -61,29 +54,29 @@ func (s *Service) AccessControlEffect(ctx context.Context, orgID string, req Acc
 	return effect, matched, nil
 }
 
+// orgLive reports whether an organization exists and is active, for the
+// functions the mail front end calls outside AWS authentication (no
+// caller account to scope the organization by).
+func (s *Service) orgLive(ctx context.Context, orgID string) (bool, error) {
+	o, err := s.st.GetOrganization(ctx, orgID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return o.State == store.OrganizationActive, nil
+}
+
 // evaluateAccess applies rules to one request: any matching DENY rule
 // denies, else any matching ALLOW rule allows, else the request is
 // denied. It returns the names of the rules that decided, in rule order.
 func evaluateAccess(rules []accessRule, req AccessRequest) (effect string, matched []string) {
-	var allows, denies []string
-	for i := range rules {
-		r := &rules[i]
-		if !r.matches(req) {
-			continue
-		}
-		if r.Effect == effectDeny {
-			denies = append(denies, r.Name)
-		} else {
-			allows = append(allows, r.Name)
-		}
+	effect, deciding := decide(rules, func(r *accessRule) bool { return r.matches(req) }, func(r *accessRule) string { return r.Effect })
+	for _, r := range deciding {
+		matched = append(matched, r.Name)
 	}
-	switch {
-	case len(denies) > 0:
-		return effectDeny, denies
-	case len(allows) > 0:
-		return effectAllow, allows
-	}
-	return effectDeny, nil
+	return effect, matched
 }
 
 // matches reports whether every condition the rule sets holds for the
