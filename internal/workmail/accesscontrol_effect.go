@@ -121,7 +121,9 @@ func inAnyRange(ranges []string, ip netip.Addr) bool {
 // a user (ID, address or name) or an impersonation role (EWS only), as
 // the API reference describes it
 // (https://docs.aws.amazon.com/workmail/latest/APIReference/API_GetAccessControlEffect.html).
-// With both, the request is taken as the role acting for the user.
+// With both, the request is taken as the role acting for the user. A
+// deleted user named by ID is evaluated like any other: the rules compare
+// IDs.
 func (s *Service) GetAccessControlEffect(ctx context.Context, in *workmailapi.GetAccessControlEffectRequest) (*workmailapi.GetAccessControlEffectResponse, error) {
 	o, err := s.activeOrg(ctx, in.OrganizationId)
 	if err != nil {
