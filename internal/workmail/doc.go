@@ -75,7 +75,8 @@
 //
 // Limits (LimitExceededException / TooManyTagsException): 25 live
 // organizations per account and Region, 100 mail domains per
-// organization, 100 aliases per entity, 50 tags per organization.
+// organization, 100 aliases per entity, 50 tags per organization, 10
+// access control rules per organization.
 //
 // Identity provider configuration, mailbox sign-in and personal access
 // tokens: an "Identity Center instance" is an OpenID Connect provider the
@@ -86,6 +87,10 @@
 // the operations, signin.go for which credentials work in which mode and
 // how failures are throttled, and pat.go for personal access tokens.
 // VerifyPassword, too, is false in IDENTITY_PROVIDER_ONLY mode.
+//
+// Access control rules and mailbox permissions: see accesscontrol.go and
+// mailboxperms.go for the operations, and AccessControlEffect,
+// MailboxPermitted and FullAccessMailboxes for what the mail front end asks.
 //
 // Every write is one store transaction, so a refused or failed call
 // changes nothing.

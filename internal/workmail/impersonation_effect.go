@@ -28,13 +28,22 @@ func ruleMatches(r *store.ImpersonationRule, userID string) bool {
 // wins, else any matching ALLOW, else DENY. It returns the rules that
 // produced the effect (none when nothing matched).
 func evaluateRole(role *store.ImpersonationRole, userID string) (effect string, matched []*store.ImpersonationRule) {
-	var allows, denies []*store.ImpersonationRule
-	for i := range role.Rules {
-		r := &role.Rules[i]
-		if !ruleMatches(r, userID) {
+	return decide(role.Rules, func(r *store.ImpersonationRule) bool { return ruleMatches(r, userID) },
+		func(r *store.ImpersonationRule) string { return r.Effect })
+}
+
+// decide is the evaluation impersonation roles and access control rules
+// share: any matching DENY rule decides DENY, else any matching ALLOW rule
+// decides ALLOW, else the effect is DENY with no rule. It returns the
+// rules that decided, in their order.
+func decide[R any](rules []R, matches func(*R) bool, effect func(*R) string) (string, []*R) {
+	var allows, denies []*R
+	for i := range rules {
+		r := &rules[i]
+		if !matches(r) {
 			continue
 		}
-		if r.Effect == effectDeny {
+		if effect(r) == effectDeny {
 			denies = append(denies, r)
 		} else {
 			allows = append(allows, r)
