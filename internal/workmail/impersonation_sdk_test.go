@@ -49,6 +49,7 @@ func (c *impClock) Advance(d time.Duration) { c.off.Add(int64(d)) }
 // organization with four registered users, and a root client.
 type impFx struct {
 	e      *testenv.Env
+	svc    *wmsvc.Service
 	wm     *workmail.Client
 	clk    *impClock
 	ctx    context.Context
@@ -67,7 +68,7 @@ func newImpFx(t testing.TB, o impOpts) *impFx {
 	f := &impFx{clk: &impClock{start: time.Now().UTC().Truncate(time.Second)}, ctx: context.Background(), users: map[string]string{}}
 	f.e = testenv.New(t, testenv.Options{Configure: func(c *server.Config) {
 		svc := wmsvc.New(c.Store, wmsvc.Options{Now: f.clk.Now, Impersonation: o.imp})
-		c.WorkMail = svc
+		c.WorkMail, f.svc = svc, svc
 		if o.auth != nil {
 			c.Authorizer = o.auth
 		}
