@@ -15,11 +15,7 @@ import (
 )
 
 func (s *Service) GetMobileDeviceAccessEffect(ctx context.Context, in *workmailapi.GetMobileDeviceAccessEffectRequest) (*workmailapi.GetMobileDeviceAccessEffectResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	rules, err := mobileRules.all(ctx, s.st, o.ID, "")
+	_, rules, err := s.orgMobileRules(ctx, in.OrganizationId)
 	if err != nil {
 		return nil, err
 	}

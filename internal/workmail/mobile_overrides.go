@@ -47,13 +47,8 @@ type mobileOverride struct {
 	UpdatedAt   time.Time
 }
 
-var mobileOverrides = records[mobileOverride]{
-	kind: store.RecordMobileDeviceOverride,
-	max:  maxMobileDeviceOverrides,
-	limitErr: func() error {
-		return workmailapi.NewLimitExceededException("An organization can have at most %d mobile device access overrides.", maxMobileDeviceOverrides)
-	},
-}
+var mobileOverrides = records[mobileOverride]{kind: store.RecordMobileDeviceOverride, max: maxMobileDeviceOverrides,
+	limitErr: orgQuotaErr(maxMobileDeviceOverrides, "mobile device access overrides")}
 
 // overrideKey is "<user ID>/<device ID in lower case>": user IDs hold no
 // "/", so "<user ID>/" is the prefix of one user's overrides.

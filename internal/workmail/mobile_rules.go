@@ -64,12 +64,15 @@ type mobileRule struct {
 	UpdatedAt   time.Time
 }
 
-var mobileRules = records[mobileRule]{
-	kind: store.RecordMobileDeviceAccessRule,
-	max:  maxMobileDeviceAccessRules,
-	limitErr: func() error {
-		return workmailapi.NewLimitExceededException("An organization can have at most %d mobile device access rules.", maxMobileDeviceAccessRules)
-	},
+var mobileRules = records[mobileRule]{kind: store.RecordMobileDeviceAccessRule, max: maxMobileDeviceAccessRules,
+	limitErr: orgQuotaErr(maxMobileDeviceAccessRules, "mobile device access rules")}
+
+// orgQuotaErr is the limitErr of a kind of records that an organization
+// holds at most max of.
+func orgQuotaErr(max int, what string) func() error {
+	return func() error {
+		return workmailapi.NewLimitExceededException("An organization can have at most %d %s.", max, what)
+	}
 }
 
 // mobileRuleIDSpace derives rule IDs from client tokens.
@@ -149,11 +152,7 @@ func (s *Service) UpdateMobileDeviceAccessRule(ctx context.Context, in *workmail
 }
 
 func (s *Service) ListMobileDeviceAccessRules(ctx context.Context, in *workmailapi.ListMobileDeviceAccessRulesRequest) (*workmailapi.ListMobileDeviceAccessRulesResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	rules, err := mobileRules.all(ctx, s.st, o.ID, "")
+	_, rules, err := s.orgMobileRules(ctx, in.OrganizationId)
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +176,16 @@ func (s *Service) ListMobileDeviceAccessRules(ctx context.Context, in *workmaila
 		})
 	}
 	return out, nil
+}
+
+// orgMobileRules returns an active organization and its rules.
+func (s *Service) orgMobileRules(ctx context.Context, orgID string) (*store.Organization, []mobileRule, error) {
+	o, err := s.activeOrg(ctx, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	rules, err := mobileRules.all(ctx, s.st, o.ID, "")
+	return o, rules, err
 }
 
 // DeleteMobileDeviceAccessRule deletes a rule; an unknown one is no error.

@@ -33,6 +33,26 @@ func (f *impFx) newOrg(t *testing.T) string {
 	return *out.OrganizationId
 }
 
+// deletedOrg creates an organization and deletes it.
+func (f *impFx) deletedOrg(t *testing.T) string {
+	t.Helper()
+	org := f.newOrg(t)
+	_, err := f.wm.DeleteOrganization(f.ctx, &workmail.DeleteOrganizationInput{OrganizationId: &org, DeleteDirectory: true})
+	impMust(t, err)
+	return org
+}
+
+// deletedUser creates a user of the fixture's organization and deletes it.
+func (f *impFx) deletedUser(t *testing.T, name string) string {
+	t.Helper()
+	id := f.user(t, name)
+	_, err := f.wm.DeregisterFromWorkMail(f.ctx, &workmail.DeregisterFromWorkMailInput{OrganizationId: &f.org, EntityId: &id})
+	impMust(t, err)
+	_, err = f.wm.DeleteUser(f.ctx, &workmail.DeleteUserInput{OrganizationId: &f.org, UserId: &id})
+	impMust(t, err)
+	return id
+}
+
 func (f *impFx) mobileRules(t *testing.T, org string) []types.MobileDeviceAccessRule {
 	t.Helper()
 	out, err := f.wm.ListMobileDeviceAccessRules(f.ctx, &workmail.ListMobileDeviceAccessRulesInput{OrganizationId: &org})
@@ -395,14 +415,7 @@ func TestMobileDeviceAccessEffectForMailFrontEnd(t *testing.T) {
 	}
 
 	t.Run("case=errors", func(t *testing.T) {
-		deleted := f.newOrg(t)
-		_, err := f.wm.DeleteOrganization(f.ctx, &workmail.DeleteOrganizationInput{OrganizationId: &deleted, DeleteDirectory: true})
-		impMust(t, err)
-		gone := f.user(t, "gone")
-		_, err = f.wm.DeregisterFromWorkMail(f.ctx, &workmail.DeregisterFromWorkMailInput{OrganizationId: &org, EntityId: &gone})
-		impMust(t, err)
-		_, err = f.wm.DeleteUser(f.ctx, &workmail.DeleteUserInput{OrganizationId: &org, UserId: &gone})
-		impMust(t, err)
+		deleted, gone := f.deletedOrg(t), f.deletedUser(t, "gone")
 		for _, c := range []struct{ org, user, code string }{
 			{"m-" + strings.Repeat("0", 31) + "1", "alice", "OrganizationNotFoundException"},
 			{deleted, "alice", "OrganizationStateException"},
@@ -424,14 +437,7 @@ func TestMobileDeviceAccessErrors(t *testing.T) {
 		Effect: types.MobileDeviceAccessRuleEffectAllow})
 	group, err := f.wm.CreateGroup(f.ctx, &workmail.CreateGroupInput{OrganizationId: &f.org, Name: aws.String("staff")})
 	impMust(t, err)
-	gone := f.user(t, "gone")
-	_, err = f.wm.DeregisterFromWorkMail(f.ctx, &workmail.DeregisterFromWorkMailInput{OrganizationId: &f.org, EntityId: &gone})
-	impMust(t, err)
-	_, err = f.wm.DeleteUser(f.ctx, &workmail.DeleteUserInput{OrganizationId: &f.org, UserId: &gone})
-	impMust(t, err)
-	deleted := f.newOrg(t)
-	_, err = f.wm.DeleteOrganization(f.ctx, &workmail.DeleteOrganizationInput{OrganizationId: &deleted, DeleteDirectory: true})
-	impMust(t, err)
+	gone, deleted := f.deletedUser(t, "gone"), f.deletedOrg(t)
 	unknown := "m-" + strings.Repeat("0", 31) + "1"
 	allow := types.MobileDeviceAccessRuleEffectAllow
 
