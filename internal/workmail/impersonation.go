@@ -24,7 +24,11 @@ package workmail
 //
 // Effect (GetImpersonationRoleEffect, and token introspection): a rule
 // matches a user listed in its TargetUsers, or a user absent from its
-// NotTargetUsers (with both lists, either suffices). Any matching DENY
+// NotTargetUsers (with both lists, either suffices); a rule with neither
+// list matches every user of the organization, as the administration
+// guide says of a rule "with no conditions"
+// (https://docs.aws.amazon.com/workmail/latest/adminguide/managing-impersonation-roles.html).
+// Any matching DENY
 // rule makes the effect DENY and MatchedRules lists the matching DENY
 // rules; otherwise any matching ALLOW rule makes it ALLOW and
 // MatchedRules lists the matching ALLOW rules; no match is DENY with no
@@ -84,7 +88,7 @@ func (o ImpersonationOptions) withDefaults() ImpersonationOptions {
 func (s *Service) impersonationOptions() ImpersonationOptions { return s.opts.Impersonation }
 
 // checkRules enforces what the model cannot state: rule IDs unique within
-// the role, and at least one target list per rule.
+// the role. A rule without target lists is valid: it applies to everyone.
 func checkRules(rules []workmailapi.ImpersonationRule) error {
 	seen := make(map[string]bool, len(rules))
 	for _, r := range rules {
@@ -92,9 +96,6 @@ func checkRules(rules []workmailapi.ImpersonationRule) error {
 			return workmailapi.NewInvalidParameterException("The rule ID %s is used more than once.", r.ImpersonationRuleId)
 		}
 		seen[r.ImpersonationRuleId] = true
-		if len(r.TargetUsers) == 0 && len(r.NotTargetUsers) == 0 {
-			return workmailapi.NewInvalidParameterException("The rule %s must have TargetUsers or NotTargetUsers.", r.ImpersonationRuleId)
-		}
 	}
 	return nil
 }

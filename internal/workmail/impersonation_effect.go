@@ -15,9 +15,13 @@ const (
 )
 
 // ruleMatches reports whether a rule applies to a user: listed in
-// TargetUsers, or absent from a non-empty NotTargetUsers. The lists hold
-// at most ten IDs each, so a scan beats building a set.
+// TargetUsers, or absent from a non-empty NotTargetUsers; a rule with
+// neither list applies to every user. The lists hold at most ten IDs
+// each, so a scan beats building a set.
 func ruleMatches(r *store.ImpersonationRule, userID string) bool {
+	if len(r.TargetUsers) == 0 && len(r.NotTargetUsers) == 0 {
+		return true
+	}
 	if contains(r.TargetUsers, userID) {
 		return true
 	}

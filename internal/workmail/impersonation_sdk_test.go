@@ -49,6 +49,7 @@ func (c *impClock) Advance(d time.Duration) { c.off.Add(int64(d)) }
 // organization with four registered users, and a root client.
 type impFx struct {
 	e      *testenv.Env
+	svc    *wmsvc.Service
 	wm     *workmail.Client
 	clk    *impClock
 	ctx    context.Context
@@ -67,7 +68,7 @@ func newImpFx(t testing.TB, o impOpts) *impFx {
 	f := &impFx{clk: &impClock{start: time.Now().UTC().Truncate(time.Second)}, ctx: context.Background(), users: map[string]string{}}
 	f.e = testenv.New(t, testenv.Options{Configure: func(c *server.Config) {
 		svc := wmsvc.New(c.Store, wmsvc.Options{Now: f.clk.Now, Impersonation: o.imp})
-		c.WorkMail = svc
+		c.WorkMail, f.svc = svc, svc
 		if o.auth != nil {
 			c.Authorizer = o.auth
 		}
@@ -230,6 +231,12 @@ func TestImpersonationEffect(t *testing.T) {
 			map[string]want{"alice": {allow, []string{"a"}}, "bob": {deny, []string{"d"}}}},
 		{"both lists in one rule", []types.ImpersonationRule{rule("both", allow, []string{"alice"}, []string{"alice", "bob"})},
 			map[string]want{"alice": {allow, []string{"both"}}, "bob": {deny, nil}, "carol": {allow, []string{"both"}}}},
+		{"allow without targets applies to everyone", []types.ImpersonationRule{rule("all", allow, nil, nil)},
+			map[string]want{"alice": {allow, []string{"all"}}, "bob": {allow, []string{"all"}}, "dave": {allow, []string{"all"}}}},
+		{"deny without targets denies everyone", []types.ImpersonationRule{rule("a", allow, []string{"alice"}, nil), rule("none", deny, nil, nil)},
+			map[string]want{"alice": {deny, []string{"none"}}, "carol": {deny, []string{"none"}}}},
+		{"allow everyone but deny one", []types.ImpersonationRule{rule("all", allow, nil, nil), rule("d", deny, []string{"bob"}, nil)},
+			map[string]want{"alice": {allow, []string{"all"}}, "bob": {deny, []string{"d"}}}},
 		{"identity forms in rules", []types.ImpersonationRule{rule("r", allow, []string{id("alice"), email("bob"), "CAROL", strings.ToUpper(email("dave"))}, nil)},
 			map[string]want{"alice": {allow, []string{"r"}}, "bob": {allow, []string{"r"}}, "carol": {allow, []string{"r"}}, "dave": {allow, []string{"r"}}}},
 	}
@@ -276,6 +283,33 @@ func TestImpersonationRoleLifecycle(t *testing.T) {
 		if len(got.Rules) != 1 || *r.ImpersonationRuleId != "r1" || r.Name != nil || *r.Description != "alice and bob" ||
 			!reflect.DeepEqual(r.TargetUsers, []string{alice, bob}) || r.NotTargetUsers != nil {
 			t.Fatalf("rules: %+v", got.Rules)
+		}
+	})
+
+	t.Run("method=CreateImpersonationRole/case=rule without targets applies to every user", func(t *testing.T) {
+		role := f.createRole(t, rule("everyone", types.AccessEffectAllow, nil, nil))
+		got, err := f.wm.GetImpersonationRole(f.ctx, &workmail.GetImpersonationRoleInput{OrganizationId: &f.org, ImpersonationRoleId: &role})
+		impMust(t, err)
+		if r := got.Rules; len(r) != 1 || *r[0].ImpersonationRuleId != "everyone" || r[0].TargetUsers != nil || r[0].NotTargetUsers != nil {
+			t.Fatalf("rules: %+v", r)
+		}
+		// Users created after the role are matched too.
+		later := f.user(t, "later-"+impRnd())
+		for _, target := range []string{alice, "bob", later} {
+			out, err := f.effect(t, role, target)
+			impMust(t, err)
+			if out.Effect != types.AccessEffectAllow || !reflect.DeepEqual(matchedIDs(out.MatchedRules), []string{"everyone"}) {
+				t.Fatalf("%s: %s %v", target, out.Effect, matchedIDs(out.MatchedRules))
+			}
+		}
+		_, err = f.wm.UpdateImpersonationRole(f.ctx, &workmail.UpdateImpersonationRoleInput{OrganizationId: &f.org, ImpersonationRoleId: &role,
+			Name: aws.String("nobody"), Type: types.ImpersonationRoleTypeFullAccess,
+			Rules: []types.ImpersonationRule{rule("everyone", types.AccessEffectAllow, nil, nil), rule("no-one", types.AccessEffectDeny, nil, nil)}})
+		impMust(t, err)
+		out, err := f.effect(t, role, later)
+		impMust(t, err)
+		if out.Effect != types.AccessEffectDeny || !reflect.DeepEqual(matchedIDs(out.MatchedRules), []string{"no-one"}) {
+			t.Fatalf("after adding a DENY rule without targets: %s %v", out.Effect, matchedIDs(out.MatchedRules))
 		}
 	})
 
@@ -524,8 +558,6 @@ func TestImpersonationErrors(t *testing.T) {
 		{"duplicate rule IDs", func() error {
 			return create(f.org, rules(rule("same", allow, []string{"alice"}, nil), rule("same", types.AccessEffectDeny, []string{"bob"}, nil)))
 		}, "InvalidParameterException"},
-		{"rule without targets/create", func() error { return create(f.org, rules(rule("r", allow, nil, nil))) }, "InvalidParameterException"},
-		{"rule without targets/update", func() error { return update(f.org, role, rules(rule("r", allow, nil, nil))) }, "InvalidParameterException"},
 		{"unknown target user", func() error { return create(f.org, rules(rule("r", allow, []string{"nobody"}, nil))) }, "EntityNotFoundException"},
 		{"unknown not-target user", func() error { return update(f.org, role, rules(rule("r", allow, nil, []string{"nobody@" + f.domain}))) }, "EntityNotFoundException"},
 		{"group as target", func() error { return create(f.org, rules(rule("r", allow, []string{*group.GroupId}, nil))) }, "EntityNotFoundException"},

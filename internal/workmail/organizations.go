@@ -53,7 +53,15 @@ func (s *Service) CreateOrganization(ctx context.Context, in *workmailapi.Create
 		InteroperabilityEnabled: interop, ClientToken: opt.Deref(in.ClientToken), RequestHash: createRequestHash(in),
 		CreatedAt: now, CompletedAt: now,
 	}
-	got, replayed, err := s.st.CreateOrganization(ctx, o, domains, maxOrganizationsPerRegion)
+	var got *store.Organization
+	var replayed bool
+	err = s.st.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if got, replayed, err = s.st.CreateOrganization(ctx, o, domains, maxOrganizationsPerRegion); err != nil || replayed {
+			return err
+		}
+		return s.seedMobileDeviceAccessRules(ctx, got.ID)
+	})
 	var ce *store.ConflictError
 	switch {
 	case errors.As(err, &ce) && ce.Key == store.KeyAlias:
