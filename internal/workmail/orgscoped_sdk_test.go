@@ -1,0 +1,52 @@
+package workmail_test
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/workmail"
+	"github.com/aws/aws-sdk-go-v2/service/workmail/types"
+)
+
+// deletedOrg creates an organization and deletes it.
+func (f *fx) deletedOrg(t *testing.T) string {
+	t.Helper()
+	id, _ := f.org(t)
+	_, err := f.wm.DeleteOrganization(f.ctx, &workmail.DeleteOrganizationInput{OrganizationId: &id, DeleteDirectory: true})
+	must(t, err)
+	return id
+}
+
+// TestOrganizationErrors calls the mailbox and organization configuration
+// operations on an organization that does not exist and on a deleted
+// one: every one of them answers the two organization errors its model
+// lists, before it looks at anything else.
+func TestOrganizationErrors(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	calls := map[string]func(org string) error{
+		"GetMailboxDetails": func(org string) error {
+			_, err := f.wm.GetMailboxDetails(f.ctx, &workmail.GetMailboxDetailsInput{OrganizationId: &org, UserId: aws.String("alice")})
+			return err
+		},
+		"UpdateMailboxQuota": func(org string) error {
+			_, err := f.wm.UpdateMailboxQuota(f.ctx, &workmail.UpdateMailboxQuotaInput{OrganizationId: &org, UserId: aws.String("alice"), MailboxQuota: aws.Int32(10)})
+			return err
+		},
+	}
+	unknown, deleted := unknownOrgID(), f.deletedOrg(t)
+	names := make([]string, 0, len(calls))
+	for name := range calls {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t.Run("method="+name+"/case=unknown organization", func(t *testing.T) {
+			expect[*types.OrganizationNotFoundException](t, calls[name](unknown), "OrganizationNotFoundException")
+		})
+		t.Run("method="+name+"/case=deleted organization", func(t *testing.T) {
+			expect[*types.OrganizationStateException](t, calls[name](deleted), "OrganizationStateException")
+		})
+	}
+}
