@@ -34,6 +34,18 @@ func TestOrganizationErrors(t *testing.T) {
 			_, err := f.wm.UpdateMailboxQuota(f.ctx, &workmail.UpdateMailboxQuotaInput{OrganizationId: &org, UserId: aws.String("alice"), MailboxQuota: aws.Int32(10)})
 			return err
 		},
+		"PutRetentionPolicy": func(org string) error {
+			_, err := f.wm.PutRetentionPolicy(f.ctx, &workmail.PutRetentionPolicyInput{OrganizationId: &org, Name: aws.String("p"), FolderConfigurations: []types.FolderConfiguration{}})
+			return err
+		},
+		"GetDefaultRetentionPolicy": func(org string) error {
+			_, err := f.wm.GetDefaultRetentionPolicy(f.ctx, &workmail.GetDefaultRetentionPolicyInput{OrganizationId: &org})
+			return err
+		},
+		"DeleteRetentionPolicy": func(org string) error {
+			_, err := f.wm.DeleteRetentionPolicy(f.ctx, &workmail.DeleteRetentionPolicyInput{OrganizationId: &org, Id: aws.String("p")})
+			return err
+		},
 	}
 	unknown, deleted := unknownOrgID(), f.deletedOrg(t)
 	names := make([]string, 0, len(calls))
