@@ -46,6 +46,24 @@ func TestOrganizationErrors(t *testing.T) {
 			_, err := f.wm.DeleteRetentionPolicy(f.ctx, &workmail.DeleteRetentionPolicyInput{OrganizationId: &org, Id: aws.String("p")})
 			return err
 		},
+		"StartMailboxExportJob": func(org string) error {
+			_, err := f.wm.StartMailboxExportJob(f.ctx, &workmail.StartMailboxExportJobInput{ClientToken: aws.String("t"), OrganizationId: &org, EntityId: aws.String("alice"),
+				RoleArn: aws.String("arn:aws:iam::123456789012:role/r"), KmsKeyArn: aws.String("arn:aws:kms:us-east-1:123456789012:key/k"),
+				S3BucketName: aws.String("bucket"), S3Prefix: aws.String("p")})
+			return err
+		},
+		"DescribeMailboxExportJob": func(org string) error {
+			_, err := f.wm.DescribeMailboxExportJob(f.ctx, &workmail.DescribeMailboxExportJobInput{OrganizationId: &org, JobId: aws.String("j")})
+			return err
+		},
+		"ListMailboxExportJobs": func(org string) error {
+			_, err := f.wm.ListMailboxExportJobs(f.ctx, &workmail.ListMailboxExportJobsInput{OrganizationId: &org})
+			return err
+		},
+		"CancelMailboxExportJob": func(org string) error {
+			_, err := f.wm.CancelMailboxExportJob(f.ctx, &workmail.CancelMailboxExportJobInput{OrganizationId: &org, JobId: aws.String("j"), ClientToken: aws.String("t")})
+			return err
+		},
 	}
 	unknown, deleted := unknownOrgID(), f.deletedOrg(t)
 	names := make([]string, 0, len(calls))
