@@ -64,6 +64,28 @@ func TestOrganizationErrors(t *testing.T) {
 			_, err := f.wm.CancelMailboxExportJob(f.ctx, &workmail.CancelMailboxExportJobInput{OrganizationId: &org, JobId: aws.String("j"), ClientToken: aws.String("t")})
 			return err
 		},
+		"CreateAvailabilityConfiguration": func(org string) error {
+			_, err := f.wm.CreateAvailabilityConfiguration(f.ctx, &workmail.CreateAvailabilityConfigurationInput{OrganizationId: &org,
+				DomainName: aws.String("partner.example"), LambdaProvider: lambdaProvider(lambdaARN)})
+			return err
+		},
+		"UpdateAvailabilityConfiguration": func(org string) error {
+			_, err := f.wm.UpdateAvailabilityConfiguration(f.ctx, &workmail.UpdateAvailabilityConfigurationInput{OrganizationId: &org,
+				DomainName: aws.String("partner.example"), LambdaProvider: lambdaProvider(lambdaARN)})
+			return err
+		},
+		"DeleteAvailabilityConfiguration": func(org string) error {
+			_, err := f.wm.DeleteAvailabilityConfiguration(f.ctx, &workmail.DeleteAvailabilityConfigurationInput{OrganizationId: &org, DomainName: aws.String("partner.example")})
+			return err
+		},
+		"ListAvailabilityConfigurations": func(org string) error {
+			_, err := f.wm.ListAvailabilityConfigurations(f.ctx, &workmail.ListAvailabilityConfigurationsInput{OrganizationId: &org})
+			return err
+		},
+		"TestAvailabilityConfiguration": func(org string) error {
+			_, err := f.wm.TestAvailabilityConfiguration(f.ctx, &workmail.TestAvailabilityConfigurationInput{OrganizationId: &org, LambdaProvider: lambdaProvider(lambdaARN)})
+			return err
+		},
 	}
 	unknown, deleted := unknownOrgID(), f.deletedOrg(t)
 	names := make([]string, 0, len(calls))
