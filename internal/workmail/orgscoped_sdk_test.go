@@ -86,6 +86,27 @@ func TestOrganizationErrors(t *testing.T) {
 			_, err := f.wm.TestAvailabilityConfiguration(f.ctx, &workmail.TestAvailabilityConfigurationInput{OrganizationId: &org, LambdaProvider: lambdaProvider(lambdaARN)})
 			return err
 		},
+		"PutEmailMonitoringConfiguration": func(org string) error {
+			_, err := f.wm.PutEmailMonitoringConfiguration(f.ctx, &workmail.PutEmailMonitoringConfigurationInput{OrganizationId: &org,
+				LogGroupArn: aws.String("arn:aws:logs:us-east-1:123456789012:log-group:/aws/workmail/emailevents/corp:*")})
+			return err
+		},
+		"DescribeEmailMonitoringConfiguration": func(org string) error {
+			_, err := f.wm.DescribeEmailMonitoringConfiguration(f.ctx, &workmail.DescribeEmailMonitoringConfigurationInput{OrganizationId: &org})
+			return err
+		},
+		"DeleteEmailMonitoringConfiguration": func(org string) error {
+			_, err := f.wm.DeleteEmailMonitoringConfiguration(f.ctx, &workmail.DeleteEmailMonitoringConfigurationInput{OrganizationId: &org})
+			return err
+		},
+		"PutInboundDmarcSettings": func(org string) error {
+			_, err := f.wm.PutInboundDmarcSettings(f.ctx, &workmail.PutInboundDmarcSettingsInput{OrganizationId: &org, Enforced: aws.Bool(false)})
+			return err
+		},
+		"DescribeInboundDmarcSettings": func(org string) error {
+			_, err := f.wm.DescribeInboundDmarcSettings(f.ctx, &workmail.DescribeInboundDmarcSettingsInput{OrganizationId: &org})
+			return err
+		},
 	}
 	unknown, deleted := unknownOrgID(), f.deletedOrg(t)
 	names := make([]string, 0, len(calls))
