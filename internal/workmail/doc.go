@@ -86,6 +86,14 @@
 // how failures are throttled, and pat.go for personal access tokens.
 // VerifyPassword, too, is false in IDENTITY_PROVIDER_ONLY mode.
 //
+// Mailboxes and organization configuration: quotas (mailboxes.go),
+// the retention policy, availability configurations, email monitoring and
+// inbound DMARC are kept and returned as the model shapes them. What must
+// act on another AWS service that mailgate does not reach (mailbox export
+// to S3, testing an EWS or Lambda availability provider) is checked, then
+// refused with InvalidParameterException saying so: never a fake job or
+// test result (mailboxexport.go, availability.go).
+//
 // Every write is one store transaction, so a refused or failed call
 // changes nothing.
 package workmail
