@@ -22,25 +22,14 @@ type inboundDmarc struct {
 var inboundDmarcSettings = records[inboundDmarc]{kind: store.RecordInboundDmarc}
 
 func (s *Service) PutInboundDmarcSettings(ctx context.Context, in *workmailapi.PutInboundDmarcSettingsRequest) (*workmailapi.PutInboundDmarcSettingsResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
+	if err := setOrgSetting(ctx, s, inboundDmarcSettings, in.OrganizationId, &inboundDmarc{Enforced: in.Enforced}); err != nil {
 		return nil, err
-	}
-	_, err = inboundDmarcSettings.put(ctx, s.st, o.ID, orgSettingKey, func(*inboundDmarc) (*inboundDmarc, error) {
-		return &inboundDmarc{Enforced: in.Enforced}, nil
-	})
-	if err != nil {
-		return nil, writeErr(err, o.ID)
 	}
 	return &workmailapi.PutInboundDmarcSettingsResponse{}, nil
 }
 
 func (s *Service) DescribeInboundDmarcSettings(ctx context.Context, in *workmailapi.DescribeInboundDmarcSettingsRequest) (*workmailapi.DescribeInboundDmarcSettingsResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	d, ok, err := inboundDmarcSettings.get(ctx, s.st, o.ID, orgSettingKey)
+	_, d, ok, err := orgSetting(ctx, s, inboundDmarcSettings, in.OrganizationId)
 	if err != nil {
 		return nil, err
 	}

@@ -36,10 +36,6 @@ type emailMonitoring struct {
 var emailMonitorings = records[emailMonitoring]{kind: store.RecordEmailMonitoring}
 
 func (s *Service) PutEmailMonitoringConfiguration(ctx context.Context, in *workmailapi.PutEmailMonitoringConfigurationRequest) (*workmailapi.PutEmailMonitoringConfigurationResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
 	if in.RoleArn != nil {
 		if err := checkRoleARN("RoleArn", *in.RoleArn); err != nil {
 			return nil, err
@@ -48,21 +44,14 @@ func (s *Service) PutEmailMonitoringConfiguration(ctx context.Context, in *workm
 	if err := checkLogGroupARN("LogGroupArn", in.LogGroupArn); err != nil {
 		return nil, err
 	}
-	_, err = emailMonitorings.put(ctx, s.st, o.ID, orgSettingKey, func(*emailMonitoring) (*emailMonitoring, error) {
-		return &emailMonitoring{RoleArn: deref(in.RoleArn), LogGroupArn: in.LogGroupArn}, nil
-	})
-	if err != nil {
-		return nil, writeErr(err, o.ID)
+	if err := setOrgSetting(ctx, s, emailMonitorings, in.OrganizationId, &emailMonitoring{RoleArn: deref(in.RoleArn), LogGroupArn: in.LogGroupArn}); err != nil {
+		return nil, err
 	}
 	return &workmailapi.PutEmailMonitoringConfigurationResponse{}, nil
 }
 
 func (s *Service) DescribeEmailMonitoringConfiguration(ctx context.Context, in *workmailapi.DescribeEmailMonitoringConfigurationRequest) (*workmailapi.DescribeEmailMonitoringConfigurationResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	m, ok, err := emailMonitorings.get(ctx, s.st, o.ID, orgSettingKey)
+	o, m, ok, err := orgSetting(ctx, s, emailMonitorings, in.OrganizationId)
 	if err != nil {
 		return nil, err
 	}

@@ -44,9 +44,6 @@ type retentionPolicy struct {
 	Folders     []workmailapi.FolderConfiguration
 }
 
-// orgSettingKey is the key of the kinds an organization has one of.
-const orgSettingKey = "organization"
-
 var retentionPolicies = records[retentionPolicy]{kind: store.RecordRetentionPolicy}
 
 // checkFolders enforces what the model cannot state.
@@ -91,11 +88,7 @@ func (s *Service) PutRetentionPolicy(ctx context.Context, in *workmailapi.PutRet
 }
 
 func (s *Service) GetDefaultRetentionPolicy(ctx context.Context, in *workmailapi.GetDefaultRetentionPolicyRequest) (*workmailapi.GetDefaultRetentionPolicyResponse, error) {
-	o, err := s.activeOrg(ctx, in.OrganizationId)
-	if err != nil {
-		return nil, err
-	}
-	p, ok, err := retentionPolicies.get(ctx, s.st, o.ID, orgSettingKey)
+	o, p, ok, err := orgSetting(ctx, s, retentionPolicies, in.OrganizationId)
 	if err != nil {
 		return nil, err
 	}
