@@ -59,6 +59,7 @@ import (
 	"time"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -182,7 +183,7 @@ func checkRanges(member string, in []string) ([]string, error) {
 func (s *Service) ruleUsers(ctx context.Context, orgID, member string, in []string) ([]string, error) {
 	var out []string
 	for _, ident := range in {
-		u, err := s.entity(ctx, orgID, ident, store.EntityUser)
+		u, err := s.entity(ctx, orgID, ident, userKind)
 		var nf *workmailapi.EntityNotFoundException
 		if errors.As(err, &nf) {
 			return nil, workmailapi.NewEntityNotFoundException("%s: %s", member, nf.Message)
@@ -299,9 +300,9 @@ func (s *Service) ListAccessControlRules(ctx context.Context, in *workmailapi.Li
 	out := &workmailapi.ListAccessControlRulesResponse{Rules: make([]workmailapi.AccessControlRule, 0, len(rules))}
 	for _, r := range rules {
 		out.Rules = append(out.Rules, workmailapi.AccessControlRule{
-			Name:                    ptr(r.Name),
-			Effect:                  ptr(workmailapi.AccessControlRuleEffect(r.Effect)),
-			Description:             ptr(r.Description),
+			Name:                    opt.Ptr(r.Name),
+			Effect:                  opt.Ptr(workmailapi.AccessControlRuleEffect(r.Effect)),
+			Description:             opt.Ptr(r.Description),
 			Actions:                 r.Actions,
 			NotActions:              r.NotActions,
 			IpRanges:                r.IPRanges,
@@ -310,8 +311,8 @@ func (s *Service) ListAccessControlRules(ctx context.Context, in *workmailapi.Li
 			NotUserIds:              r.NotUserIDs,
 			ImpersonationRoleIds:    r.RoleIDs,
 			NotImpersonationRoleIds: r.NotRoleIDs,
-			DateCreated:             ptr(r.Created),
-			DateModified:            ptr(r.Modified),
+			DateCreated:             opt.Ptr(r.Created),
+			DateModified:            opt.Ptr(r.Modified),
 		})
 	}
 	return out, nil

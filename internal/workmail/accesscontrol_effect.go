@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -151,7 +152,7 @@ func (s *Service) GetAccessControlEffect(ctx context.Context, in *workmailapi.Ge
 		req.ImpersonationRoleID = *in.ImpersonationRoleId
 	}
 	if in.UserId != nil {
-		u, err := s.entity(ctx, o.ID, *in.UserId, store.EntityUser)
+		u, err := s.entity(ctx, o.ID, *in.UserId, userKind)
 		if err != nil {
 			return nil, err
 		}
@@ -164,5 +165,5 @@ func (s *Service) GetAccessControlEffect(ctx context.Context, in *workmailapi.Ge
 	if matched == nil {
 		matched = []string{}
 	}
-	return &workmailapi.GetAccessControlEffectResponse{Effect: ptr(workmailapi.AccessControlRuleEffect(effect)), MatchedRules: matched}, nil
+	return &workmailapi.GetAccessControlEffectResponse{Effect: opt.Ptr(workmailapi.AccessControlRuleEffect(effect)), MatchedRules: matched}, nil
 }

@@ -92,6 +92,14 @@
 // mailboxperms.go for the operations, and AccessControlEffect,
 // MailboxPermitted and FullAccessMailboxes for what the mail front end asks.
 //
+// Mailboxes and organization configuration: quotas (mailboxes.go),
+// the retention policy, availability configurations, email monitoring and
+// inbound DMARC are kept and returned as the model shapes them. What must
+// act on another AWS service that mailgate does not reach (mailbox export
+// to S3, testing an EWS or Lambda availability provider) is checked, then
+// refused with InvalidParameterException saying so: never a fake job or
+// test result (mailboxexport.go, availability.go).
+//
 // Every write is one store transaction, so a refused or failed call
 // changes nothing.
 package workmail

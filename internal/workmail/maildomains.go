@@ -17,11 +17,9 @@ func normalizeDomain(name string) string {
 	return strings.TrimSuffix(strings.ToLower(name), ".")
 }
 
-// customDomain checks a domain a caller registers: a well-formed DNS name
-// of at least two labels, outside the awsapps.com namespace of the test
-// domains.
-func customDomain(name string) (string, error) {
-	d := normalizeDomain(name)
+// wellFormedDomain reports whether a normalized domain is a DNS name of
+// at least two labels.
+func wellFormedDomain(d string) bool {
 	labels := strings.Split(d, ".")
 	ok := len(labels) >= 2 && len(d) <= 253
 	for _, l := range labels {
@@ -29,7 +27,14 @@ func customDomain(name string) (string, error) {
 			ok = false
 		}
 	}
-	if !ok {
+	return ok
+}
+
+// customDomain checks a domain a caller registers: a well-formed DNS name
+// outside the awsapps.com namespace of the test domains.
+func customDomain(name string) (string, error) {
+	d := normalizeDomain(name)
+	if !wellFormedDomain(d) {
 		return "", workmailapi.NewInvalidParameterException("%s is not a valid domain name.", name)
 	}
 	if d == testDomainSuffix[1:] || strings.HasSuffix(d, testDomainSuffix) {

@@ -11,6 +11,7 @@ import (
 	"errors"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -19,14 +20,14 @@ func (s *Service) GetMobileDeviceAccessEffect(ctx context.Context, in *workmaila
 	if err != nil {
 		return nil, err
 	}
-	d := decideMobileAccess(rules, nil, Device{Type: deref(in.DeviceType), Model: deref(in.DeviceModel),
-		OperatingSystem: deref(in.DeviceOperatingSystem), UserAgent: deref(in.DeviceUserAgent)})
+	d := decideMobileAccess(rules, nil, Device{Type: opt.Deref(in.DeviceType), Model: opt.Deref(in.DeviceModel),
+		OperatingSystem: opt.Deref(in.DeviceOperatingSystem), UserAgent: opt.Deref(in.DeviceUserAgent)})
 	out := &workmailapi.GetMobileDeviceAccessEffectResponse{
-		Effect:       ptr(workmailapi.MobileDeviceAccessRuleEffect(d.Effect)),
+		Effect:       opt.Ptr(workmailapi.MobileDeviceAccessRuleEffect(d.Effect)),
 		MatchedRules: make([]workmailapi.MobileDeviceAccessMatchedRule, 0, len(d.MatchedRules)),
 	}
 	for _, m := range d.MatchedRules {
-		out.MatchedRules = append(out.MatchedRules, workmailapi.MobileDeviceAccessMatchedRule{MobileDeviceAccessRuleId: ptr(m.ID), Name: ptr(m.Name)})
+		out.MatchedRules = append(out.MatchedRules, workmailapi.MobileDeviceAccessMatchedRule{MobileDeviceAccessRuleId: opt.Ptr(m.ID), Name: opt.Ptr(m.Name)})
 	}
 	return out, nil
 }
@@ -54,7 +55,7 @@ func (s *Service) MobileDeviceAccessEffect(ctx context.Context, orgID string, de
 		return nil, orgStateErr(o.ID)
 	}
 	if userID != "" && deviceID != "" {
-		u, err := s.entity(ctx, o.ID, userID, store.EntityUser)
+		u, err := s.entity(ctx, o.ID, userID, userKind)
 		if err != nil {
 			return nil, err
 		}

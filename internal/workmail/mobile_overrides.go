@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -65,7 +66,7 @@ func (s *Service) PutMobileDeviceAccessOverride(ctx context.Context, in *workmai
 	// The user is resolved in the transaction that writes, so that a user
 	// deleted meanwhile cannot slip in.
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
-		u, err := s.entity(ctx, o.ID, in.UserId, store.EntityUser)
+		u, err := s.entity(ctx, o.ID, in.UserId, userKind)
 		if err != nil {
 			return err
 		}
@@ -73,7 +74,7 @@ func (s *Service) PutMobileDeviceAccessOverride(ctx context.Context, in *workmai
 			return deletedErr(u)
 		}
 		_, err = mobileOverrides.put(ctx, s.st, o.ID, overrideKey(u.ID, in.DeviceId), func(cur *mobileOverride) (*mobileOverride, error) {
-			next := &mobileOverride{UserID: u.ID, DeviceID: in.DeviceId, Effect: string(in.Effect), Description: deref(in.Description),
+			next := &mobileOverride{UserID: u.ID, DeviceID: in.DeviceId, Effect: string(in.Effect), Description: opt.Deref(in.Description),
 				CreatedAt: now, UpdatedAt: now}
 			if cur != nil {
 				next.CreatedAt = cur.CreatedAt
@@ -95,7 +96,7 @@ func (s *Service) overrideUser(ctx context.Context, orgID, userID string) (*stor
 	if err != nil {
 		return nil, nil, err
 	}
-	u, err := s.entity(ctx, o.ID, userID, store.EntityUser)
+	u, err := s.entity(ctx, o.ID, userID, userKind)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -121,10 +122,10 @@ func (s *Service) GetMobileDeviceAccessOverride(ctx context.Context, in *workmai
 
 func apiOverride(ov *mobileOverride) workmailapi.MobileDeviceAccessOverride {
 	return workmailapi.MobileDeviceAccessOverride{
-		UserId:       ptr(ov.UserID),
-		DeviceId:     ptr(ov.DeviceID),
-		Effect:       ptr(workmailapi.MobileDeviceAccessRuleEffect(ov.Effect)),
-		Description:  str(ov.Description),
+		UserId:       opt.Ptr(ov.UserID),
+		DeviceId:     opt.Ptr(ov.DeviceID),
+		Effect:       opt.Ptr(workmailapi.MobileDeviceAccessRuleEffect(ov.Effect)),
+		Description:  opt.NonEmpty(ov.Description),
 		DateCreated:  tstamp(ov.CreatedAt),
 		DateModified: tstamp(ov.UpdatedAt),
 	}
@@ -137,7 +138,7 @@ func (s *Service) ListMobileDeviceAccessOverrides(ctx context.Context, in *workm
 	}
 	prefix := ""
 	if in.UserId != nil {
-		u, err := s.entity(ctx, o.ID, *in.UserId, store.EntityUser)
+		u, err := s.entity(ctx, o.ID, *in.UserId, userKind)
 		if err != nil {
 			return nil, err
 		}

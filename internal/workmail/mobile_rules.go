@@ -39,6 +39,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -102,7 +103,7 @@ func (s *Service) CreateMobileDeviceAccessRule(ctx context.Context, in *workmail
 		return nil, err
 	}
 	now := s.now()
-	token := deref(in.ClientToken)
+	token := opt.Deref(in.ClientToken)
 	unsigned := *in
 	unsigned.ClientToken = nil
 	b, err := json.Marshal(unsigned)
@@ -110,7 +111,7 @@ func (s *Service) CreateMobileDeviceAccessRule(ctx context.Context, in *workmail
 		return nil, err
 	}
 	sum := sha256.Sum256(b)
-	r := &mobileRule{ID: mobileRuleID(o.ID, token), Name: in.Name, Description: deref(in.Description), Effect: string(in.Effect),
+	r := &mobileRule{ID: mobileRuleID(o.ID, token), Name: in.Name, Description: opt.Deref(in.Description), Effect: string(in.Effect),
 		mobileConditions: mobileConditions{in.DeviceTypes, in.NotDeviceTypes, in.DeviceModels, in.NotDeviceModels,
 			in.DeviceOperatingSystems, in.NotDeviceOperatingSystems, in.DeviceUserAgents, in.NotDeviceUserAgents},
 		ClientToken: token, RequestHash: hex.EncodeToString(sum[:]), CreatedAt: now, UpdatedAt: now}
@@ -140,7 +141,7 @@ func (s *Service) UpdateMobileDeviceAccessRule(ctx context.Context, in *workmail
 			return nil, workmailapi.NewEntityNotFoundException("The mobile device access rule %s does not exist in organization %s.", in.MobileDeviceAccessRuleId, o.ID)
 		}
 		next := *cur
-		next.Name, next.Description, next.Effect, next.UpdatedAt = in.Name, deref(in.Description), string(in.Effect), now
+		next.Name, next.Description, next.Effect, next.UpdatedAt = in.Name, opt.Deref(in.Description), string(in.Effect), now
 		next.mobileConditions = mobileConditions{in.DeviceTypes, in.NotDeviceTypes, in.DeviceModels, in.NotDeviceModels,
 			in.DeviceOperatingSystems, in.NotDeviceOperatingSystems, in.DeviceUserAgents, in.NotDeviceUserAgents}
 		return &next, nil
@@ -159,10 +160,10 @@ func (s *Service) ListMobileDeviceAccessRules(ctx context.Context, in *workmaila
 	out := &workmailapi.ListMobileDeviceAccessRulesResponse{Rules: make([]workmailapi.MobileDeviceAccessRule, 0, len(rules))}
 	for _, r := range rules {
 		out.Rules = append(out.Rules, workmailapi.MobileDeviceAccessRule{
-			MobileDeviceAccessRuleId:  ptr(r.ID),
-			Name:                      ptr(r.Name),
-			Description:               str(r.Description),
-			Effect:                    ptr(workmailapi.MobileDeviceAccessRuleEffect(r.Effect)),
+			MobileDeviceAccessRuleId:  opt.Ptr(r.ID),
+			Name:                      opt.Ptr(r.Name),
+			Description:               opt.NonEmpty(r.Description),
+			Effect:                    opt.Ptr(workmailapi.MobileDeviceAccessRuleEffect(r.Effect)),
 			DeviceTypes:               r.DeviceTypes,
 			NotDeviceTypes:            r.NotDeviceTypes,
 			DeviceModels:              r.DeviceModels,
