@@ -69,6 +69,8 @@ type Config struct {
 	Now          func() time.Time
 	// TestMode, when set, makes the server a test double (testmode.go).
 	TestMode *TestMode
+	// DisableMetrics hides MetricsPath (requests are counted anyway).
+	DisableMetrics bool
 }
 
 // Server is the HTTP handler.
@@ -81,6 +83,7 @@ type Server struct {
 	query    []*binding // awsQuery services, in lookup order
 	keyUse   sync.Map   // access key ID → time its last use was written
 	test     *testMode  // nil outside the test mode
+	metrics  *requestMetrics
 }
 
 // binding is one service as the server runs it.
@@ -133,6 +136,7 @@ func New(cfg Config) *Server {
 	s.add(newBinding(workmailapi.Model(), wm, workmailapi.Operations(wm), workmailapi.ModeledError))
 	s.add(newBinding(stsapi.Model(), st, stsapi.Operations(st), stsapi.ModeledError))
 	s.add(newBinding(iamapi.Model(), ia, iamapi.Operations(ia), iamapi.ModeledError))
+	s.initMetrics()
 	return s
 }
 
@@ -156,6 +160,7 @@ type call struct {
 
 // ServeHTTP runs the chain.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	c := &call{started: s.cfg.Now(), req: &reqctx.Request{ID: uuid.NewString(), SourceIP: sourceIP(r), Secure: r.TLS != nil}}
 	c.req.Received = c.started
 	w.Header().Set("x-amzn-RequestId", c.req.ID)
@@ -165,6 +170,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, c, apierror.Internal())
 		}
 		s.accessLog(c)
+		s.observe(c, r, start)
 	}()
 
 	if s.test != nil {
@@ -175,7 +181,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		defer release()
 	}
-	if strings.HasPrefix(r.URL.Path, ControlPrefix) {
+	if strings.HasPrefix(r.URL.Path, ControlPrefix) || isMetricsAlias(r) {
 		c.status = s.serveControl(w, r)
 		return
 	}
