@@ -21,14 +21,19 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// serveOps answers the operational endpoints (metrics, readiness); it
-// reports whether it answered.
+// serveOps answers the operational endpoints (metrics, readiness) and
+// guards the transport of the credential endpoints; it reports whether it
+// answered.
 func (s *Server) serveOps(w http.ResponseWriter, r *http.Request) (int, bool) {
 	switch r.URL.Path {
 	case MetricsPath, MetricsAliasPath:
 		return s.serveMetrics(w, r), true
 	case ReadyPath:
 		return s.serveReady(w, r), true
+	case SignInPath, PersonalAccessTokensPath:
+		if !s.credentialTransportAllowed(r) {
+			return refuseInsecure(w), true
+		}
 	}
 	return 0, false
 }

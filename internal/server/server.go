@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -69,6 +70,11 @@ type Config struct {
 	Now          func() time.Time
 	// TestMode, when set, makes the server a test double (testmode.go).
 	TestMode *TestMode
+	// TrustedProxies may vouch for TLS with X-Forwarded-Proto;
+	// AllowInsecureSignIn lets sign-in run over plain HTTP from anywhere
+	// (transport.go).
+	TrustedProxies      []netip.Prefix
+	AllowInsecureSignIn bool
 	// DisableMetrics hides MetricsPath (requests are counted anyway).
 	DisableMetrics bool
 }
@@ -161,7 +167,7 @@ type call struct {
 // ServeHTTP runs the chain.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	c := &call{started: s.cfg.Now(), req: &reqctx.Request{ID: uuid.NewString(), SourceIP: sourceIP(r), Secure: r.TLS != nil}}
+	c := &call{started: s.cfg.Now(), req: &reqctx.Request{ID: uuid.NewString(), SourceIP: sourceIP(r), Secure: s.secure(r)}}
 	c.req.Received = c.started
 	w.Header().Set("x-amzn-RequestId", c.req.ID)
 	defer func() {
