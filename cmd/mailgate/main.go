@@ -2,6 +2,7 @@
 //
 //	mailgate serve [flags]                      run the server (see `mailgate serve -h`)
 //	mailgate version                            print the version and build
+//	mailgate completion bash|zsh|fish           print a shell completion script
 //	mailgate <service> <operation> [params]     the AWS-compatible CLI (internal/cli)
 //	mailgate help | configure                   the CLI's help; write a profile
 package main
@@ -19,6 +20,8 @@ const usage = `mailgate: an AWS-compatible identity and impersonation control pl
 Usage:
   mailgate serve [flags]    run the server (mailgate serve -h lists the flags)
   mailgate version          print the version, VCS revision and Go version
+  mailgate completion bash|zsh|fish
+                            print a shell completion script
   mailgate <workmail|iam|sts> <operation> [parameters]
                             call the server, as the AWS CLI would (mailgate help)
   mailgate configure        write a profile for a server
@@ -34,6 +37,8 @@ func main() {
 		os.Exit(serve(os.Args[2:]))
 	case a == "version" || a == "-version" || (a == "--version" && len(os.Args) == 2):
 		fmt.Print(versionText())
+	case a == "completion":
+		os.Exit(completion(os.Args[2:], os.Stdout))
 	case a == "-h" || a == "--help":
 		fmt.Print(usage)
 	case a == "help" || a == "configure" || cli.IsService(a) || (strings.HasPrefix(a, "--") && isCLI(os.Args[1:])):
