@@ -44,11 +44,15 @@ type requestMetrics struct {
 	authFail  map[*binding]*metrics.AuthFailures
 	unrouted  *metrics.Op
 	signIn    *metrics.SignInFront
+	// wallClock: Config.Now is the wall clock, whose reading at arrival
+	// (call.started) times the request too.
+	wallClock bool
 }
 
 func (s *Server) initMetrics() {
-	m := &requestMetrics{unknownOp: map[*binding]*metrics.Op{}, authFail: map[*binding]*metrics.AuthFailures{},
-		unrouted: metrics.NewOp(unknownLabel, unknownLabel), signIn: metrics.SignInFrontend("http")}
+	m := s.metrics
+	m.unknownOp, m.authFail = map[*binding]*metrics.Op{}, map[*binding]*metrics.AuthFailures{}
+	m.unrouted, m.signIn = metrics.NewOp(unknownLabel, unknownLabel), metrics.SignInFrontend("http")
 	for _, b := range s.byName {
 		m.unknownOp[b] = metrics.NewOp(b.model.Name, unknownLabel)
 		m.authFail[b] = metrics.NewAuthFailures(b.model.Name)
@@ -63,8 +67,16 @@ func (s *Server) initMetrics() {
 		"":                       metrics.NewOp(controlService, unknownLabel),
 	}
 	m.control[MetricsAliasPath] = m.control[MetricsPath]
-	s.metrics = m
 	s.cfg.Authorizer = denialCounter{Authorizer: s.cfg.Authorizer, s: s}
+}
+
+// requestStart is when the request arrived by the monotonic clock: the
+// arrival time already read, unless Config.Now is another clock (a test's).
+func (s *Server) requestStart(c *call) time.Time {
+	if s.metrics.wallClock {
+		return c.started
+	}
+	return time.Now()
 }
 
 // observe records an answered request: its latency and status under its

@@ -115,6 +115,7 @@ func New(cfg Config) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	wallClock := cfg.Now == nil
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -127,6 +128,7 @@ func New(cfg Config) *Server {
 		verifier: &sigv4.Verifier{Credentials: authz.Credentials{Store: cfg.Store}, Now: cfg.Now, MaxSkew: cfg.MaxSkew},
 		byTarget: map[string]*binding{},
 		byName:   map[string]*binding{},
+		metrics:  &requestMetrics{wallClock: wallClock},
 	}
 	s.enableTestMode(cfg.TestMode)
 	wm, ia, st := cfg.WorkMail, cfg.IAM, cfg.STS
@@ -166,8 +168,8 @@ type call struct {
 
 // ServeHTTP runs the chain.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	c := &call{started: s.cfg.Now(), req: &reqctx.Request{ID: uuid.NewString(), SourceIP: sourceIP(r), Secure: s.secure(r)}}
+	start := s.requestStart(c)
 	c.req.Received = c.started
 	w.Header().Set("x-amzn-RequestId", c.req.ID)
 	defer func() {
