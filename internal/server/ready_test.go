@@ -3,8 +3,6 @@ package server_test
 import (
 	"io"
 	"net/http"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -39,17 +37,7 @@ func TestReadiness(t *testing.T) {
 // TestReadinessPostgresOutage: not ready while PostgreSQL cannot be
 // reached, ready again once it is back.
 func TestReadinessPostgresOutage(t *testing.T) {
-	raw := os.Getenv("MAILGATE_TEST_POSTGRES")
-	if raw == "" {
-		t.Skip("MAILGATE_TEST_POSTGRES not set")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newFaultProxy(t, u.Host)
-	u.Host = proxy.addr
-	e := testenv.New(t, testenv.Options{StoreURL: u.String()})
+	e, proxy := postgresBehindProxy(t)
 	if s, b := getStatus(t, e.URL+server.ReadyPath); s != 200 {
 		t.Fatalf("ready: %d %s", s, b)
 	}
