@@ -137,7 +137,9 @@ func buildBinary(t testing.TB) string {
 		t.Fatal(err)
 	}
 	p := filepath.Join(dir, "mailgate")
-	out, err := exec.Command("go", "build", "-o", p, ".").CombinedOutput()
+	// -buildvcs=auto stamps the VCS revision as a user's build would,
+	// whatever GOFLAGS says (TestVersion).
+	out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", p, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

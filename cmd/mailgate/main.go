@@ -1,7 +1,8 @@
 // Command mailgate is the whole product in one binary:
 //
 //	mailgate serve [flags]                      run the server (see `mailgate serve -h`)
-//	mailgate version                            print the version
+//	mailgate version                            print the version and build
+//	mailgate completion bash|zsh|fish           print a shell completion script
 //	mailgate <service> <operation> [params]     the AWS-compatible CLI (internal/cli)
 //	mailgate help | configure                   the CLI's help; write a profile
 package main
@@ -9,31 +10,18 @@ package main
 import (
 	"fmt"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/cli"
 )
 
-// version is set at link time (-ldflags "-X main.version=v1.2.3"); a plain
-// build reports the module version recorded by `go install`, if any.
-var version = ""
-
-func versionString() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
-
 const usage = `mailgate: an AWS-compatible identity and impersonation control plane for mail organizations.
 
 Usage:
   mailgate serve [flags]    run the server (mailgate serve -h lists the flags)
-  mailgate version          print the version
+  mailgate version          print the version, VCS revision and Go version
+  mailgate completion bash|zsh|fish
+                            print a shell completion script
   mailgate <workmail|iam|sts> <operation> [parameters]
                             call the server, as the AWS CLI would (mailgate help)
   mailgate configure        write a profile for a server
@@ -48,7 +36,9 @@ func main() {
 	case a == "serve":
 		os.Exit(serve(os.Args[2:]))
 	case a == "version" || a == "-version" || (a == "--version" && len(os.Args) == 2):
-		fmt.Println("mailgate " + versionString())
+		fmt.Print(versionText())
+	case a == "completion":
+		os.Exit(completion(os.Args[2:], os.Stdout))
 	case a == "-h" || a == "--help":
 		fmt.Print(usage)
 	case a == "help" || a == "configure" || cli.IsService(a) || (strings.HasPrefix(a, "--") && isCLI(os.Args[1:])):

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/bootstrap"
 	"github.com/mailgate/mailgate/internal/iam"
+	"github.com/mailgate/mailgate/internal/metrics"
 	"github.com/mailgate/mailgate/internal/secretbox"
 	"github.com/mailgate/mailgate/internal/server"
 	"github.com/mailgate/mailgate/internal/store/sqlstore"
@@ -60,10 +62,11 @@ type serveFlags struct {
 	enforcement                        string
 	modeFlags
 	idpFlags
+	listenFlags
 }
 
-func serve(args []string) int {
-	var f serveFlags
+// serveFlagSet declares the flags of serve into f (completion lists them too).
+func serveFlagSet(f *serveFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&f.addr, "addr", DefaultAddr, "address to listen on (host:port)")
 	fs.StringVar(&f.dataDir, "data-dir", defaultDataDir(), "directory for the embedded database and the master key")
@@ -88,7 +91,14 @@ func serve(args []string) int {
 	fs.StringVar(&f.enforcement, "enforcement", string(authz.EnforceStrict), "IAM policy enforcement: strict (deny what policies do not allow), soft (allow, but log each would-be denial and why), or off")
 	f.modeFlags.register(fs)
 	f.idpFlags.register(fs)
+	f.listenFlags.register(fs)
 	fs.Usage = flagUsage(fs, "Usage: mailgate serve [flags]\n\nEvery flag has an environment twin; the flag wins.\n\n")
+	return fs
+}
+
+func serve(args []string) int {
+	var f serveFlags
+	fs := serveFlagSet(&f)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -109,6 +119,10 @@ func serve(args []string) int {
 	}
 	if err := f.idpFlags.check(); err != nil {
 		fmt.Fprintln(os.Stderr, "mailgate serve: --oidc-*:", err)
+		return 2
+	}
+	if err := f.listenFlags.check(); err != nil {
+		fmt.Fprintln(os.Stderr, "mailgate serve:", err)
 		return 2
 	}
 	logger, err := newLogger(f.logLevel, f.logFormat)
@@ -176,6 +190,8 @@ func run(f serveFlags, logger *slog.Logger) error {
 		return err
 	}
 	defer st.Close()
+	defer metrics.WatchPools(st.Stats)()
+	metrics.SetBuildInfo(versionString(), readBuild().revision, runtime.Version())
 
 	boot, err := bootstrap.Run(ctx, st, bootstrapOptions(f))
 	if err != nil {
@@ -186,7 +202,11 @@ func run(f serveFlags, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	endpoint := "http://" + ln.Addr().String()
+	ln, scheme, err := f.listenFlags.listen(ctx, ln, logger)
+	if err != nil {
+		return err
+	}
+	endpoint := scheme + "://" + ln.Addr().String()
 	if boot.NewRootKey != nil {
 		// Shown once, on standard output, ready to paste; never logged.
 		fmt.Printf("# mailgate created the root access key of account %s. It is shown only this once:\nexport AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_ENDPOINT_URL=%s AWS_DEFAULT_REGION=%s\n",
@@ -209,6 +229,9 @@ func run(f serveFlags, logger *slog.Logger) error {
 
 		MaxUnauthenticatedConns:    f.maxUnauthConns,
 		UnauthenticatedConnTimeout: f.unauthConnTimeout,
+		TrustedProxies:             f.proxies,
+		AllowInsecureSignIn:        f.allowInsecureSignIn,
+		DisableMetrics:             !f.metrics,
 	})
 	if f.mode == modeTest {
 		fmt.Fprintln(os.Stderr, testModeWarning(f, storeKind(url)))

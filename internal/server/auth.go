@@ -8,6 +8,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/authz"
+	"github.com/mailgate/mailgate/internal/metrics"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/sigv4"
 	"github.com/mailgate/mailgate/internal/store"
@@ -32,12 +33,14 @@ func (s *Server) authenticate(r *http.Request, body []byte, c *call) apierror.AP
 		return s.authError(c, &sigv4.Error{Kind: sigv4.KindIncomplete, Message: msgTargetUnsigned})
 	}
 	if res.Service != c.svc.model.SigningName {
+		s.authFailed(c, metrics.AuthIncomplete)
 		return apierror.IncompleteSignature.New(s.protocol(c), "Credential should be scoped to correct service: '%s'.", c.svc.model.SigningName)
 	}
 	partition := reqctx.PartitionOf(res.Region)
 	caller, err := authz.Credentials{Store: s.cfg.Store}.Caller(r.Context(), res.Credential.Principal, partition, s.cfg.Now())
 	switch {
 	case errors.Is(err, authz.ErrExpiredToken):
+		s.authFailed(c, metrics.AuthExpiredToken)
 		return apierror.ExpiredToken.New(s.protocol(c), "The security token included in the request is expired")
 	case errors.Is(err, authz.ErrInvalidToken):
 		return s.authError(c, &sigv4.Error{Kind: sigv4.KindInvalidToken, Message: sigv4.MsgInvalidToken})
@@ -58,6 +61,7 @@ const msgTargetUnsigned = "'X-Amz-Target' must be a 'SignedHeader' in the AWS Au
 // authError maps a SigV4 failure to the error AWS answers it with in each
 // protocol.
 func (s *Server) authError(c *call, se *sigv4.Error) apierror.APIError {
+	s.authFailed(c, authReason(se.Kind))
 	var e apierror.Common
 	switch se.Kind {
 	case sigv4.KindMissing:

@@ -11,6 +11,9 @@ import (
 
 // serveControl answers mailgate's own endpoints under ControlPrefix.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
+	if status, ok := s.serveOps(w, r); ok {
+		return status
+	}
 	switch r.URL.Path {
 	case IntrospectPath:
 		return s.serveIntrospect(w, r)

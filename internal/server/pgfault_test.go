@@ -86,7 +86,9 @@ func (p *faultProxy) restore() {
 	p.serve(ln)
 }
 
-func TestPostgresOutage(t *testing.T) {
+// postgresBehindProxy starts an environment on MAILGATE_TEST_POSTGRES,
+// reached through a fault proxy; it skips without PostgreSQL.
+func postgresBehindProxy(t *testing.T) (*testenv.Env, *faultProxy) {
 	raw := os.Getenv("MAILGATE_TEST_POSTGRES")
 	if raw == "" {
 		t.Skip("MAILGATE_TEST_POSTGRES not set")
@@ -97,7 +99,11 @@ func TestPostgresOutage(t *testing.T) {
 	}
 	proxy := newFaultProxy(t, u.Host)
 	u.Host = proxy.addr
-	e := testenv.New(t, testenv.Options{StoreURL: u.String()})
+	return testenv.New(t, testenv.Options{StoreURL: u.String()}), proxy
+}
+
+func TestPostgresOutage(t *testing.T) {
+	e, proxy := postgresBehindProxy(t)
 	ctx := context.Background()
 	wm := e.WorkMail()
 

@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -85,6 +86,13 @@ type Config struct {
 	// (see Harden). 0 = the defaults; negative = no limit.
 	MaxUnauthenticatedConns    int
 	UnauthenticatedConnTimeout time.Duration
+	// TrustedProxies may vouch for TLS with X-Forwarded-Proto;
+	// AllowInsecureSignIn lets sign-in run over plain HTTP from anywhere
+	// (transport.go).
+	TrustedProxies      []netip.Prefix
+	AllowInsecureSignIn bool
+	// DisableMetrics hides MetricsPath (requests are counted anyway).
+	DisableMetrics bool
 }
 
 // Server is the HTTP handler.
@@ -98,6 +106,7 @@ type Server struct {
 	keyUse   sync.Map   // access key ID → time its last use was written
 	test     *testMode  // nil outside the test mode
 	conns    *connGuard // unauthenticated connections (conns.go)
+	metrics  *requestMetrics
 }
 
 // binding is one service as the server runs it.
@@ -123,6 +132,7 @@ func New(cfg Config) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	wallClock := cfg.Now == nil
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -140,6 +150,7 @@ func New(cfg Config) *Server {
 		verifier: &sigv4.Verifier{Credentials: authz.Credentials{Store: cfg.Store}, Now: cfg.Now, MaxSkew: cfg.MaxSkew},
 		byTarget: map[string]*binding{},
 		byName:   map[string]*binding{},
+		metrics:  &requestMetrics{wallClock: wallClock},
 	}
 	s.conns = newConnGuard(cfg.MaxUnauthenticatedConns, cfg.UnauthenticatedConnTimeout, cfg.Logger)
 	s.enableTestMode(cfg.TestMode)
@@ -156,6 +167,7 @@ func New(cfg Config) *Server {
 	s.add(newBinding(workmailapi.Model(), wm, workmailapi.Operations(wm), workmailapi.ModeledError))
 	s.add(newBinding(stsapi.Model(), st, stsapi.Operations(st), stsapi.ModeledError))
 	s.add(newBinding(iamapi.Model(), ia, iamapi.Operations(ia), iamapi.ModeledError))
+	s.initMetrics()
 	return s
 }
 
@@ -179,7 +191,8 @@ type call struct {
 
 // ServeHTTP runs the chain.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{started: s.cfg.Now(), req: &reqctx.Request{ID: uuid.NewString(), SourceIP: sourceIP(r), Secure: r.TLS != nil}}
+	c := &call{started: s.cfg.Now(), req: &reqctx.Request{ID: uuid.NewString(), SourceIP: sourceIP(r), Secure: s.secure(r)}}
+	start := s.requestStart(c)
 	c.req.Received = c.started
 	w.Header().Set("x-amzn-RequestId", c.req.ID)
 	defer func() {
@@ -188,6 +201,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, c, apierror.Internal())
 		}
 		s.accessLog(c)
+		s.observe(c, r, start)
 	}()
 
 	// The whole body first, before anything waits on this request: a
@@ -215,7 +229,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		defer release()
 	}
-	if strings.HasPrefix(r.URL.Path, ControlPrefix) {
+	if strings.HasPrefix(r.URL.Path, ControlPrefix) || isMetricsAlias(r) {
 		c.status = s.serveControl(w, r)
 		return
 	}

@@ -137,6 +137,7 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) int {
 		return oauthError(w, http.StatusBadRequest, "invalid_request", "The username parameter is required with a password.")
 	}
 	who, err := svc.SignIn(r.Context(), req)
+	s.signInDecided(req, err)
 	if err != nil {
 		return s.signInError(w, r, err)
 	}
@@ -168,7 +169,9 @@ func (s *Server) servePersonalAccessTokens(w http.ResponseWriter, r *http.Reques
 	if form.Get("organization_id") == "" {
 		return oauthError(w, http.StatusBadRequest, "invalid_request", "The organization_id parameter is required.")
 	}
-	who, err := svc.SignIn(r.Context(), mailauth.SignInRequest{OrganizationID: form.Get("organization_id"), IDToken: strings.TrimSpace(idToken), SourceIP: sourceIP(r)})
+	req := mailauth.SignInRequest{OrganizationID: form.Get("organization_id"), IDToken: strings.TrimSpace(idToken), SourceIP: sourceIP(r)}
+	who, err := svc.SignIn(r.Context(), req)
+	s.signInDecided(req, err)
 	if errors.Is(err, mailauth.ErrSignInFailed) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mailgate", error="invalid_token"`)
 		return oauthError(w, http.StatusUnauthorized, "invalid_token", "Sign-in failed.")

@@ -41,6 +41,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/introspection"
+	"github.com/mailgate/mailgate/internal/metrics"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
@@ -108,49 +109,54 @@ func (s *Service) AssumeImpersonationRole(ctx context.Context, in *workmailapi.A
 }
 
 // IntrospectImpersonationToken implements introspection.Introspector.
-func (s *Service) IntrospectImpersonationToken(ctx context.Context, token, mailbox string, authorize func(resourceARN string) error) (*introspection.Result, error) {
-	inactive := &introspection.Result{}
+func (s *Service) IntrospectImpersonationToken(ctx context.Context, token, mailbox string, authorize func(resourceARN string) error) (_ *introspection.Result, err error) {
 	sc, err := scopeOf(ctx)
 	if err != nil {
 		return nil, err
 	}
+	check := tokenCheck{kind: metrics.TokenImpersonation}
+	defer func() { check.done(err) }()
 	id, secret, ok := splitToken(token)
 	if !ok {
-		return inactive, nil
+		return check.inactive(metrics.TokenMalformed)
 	}
 	t, err := s.st.GetImpersonationToken(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return inactive, nil
+		return check.inactive(metrics.TokenUnknown)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if subtle.ConstantTimeCompare([]byte(t.SecretHash), []byte(secretHash(secret))) != 1 || !s.now().Before(t.ExpiresAt) {
-		return inactive, nil
+	if subtle.ConstantTimeCompare([]byte(t.SecretHash), []byte(secretHash(secret))) != 1 {
+		return check.inactive(metrics.TokenMismatch)
+	}
+	if !s.now().Before(t.ExpiresAt) {
+		return check.inactive(metrics.TokenExpired)
 	}
 	o, err := s.st.GetOrganization(ctx, t.OrgID)
 	if errors.Is(err, store.ErrNotFound) {
-		return inactive, nil
+		return check.inactive(metrics.TokenInactive)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !s.sees(sc, o) || o.State != store.OrganizationActive {
-		return inactive, nil
+		return check.inactive(metrics.TokenInactive)
 	}
 	if err := authorize(sc.orgARN(o.ID)); err != nil {
 		return nil, err
 	}
 	role, err := s.st.GetImpersonationRole(ctx, o.ID, t.RoleID)
 	if errors.Is(err, store.ErrNotFound) {
-		return inactive, nil
+		return check.inactive(metrics.TokenRevoked)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if role.Version != t.RoleVersion {
-		return inactive, nil
+		return check.inactive(metrics.TokenRevoked)
 	}
+	check.outcome = metrics.TokenActive
 	res := &introspection.Result{Active: true, TokenType: "Bearer", Exp: t.ExpiresAt.Unix(), Iat: t.IssuedAt.Unix(), Sub: t.IssuedTo,
 		OrganizationID: o.ID, ImpersonationRoleID: role.ID, RoleType: role.Type}
 	if mailbox == "" {

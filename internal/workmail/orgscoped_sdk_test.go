@@ -10,13 +10,6 @@ import (
 )
 
 // deletedOrg creates an organization and deletes it.
-func (f *fx) deletedOrg(t *testing.T) string {
-	t.Helper()
-	id, _ := f.org(t)
-	_, err := f.wm.DeleteOrganization(f.ctx, &workmail.DeleteOrganizationInput{OrganizationId: &id, DeleteDirectory: true})
-	must(t, err)
-	return id
-}
 
 // TestOrganizationErrors calls the mailbox and organization configuration
 // operations on an organization that does not exist and on a deleted

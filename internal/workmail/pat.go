@@ -44,6 +44,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/introspection"
 	"github.com/mailgate/mailgate/internal/mailauth"
+	"github.com/mailgate/mailgate/internal/metrics"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -296,45 +297,55 @@ type usablePAT struct {
 // verifyPAT returns the token if it works now (nil if not). Callers
 // record its use with touchPAT once they have accepted it for the caller
 // at hand, so that a refused or foreign caller leaves no trace on it.
-func (s *Service) verifyPAT(ctx context.Context, token string) (*usablePAT, error) {
+func (s *Service) verifyPAT(ctx context.Context, token string) (_ *usablePAT, err error) {
+	check := tokenCheck{kind: metrics.TokenPersonalAccessToken}
+	defer func() { check.done(err) }()
+	fail := func(o metrics.TokenOutcome) (*usablePAT, error) {
+		check.outcome = o
+		return nil, nil
+	}
 	id, secret, ok := splitPAT(token)
 	if !ok {
-		return nil, nil
+		return fail(metrics.TokenMalformed)
 	}
 	t, err := s.st.GetPersonalAccessToken(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+		return fail(metrics.TokenUnknown)
 	}
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	if subtle.ConstantTimeCompare([]byte(t.SecretHash), []byte(secretHash(secret))) != 1 || !now.Before(t.ExpiresAt) {
-		return nil, nil
+	if subtle.ConstantTimeCompare([]byte(t.SecretHash), []byte(secretHash(secret))) != 1 {
+		return fail(metrics.TokenMismatch)
+	}
+	if !s.now().Before(t.ExpiresAt) {
+		return fail(metrics.TokenExpired)
 	}
 	o, err := s.st.GetOrganization(ctx, t.OrgID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+		return fail(metrics.TokenInactive)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if o.State != store.OrganizationActive {
-		return nil, nil
+		return fail(metrics.TokenInactive)
 	}
 	if ok, err := s.patsActive(ctx, o.ID); err != nil || !ok {
+		check.outcome = metrics.TokenInactive
 		return nil, err
 	}
 	u, err := s.st.GetEntity(ctx, o.ID, t.UserID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+		return fail(metrics.TokenInactive)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if u.Type != store.EntityUser || u.State != store.EntityEnabled {
-		return nil, nil
+		return fail(metrics.TokenInactive)
 	}
+	check.outcome = metrics.TokenActive
 	return &usablePAT{tok: t, org: o, user: u}, nil
 }
 

@@ -184,34 +184,41 @@ func (c conn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 func (c conn) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	var err error
 	if c.tx != nil {
-		return c.tx.ExecContext(ctx, rebind(c.db.dialect, query), args...)
+		res, err = c.tx.ExecContext(ctx, rebind(c.db.dialect, query), args...)
+	} else {
+		res, err = c.db.w.ExecContext(ctx, rebind(c.db.dialect, query), args...)
 	}
-	return c.db.w.ExecContext(ctx, rebind(c.db.dialect, query), args...)
+	return res, c.db.observe(err)
 }
 
 func (c conn) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if c.tx != nil {
-		return c.tx.QueryContext(ctx, rebind(c.db.dialect, query), args...)
+		rows, err := c.tx.QueryContext(ctx, rebind(c.db.dialect, query), args...)
+		return rows, c.db.observe(err)
 	}
 	st, err := c.stmt(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, c.db.observe(err)
 	}
-	return st.QueryContext(ctx, args...)
+	rows, err := st.QueryContext(ctx, args...)
+	return rows, c.db.observe(err)
 }
 
 // row defers a statement error to Scan, as *sql.Row does.
 type row struct {
+	db  *DB
 	r   *sql.Row
 	err error
 }
 
 func (r row) Scan(dest ...any) error {
 	if r.err != nil {
-		return r.err
+		return r.db.observe(r.err)
 	}
-	return r.r.Scan(dest...)
+	return r.db.observe(r.r.Scan(dest...))
 }
 
 func (r row) Err() error {
@@ -223,13 +230,13 @@ func (r row) Err() error {
 
 func (c conn) QueryRow(ctx context.Context, query string, args ...any) row {
 	if c.tx != nil {
-		return row{r: c.tx.QueryRowContext(ctx, rebind(c.db.dialect, query), args...)}
+		return row{db: c.db, r: c.tx.QueryRowContext(ctx, rebind(c.db.dialect, query), args...)}
 	}
 	st, err := c.stmt(ctx, query)
 	if err != nil {
-		return row{err: err}
+		return row{db: c.db, err: err}
 	}
-	return row{r: st.QueryRowContext(ctx, args...)}
+	return row{db: c.db, r: st.QueryRowContext(ctx, args...)}
 }
 
 type txKey struct{}
@@ -286,7 +293,7 @@ func (db *DB) tryTx(ctx context.Context, fn func(ctx context.Context) error) (er
 	}
 	tx, err := db.w.BeginTx(ctx, opts)
 	if err != nil {
-		return err
+		return db.observe(err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -300,7 +307,7 @@ func (db *DB) tryTx(ctx context.Context, fn func(ctx context.Context) error) (er
 	if err = fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return db.observe(tx.Commit())
 }
 
 // write runs fn with a connection inside a write transaction.
