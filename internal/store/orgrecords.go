@@ -21,7 +21,7 @@ const (
 	RecordResourceBookingOptions = "resource-booking-options"
 )
 
-// OrgRecord is one configuration record of a WorkMail organization: an
+// Record is one configuration record of a WorkMail organization: an
 // access control rule, a mobile device access rule or override, a mailbox
 // permission grant, a resource delegate, a retention policy, ... The
 // service keeps the record's fields as a JSON document (Doc); the store
@@ -34,8 +34,10 @@ const (
 // small (a quota of tens or hundreds per organization), read whole or by
 // key, and never queried inside its document, so a table each would only
 // repeat the same code a dozen times.
-type OrgRecord struct {
-	OrgID     string
+type Record struct {
+	// Scope is the organization ID of an organization record, the
+	// account ID of an account record.
+	Scope     string
 	Kind      string
 	Key       string
 	Doc       []byte
@@ -51,15 +53,44 @@ type OrgRecords interface {
 	// record beyond maxPerKind records of its kind in the organization
 	// (0: no limit) fails with ErrLimitExceeded. Errors: ErrNotFound or
 	// ErrOrganizationDeleted for the organization, and fn's own.
-	PutOrgRecord(ctx context.Context, orgID, kind, key string, maxPerKind int, fn func(cur *OrgRecord) ([]byte, error)) (*OrgRecord, error)
+	PutOrgRecord(ctx context.Context, orgID, kind, key string, maxPerKind int, fn func(cur *Record) ([]byte, error)) (*Record, error)
 	// GetOrgRecord returns one record; ErrNotFound when there is none.
-	GetOrgRecord(ctx context.Context, orgID, kind, key string) (*OrgRecord, error)
+	GetOrgRecord(ctx context.Context, orgID, kind, key string) (*Record, error)
 	// ListOrgRecords pages through the records of a kind whose key starts
 	// with prefix, in key order.
-	ListOrgRecords(ctx context.Context, orgID, kind, prefix string, p Page) ([]OrgRecord, error)
+	ListOrgRecords(ctx context.Context, orgID, kind, prefix string, p Page) ([]Record, error)
 	// DeleteOrgRecord deletes one record; ErrNotFound when there is none.
 	DeleteOrgRecord(ctx context.Context, orgID, kind, key string) error
 	// DeleteOrgRecords deletes every record of a kind under a key prefix
 	// and returns how many it deleted.
 	DeleteOrgRecords(ctx context.Context, orgID, kind, prefix string) (int, error)
+}
+
+// Kinds of account records.
+const (
+	RecordInstanceProfile       = "iam-instance-profile"
+	RecordOpenIDConnectProvider = "iam-oidc-provider"
+	RecordSAMLProvider          = "iam-saml-provider"
+	RecordMFADevice             = "iam-mfa-device"
+	RecordLoginProfile          = "iam-login-profile"
+	RecordPasswordPolicy        = "iam-password-policy"
+	RecordAccountAlias          = "iam-account-alias"
+	RecordSSHPublicKey          = "iam-ssh-public-key"
+	RecordSigningCertificate    = "iam-signing-certificate"
+	RecordServerCertificate     = "iam-server-certificate"
+	RecordServiceCredential     = "iam-service-specific-credential"
+)
+
+// AccountRecords holds an account's records: the IAM and Identity Center
+// resources that are few per account, read whole or by key and never
+// queried inside (instance profiles, OIDC and SAML providers, MFA devices,
+// login profiles, certificates, ...). Its methods behave as OrgRecords',
+// with the account in place of the organization; an account needs no
+// prior creation.
+type AccountRecords interface {
+	PutAccountRecord(ctx context.Context, accountID, kind, key string, maxPerKind int, fn func(cur *Record) ([]byte, error)) (*Record, error)
+	GetAccountRecord(ctx context.Context, accountID, kind, key string) (*Record, error)
+	ListAccountRecords(ctx context.Context, accountID, kind, prefix string, p Page) ([]Record, error)
+	DeleteAccountRecord(ctx context.Context, accountID, kind, key string) error
+	DeleteAccountRecords(ctx context.Context, accountID, kind, prefix string) (int, error)
 }

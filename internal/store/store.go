@@ -33,6 +33,7 @@ type Store interface {
 	STS
 	Authz
 	OrgRecords
+	AccountRecords
 	// Close releases the backend's connections.
 	Close() error
 }

@@ -58,6 +58,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailgate/mailgate/internal/records"
+
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
@@ -115,7 +117,7 @@ type accessRuleSet struct {
 	Rules []accessRule
 }
 
-var accessRuleSets = records[accessRuleSet]{kind: store.RecordAccessControlRule}
+var accessRuleSets = records.Of[accessRuleSet](records.Org, store.RecordAccessControlRule)
 
 // defaultAccessRule is the rule every organization starts with.
 func defaultAccessRule() accessRule {
@@ -135,7 +137,7 @@ func rulesOf(set *accessRuleSet) []accessRule {
 
 // accessRules reads the rules of an organization: one indexed read.
 func (s *Service) accessRules(ctx context.Context, orgID string) ([]accessRule, error) {
-	set, _, err := accessRuleSets.get(ctx, s.st, orgID, accessRulesKey)
+	set, _, err := accessRuleSets.Get(ctx, s.st, orgID, accessRulesKey)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +267,7 @@ func (s *Service) PutAccessControlRule(ctx context.Context, in *workmailapi.PutA
 		if err != nil {
 			return err
 		}
-		_, err = accessRuleSets.put(ctx, s.st, o.ID, accessRulesKey, func(cur *accessRuleSet) (*accessRuleSet, error) {
+		_, err = accessRuleSets.Put(ctx, s.st, o.ID, accessRulesKey, func(cur *accessRuleSet) (*accessRuleSet, error) {
 			rules := rulesOf(cur)
 			if i := slices.IndexFunc(rules, func(x accessRule) bool { return x.Name == r.Name }); i >= 0 {
 				next := *r
@@ -324,7 +326,7 @@ func (s *Service) DeleteAccessControlRule(ctx context.Context, in *workmailapi.D
 	if err != nil {
 		return nil, err
 	}
-	_, err = accessRuleSets.put(ctx, s.st, o.ID, accessRulesKey, func(cur *accessRuleSet) (*accessRuleSet, error) {
+	_, err = accessRuleSets.Put(ctx, s.st, o.ID, accessRulesKey, func(cur *accessRuleSet) (*accessRuleSet, error) {
 		rules := rulesOf(cur)
 		i := slices.IndexFunc(rules, func(x accessRule) bool { return x.Name == in.Name })
 		if i < 0 {

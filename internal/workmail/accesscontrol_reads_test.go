@@ -37,12 +37,12 @@ func (c *readCounter) GetOrganization(ctx context.Context, id string) (*store.Or
 	return c.Store.GetOrganization(ctx, id)
 }
 
-func (c *readCounter) GetOrgRecord(ctx context.Context, orgID, kind, key string) (*store.OrgRecord, error) {
+func (c *readCounter) GetOrgRecord(ctx context.Context, orgID, kind, key string) (*store.Record, error) {
 	c.note("GetOrgRecord")
 	return c.Store.GetOrgRecord(ctx, orgID, kind, key)
 }
 
-func (c *readCounter) ListOrgRecords(ctx context.Context, orgID, kind, prefix string, p store.Page) ([]store.OrgRecord, error) {
+func (c *readCounter) ListOrgRecords(ctx context.Context, orgID, kind, prefix string, p store.Page) ([]store.Record, error) {
 	c.note("ListOrgRecords")
 	return c.Store.ListOrgRecords(ctx, orgID, kind, prefix, p)
 }

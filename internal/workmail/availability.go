@@ -42,6 +42,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/mailgate/mailgate/internal/records"
+
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
@@ -67,10 +69,9 @@ type availabilityConfig struct {
 	Modified    time.Time
 }
 
-var availabilityConfigs = records[availabilityConfig]{kind: store.RecordAvailabilityConfig, max: maxAvailabilityConfigsPerOrg,
-	limitErr: func() error {
-		return workmailapi.NewLimitExceededException("An organization can have at most %d availability configurations.", maxAvailabilityConfigsPerOrg)
-	}}
+var availabilityConfigs = records.Of[availabilityConfig](records.Org, store.RecordAvailabilityConfig).Max(maxAvailabilityConfigsPerOrg, func() error {
+	return workmailapi.NewLimitExceededException("An organization can have at most %d availability configurations.", maxAvailabilityConfigsPerOrg)
+})
 
 // availabilityDomain checks and normalizes a DomainName.
 func availabilityDomain(name string) (string, error) {
@@ -115,7 +116,7 @@ func (s *Service) CreateAvailabilityConfiguration(ctx context.Context, in *workm
 	}
 	now := s.now()
 	c := availabilityConfig{Domain: d, Provider: p, ClientToken: opt.Deref(in.ClientToken), Created: now, Modified: now}
-	_, err = availabilityConfigs.put(ctx, s.st, o.ID, d, func(cur *availabilityConfig) (*availabilityConfig, error) {
+	_, err = availabilityConfigs.Put(ctx, s.st, o.ID, d, func(cur *availabilityConfig) (*availabilityConfig, error) {
 		switch {
 		case cur == nil:
 			return &c, nil
@@ -140,7 +141,7 @@ func (s *Service) UpdateAvailabilityConfiguration(ctx context.Context, in *workm
 		return nil, err
 	}
 	d := normalizeDomain(in.DomainName)
-	_, err = availabilityConfigs.put(ctx, s.st, o.ID, d, func(cur *availabilityConfig) (*availabilityConfig, error) {
+	_, err = availabilityConfigs.Put(ctx, s.st, o.ID, d, func(cur *availabilityConfig) (*availabilityConfig, error) {
 		if cur == nil {
 			return nil, noAvailabilityConfig(o.ID, d)
 		}
@@ -159,7 +160,7 @@ func (s *Service) DeleteAvailabilityConfiguration(ctx context.Context, in *workm
 	if err != nil {
 		return nil, err
 	}
-	if _, err := availabilityConfigs.remove(ctx, s.st, o.ID, normalizeDomain(in.DomainName)); err != nil {
+	if _, err := availabilityConfigs.Remove(ctx, s.st, o.ID, normalizeDomain(in.DomainName)); err != nil {
 		return nil, err
 	}
 	return &workmailapi.DeleteAvailabilityConfigurationResponse{}, nil
@@ -175,11 +176,11 @@ func (s *Service) ListAvailabilityConfigurations(ctx context.Context, in *workma
 	if err != nil {
 		return nil, err
 	}
-	cs, err := availabilityConfigs.page(ctx, s.st, o.ID, "", p)
+	cs, err := availabilityConfigs.Page(ctx, s.st, o.ID, "", p)
 	if err != nil {
 		return nil, err
 	}
-	cs, next, err := finishPage(ctx, s, lst, cs, limit, func(c keyed[availabilityConfig]) string { return c.Key })
+	cs, next, err := finishPage(ctx, s, lst, cs, limit, func(c records.Keyed[availabilityConfig]) string { return c.Key })
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +216,7 @@ func (s *Service) TestAvailabilityConfiguration(ctx context.Context, in *workmai
 		return nil, workmailapi.NewInvalidParameterException("The request must contain either one provider definition (EwsProvider or LambdaProvider) or the DomainName, not both.")
 	default:
 		d := normalizeDomain(*in.DomainName)
-		c, ok, err := availabilityConfigs.get(ctx, s.st, o.ID, d)
+		c, ok, err := availabilityConfigs.Get(ctx, s.st, o.ID, d)
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,8 @@ package workmail
 import (
 	"context"
 
+	"github.com/mailgate/mailgate/internal/records"
+
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
@@ -20,7 +22,7 @@ type inboundDmarc struct {
 	Enforced bool
 }
 
-var inboundDmarcSettings = records[inboundDmarc]{kind: store.RecordInboundDmarc}
+var inboundDmarcSettings = records.Of[inboundDmarc](records.Org, store.RecordInboundDmarc)
 
 func (s *Service) PutInboundDmarcSettings(ctx context.Context, in *workmailapi.PutInboundDmarcSettingsRequest) (*workmailapi.PutInboundDmarcSettingsResponse, error) {
 	if err := setOrgSetting(ctx, s, inboundDmarcSettings, in.OrganizationId, &inboundDmarc{Enforced: in.Enforced}); err != nil {

@@ -24,6 +24,8 @@ package workmail
 import (
 	"context"
 
+	"github.com/mailgate/mailgate/internal/records"
+
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
@@ -34,7 +36,7 @@ type emailMonitoring struct {
 	LogGroupArn string
 }
 
-var emailMonitorings = records[emailMonitoring]{kind: store.RecordEmailMonitoring}
+var emailMonitorings = records.Of[emailMonitoring](records.Org, store.RecordEmailMonitoring)
 
 func (s *Service) PutEmailMonitoringConfiguration(ctx context.Context, in *workmailapi.PutEmailMonitoringConfigurationRequest) (*workmailapi.PutEmailMonitoringConfigurationResponse, error) {
 	if in.RoleArn != nil {
@@ -67,7 +69,7 @@ func (s *Service) DeleteEmailMonitoringConfiguration(ctx context.Context, in *wo
 	if err != nil {
 		return nil, err
 	}
-	if _, err := emailMonitorings.remove(ctx, s.st, o.ID, orgSettingKey); err != nil {
+	if _, err := emailMonitorings.Remove(ctx, s.st, o.ID, orgSettingKey); err != nil {
 		return nil, err
 	}
 	return &workmailapi.DeleteEmailMonitoringConfigurationResponse{}, nil

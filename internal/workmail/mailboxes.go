@@ -23,6 +23,8 @@ package workmail
 import (
 	"context"
 
+	"github.com/mailgate/mailgate/internal/records"
+
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
@@ -39,7 +41,7 @@ type mailboxQuota struct {
 	MB int32
 }
 
-var mailboxQuotas = records[mailboxQuota]{kind: store.RecordMailboxQuota}
+var mailboxQuotas = records.Of[mailboxQuota](records.Org, store.RecordMailboxQuota)
 
 // GetMailboxDetails reports the quota and size of a user's mailbox.
 // MailboxSize is 0: mailgate stores no mail yet, so every mailbox is
@@ -56,7 +58,7 @@ func (s *Service) GetMailboxDetails(ctx context.Context, in *workmailapi.GetMail
 	if u.State != store.EntityEnabled {
 		return nil, workmailapi.NewEntityNotFoundException("The user %s has no mailbox: it is %s. RegisterToWorkMail gives it one.", u.ID, u.State)
 	}
-	q, ok, err := mailboxQuotas.get(ctx, s.st, o.ID, u.ID)
+	q, ok, err := mailboxQuotas.Get(ctx, s.st, o.ID, u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +91,7 @@ func (s *Service) UpdateMailboxQuota(ctx context.Context, in *workmailapi.Update
 		case store.EntityDisabled:
 			return workmailapi.NewEntityStateException("The user %s is disabled and has no mailbox. Register it to WorkMail first.", u.ID)
 		}
-		_, err = mailboxQuotas.put(ctx, s.st, o.ID, u.ID, func(*mailboxQuota) (*mailboxQuota, error) {
+		_, err = mailboxQuotas.Put(ctx, s.st, o.ID, u.ID, func(*mailboxQuota) (*mailboxQuota, error) {
 			return &mailboxQuota{MB: in.MailboxQuota}, nil
 		})
 		return err

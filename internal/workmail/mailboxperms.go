@@ -40,6 +40,8 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/mailgate/mailgate/internal/records"
+
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -62,7 +64,7 @@ type mailboxGrant struct {
 	Permissions []string
 }
 
-var mailboxGrants = records[mailboxGrant]{kind: store.RecordMailboxPermission}
+var mailboxGrants = records.Of[mailboxGrant](records.Org, store.RecordMailboxPermission)
 
 func grantByMailboxKey(mailbox, grantee string) string { return "m/" + mailbox + "/" + grantee }
 func grantByGranteeKey(grantee, mailbox string) string { return "g/" + grantee + "/" + mailbox }
@@ -138,7 +140,7 @@ func (s *Service) PutMailboxPermissions(ctx context.Context, in *workmailapi.Put
 		}
 		g := &mailboxGrant{Mailbox: mailbox.ID, Grantee: grantee.ID, GranteeType: grantee.Type, Permissions: perms}
 		for _, key := range []string{grantByMailboxKey(g.Mailbox, g.Grantee), grantByGranteeKey(g.Grantee, g.Mailbox)} {
-			if _, err := mailboxGrants.put(ctx, s.st, o.ID, key, func(*mailboxGrant) (*mailboxGrant, error) { return g, nil }); err != nil {
+			if _, err := mailboxGrants.Put(ctx, s.st, o.ID, key, func(*mailboxGrant) (*mailboxGrant, error) { return g, nil }); err != nil {
 				return err
 			}
 		}
@@ -162,11 +164,11 @@ func (s *Service) ListMailboxPermissions(ctx context.Context, in *workmailapi.Li
 	if err != nil {
 		return nil, err
 	}
-	grants, err := mailboxGrants.page(ctx, s.st, o.ID, grantByMailboxKey(mailbox.ID, ""), p)
+	grants, err := mailboxGrants.Page(ctx, s.st, o.ID, grantByMailboxKey(mailbox.ID, ""), p)
 	if err != nil {
 		return nil, err
 	}
-	grants, next, err := finishPage(ctx, s, lst, grants, limit, func(g keyed[mailboxGrant]) string { return g.Key })
+	grants, next, err := finishPage(ctx, s, lst, grants, limit, func(g records.Keyed[mailboxGrant]) string { return g.Key })
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +196,7 @@ func (s *Service) DeleteMailboxPermissions(ctx context.Context, in *workmailapi.
 	}
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		for _, key := range []string{grantByMailboxKey(mailbox.ID, grantee.ID), grantByGranteeKey(grantee.ID, mailbox.ID)} {
-			if _, err := mailboxGrants.remove(ctx, s.st, o.ID, key); err != nil {
+			if _, err := mailboxGrants.Remove(ctx, s.st, o.ID, key); err != nil {
 				return err
 			}
 		}
@@ -226,7 +228,7 @@ func (s *Service) MailboxPermitted(ctx context.Context, orgID, userID, mailboxID
 	if userID == mailboxID {
 		return true, nil
 	}
-	grants, err := mailboxGrants.all(ctx, s.st, orgID, grantByMailboxKey(mailboxID, ""))
+	grants, err := mailboxGrants.All(ctx, s.st, orgID, grantByMailboxKey(mailboxID, ""))
 	if err != nil {
 		return false, err
 	}
@@ -275,7 +277,7 @@ func (s *Service) FullAccessMailboxes(ctx context.Context, orgID, userID string)
 	seen := map[string]bool{userID: true}
 	var out []string
 	for _, h := range holders {
-		grants, err := mailboxGrants.all(ctx, s.st, orgID, grantByGranteeKey(h, ""))
+		grants, err := mailboxGrants.All(ctx, s.st, orgID, grantByGranteeKey(h, ""))
 		if err != nil {
 			return nil, err
 		}

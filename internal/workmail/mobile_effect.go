@@ -62,7 +62,7 @@ func (s *Service) MobileDeviceAccessEffect(ctx context.Context, orgID string, de
 		if u.State == store.EntityDeleted {
 			return nil, deletedErr(u)
 		}
-		ov, ok, err := mobileOverrides.get(ctx, s.st, o.ID, overrideKey(u.ID, deviceID))
+		ov, ok, err := mobileOverrides.Get(ctx, s.st, o.ID, overrideKey(u.ID, deviceID))
 		if err != nil {
 			return nil, err
 		}
@@ -71,7 +71,7 @@ func (s *Service) MobileDeviceAccessEffect(ctx context.Context, orgID string, de
 			return &d, nil
 		}
 	}
-	rules, err := mobileRules.all(ctx, s.st, o.ID, "")
+	rules, err := mobileRules.All(ctx, s.st, o.ID, "")
 	if err != nil {
 		return nil, err
 	}

@@ -30,6 +30,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailgate/mailgate/internal/records"
+
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
@@ -48,8 +50,7 @@ type mobileOverride struct {
 	UpdatedAt   time.Time
 }
 
-var mobileOverrides = records[mobileOverride]{kind: store.RecordMobileDeviceOverride, max: maxMobileDeviceOverrides,
-	limitErr: orgQuotaErr(maxMobileDeviceOverrides, "mobile device access overrides")}
+var mobileOverrides = records.Of[mobileOverride](records.Org, store.RecordMobileDeviceOverride).Max(maxMobileDeviceOverrides, orgQuotaErr(maxMobileDeviceOverrides, "mobile device access overrides"))
 
 // overrideKey is "<user ID>/<device ID in lower case>": user IDs hold no
 // "/", so "<user ID>/" is the prefix of one user's overrides.
@@ -73,7 +74,7 @@ func (s *Service) PutMobileDeviceAccessOverride(ctx context.Context, in *workmai
 		if u.State == store.EntityDeleted {
 			return deletedErr(u)
 		}
-		_, err = mobileOverrides.put(ctx, s.st, o.ID, overrideKey(u.ID, in.DeviceId), func(cur *mobileOverride) (*mobileOverride, error) {
+		_, err = mobileOverrides.Put(ctx, s.st, o.ID, overrideKey(u.ID, in.DeviceId), func(cur *mobileOverride) (*mobileOverride, error) {
 			next := &mobileOverride{UserID: u.ID, DeviceID: in.DeviceId, Effect: string(in.Effect), Description: opt.Deref(in.Description),
 				CreatedAt: now, UpdatedAt: now}
 			if cur != nil {
@@ -108,7 +109,7 @@ func (s *Service) GetMobileDeviceAccessOverride(ctx context.Context, in *workmai
 	if err != nil {
 		return nil, err
 	}
-	ov, ok, err := mobileOverrides.get(ctx, s.st, o.ID, overrideKey(u.ID, in.DeviceId))
+	ov, ok, err := mobileOverrides.Get(ctx, s.st, o.ID, overrideKey(u.ID, in.DeviceId))
 	if err != nil {
 		return nil, err
 	}
@@ -155,9 +156,9 @@ func (s *Service) ListMobileDeviceAccessOverrides(ctx context.Context, in *workm
 	}
 	// A device filter is applied to the records of the prefix: read
 	// store pages until one listing page (and one more entry) is found.
-	var found []keyed[mobileOverride]
+	var found []records.Keyed[mobileOverride]
 	for len(found) < p.Limit {
-		page, err := mobileOverrides.page(ctx, s.st, o.ID, prefix, p)
+		page, err := mobileOverrides.Page(ctx, s.st, o.ID, prefix, p)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +172,7 @@ func (s *Service) ListMobileDeviceAccessOverrides(ctx context.Context, in *workm
 		}
 		p.After = page[len(page)-1].Key
 	}
-	found, next, err := finishPage(ctx, s, lst, found, limit, func(k keyed[mobileOverride]) string { return k.Key })
+	found, next, err := finishPage(ctx, s, lst, found, limit, func(k records.Keyed[mobileOverride]) string { return k.Key })
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +190,7 @@ func (s *Service) DeleteMobileDeviceAccessOverride(ctx context.Context, in *work
 	if err != nil {
 		return nil, err
 	}
-	if _, err := mobileOverrides.remove(ctx, s.st, o.ID, overrideKey(u.ID, in.DeviceId)); err != nil {
+	if _, err := mobileOverrides.Remove(ctx, s.st, o.ID, overrideKey(u.ID, in.DeviceId)); err != nil {
 		return nil, writeErr(err, o.ID)
 	}
 	return &workmailapi.DeleteMobileDeviceAccessOverrideResponse{}, nil

@@ -36,6 +36,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/mailgate/mailgate/internal/records"
+
 	"github.com/google/uuid"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
@@ -65,8 +67,7 @@ type mobileRule struct {
 	UpdatedAt   time.Time
 }
 
-var mobileRules = records[mobileRule]{kind: store.RecordMobileDeviceAccessRule, max: maxMobileDeviceAccessRules,
-	limitErr: orgQuotaErr(maxMobileDeviceAccessRules, "mobile device access rules")}
+var mobileRules = records.Of[mobileRule](records.Org, store.RecordMobileDeviceAccessRule).Max(maxMobileDeviceAccessRules, orgQuotaErr(maxMobileDeviceAccessRules, "mobile device access rules"))
 
 // orgQuotaErr is the limitErr of a kind of records that an organization
 // holds at most max of.
@@ -93,7 +94,7 @@ func (s *Service) seedMobileDeviceAccessRules(ctx context.Context, orgID string)
 	now := s.now()
 	r := &mobileRule{ID: newEntityID(), Name: defaultMobileRuleName, Description: "Allows every mobile device.",
 		Effect: effectAllow, CreatedAt: now, UpdatedAt: now}
-	_, err := mobileRules.put(ctx, s.st, orgID, r.ID, func(*mobileRule) (*mobileRule, error) { return r, nil })
+	_, err := mobileRules.Put(ctx, s.st, orgID, r.ID, func(*mobileRule) (*mobileRule, error) { return r, nil })
 	return err
 }
 
@@ -115,7 +116,7 @@ func (s *Service) CreateMobileDeviceAccessRule(ctx context.Context, in *workmail
 		mobileConditions: mobileConditions{in.DeviceTypes, in.NotDeviceTypes, in.DeviceModels, in.NotDeviceModels,
 			in.DeviceOperatingSystems, in.NotDeviceOperatingSystems, in.DeviceUserAgents, in.NotDeviceUserAgents},
 		ClientToken: token, RequestHash: hex.EncodeToString(sum[:]), CreatedAt: now, UpdatedAt: now}
-	got, err := mobileRules.put(ctx, s.st, o.ID, r.ID, func(cur *mobileRule) (*mobileRule, error) {
+	got, err := mobileRules.Put(ctx, s.st, o.ID, r.ID, func(cur *mobileRule) (*mobileRule, error) {
 		switch {
 		case cur == nil:
 			return r, nil
@@ -136,7 +137,7 @@ func (s *Service) UpdateMobileDeviceAccessRule(ctx context.Context, in *workmail
 		return nil, err
 	}
 	now := s.now()
-	_, err = mobileRules.put(ctx, s.st, o.ID, in.MobileDeviceAccessRuleId, func(cur *mobileRule) (*mobileRule, error) {
+	_, err = mobileRules.Put(ctx, s.st, o.ID, in.MobileDeviceAccessRuleId, func(cur *mobileRule) (*mobileRule, error) {
 		if cur == nil {
 			return nil, workmailapi.NewEntityNotFoundException("The mobile device access rule %s does not exist in organization %s.", in.MobileDeviceAccessRuleId, o.ID)
 		}
@@ -185,7 +186,7 @@ func (s *Service) orgMobileRules(ctx context.Context, orgID string) (*store.Orga
 	if err != nil {
 		return nil, nil, err
 	}
-	rules, err := mobileRules.all(ctx, s.st, o.ID, "")
+	rules, err := mobileRules.All(ctx, s.st, o.ID, "")
 	return o, rules, err
 }
 
@@ -195,7 +196,7 @@ func (s *Service) DeleteMobileDeviceAccessRule(ctx context.Context, in *workmail
 	if err != nil {
 		return nil, err
 	}
-	if _, err := mobileRules.remove(ctx, s.st, o.ID, in.MobileDeviceAccessRuleId); err != nil {
+	if _, err := mobileRules.Remove(ctx, s.st, o.ID, in.MobileDeviceAccessRuleId); err != nil {
 		return nil, writeErr(err, o.ID)
 	}
 	return &workmailapi.DeleteMobileDeviceAccessRuleResponse{}, nil

@@ -31,6 +31,8 @@ package workmail
 import (
 	"context"
 
+	"github.com/mailgate/mailgate/internal/records"
+
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/store"
@@ -45,7 +47,7 @@ type retentionPolicy struct {
 	Folders     []workmailapi.FolderConfiguration
 }
 
-var retentionPolicies = records[retentionPolicy]{kind: store.RecordRetentionPolicy}
+var retentionPolicies = records.Of[retentionPolicy](records.Org, store.RecordRetentionPolicy)
 
 // checkFolders enforces what the model cannot state.
 func checkFolders(folders []workmailapi.FolderConfiguration) error {
@@ -70,7 +72,7 @@ func (s *Service) PutRetentionPolicy(ctx context.Context, in *workmailapi.PutRet
 	if err := checkFolders(in.FolderConfigurations); err != nil {
 		return nil, err
 	}
-	_, err = retentionPolicies.put(ctx, s.st, o.ID, orgSettingKey, func(cur *retentionPolicy) (*retentionPolicy, error) {
+	_, err = retentionPolicies.Put(ctx, s.st, o.ID, orgSettingKey, func(cur *retentionPolicy) (*retentionPolicy, error) {
 		id := opt.Deref(in.Id)
 		switch {
 		case cur != nil && id != "" && id != cur.ID:
@@ -109,11 +111,11 @@ func (s *Service) DeleteRetentionPolicy(ctx context.Context, in *workmailapi.Del
 		return nil, err
 	}
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
-		p, ok, err := retentionPolicies.get(ctx, s.st, o.ID, orgSettingKey)
+		p, ok, err := retentionPolicies.Get(ctx, s.st, o.ID, orgSettingKey)
 		if err != nil || !ok || p.ID != in.Id {
 			return err
 		}
-		_, err = retentionPolicies.remove(ctx, s.st, o.ID, orgSettingKey)
+		_, err = retentionPolicies.Remove(ctx, s.st, o.ID, orgSettingKey)
 		return err
 	})
 	if err != nil {

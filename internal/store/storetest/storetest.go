@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"identityprovider", testIdentityProvider},
 		{"tx", testTx},
 		{"orgrecords", testOrgRecords},
+		{"accountrecords", testAccountRecords},
 	} {
 		t.Run("domain="+d.name, func(t *testing.T) {
 			s := newStore(t)
