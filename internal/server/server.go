@@ -34,7 +34,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mailgate/mailgate/internal/api"
+	"github.com/mailgate/mailgate/internal/api/cloudtrailapi"
 	"github.com/mailgate/mailgate/internal/api/iamapi"
+	"github.com/mailgate/mailgate/internal/api/identitystoreapi"
+	"github.com/mailgate/mailgate/internal/api/ssoadminapi"
 	"github.com/mailgate/mailgate/internal/api/stsapi"
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/apierror"
@@ -65,6 +68,11 @@ type Config struct {
 	WorkMail workmailapi.API
 	IAM      iamapi.API
 	STS      stsapi.API
+	// SSOAdmin, IdentityStore and CloudTrail are served when set; nil
+	// answers NotImplemented for each of their operations.
+	SSOAdmin      ssoadminapi.API
+	IdentityStore identitystoreapi.API
+	CloudTrail    cloudtrailapi.API
 	// Authorizer decides whether the caller may run the operation; nil
 	// is the policy engine (authz.NewEngine) with Enforcement.
 	Authorizer authz.Authorizer
@@ -167,6 +175,19 @@ func New(cfg Config) *Server {
 	s.add(newBinding(workmailapi.Model(), wm, workmailapi.Operations(wm), workmailapi.ModeledError))
 	s.add(newBinding(stsapi.Model(), st, stsapi.Operations(st), stsapi.ModeledError))
 	s.add(newBinding(iamapi.Model(), ia, iamapi.Operations(ia), iamapi.ModeledError))
+	sa, is, ct := cfg.SSOAdmin, cfg.IdentityStore, cfg.CloudTrail
+	if sa == nil {
+		sa = ssoadminapi.Unimplemented{}
+	}
+	if is == nil {
+		is = identitystoreapi.Unimplemented{}
+	}
+	if ct == nil {
+		ct = cloudtrailapi.Unimplemented{}
+	}
+	s.add(newBinding(ssoadminapi.Model(), sa, ssoadminapi.Operations(sa), ssoadminapi.ModeledError))
+	s.add(newBinding(identitystoreapi.Model(), is, identitystoreapi.Operations(is), identitystoreapi.ModeledError))
+	s.add(newBinding(cloudtrailapi.Model(), ct, cloudtrailapi.Operations(ct), cloudtrailapi.ModeledError))
 	s.initMetrics()
 	return s
 }

@@ -15,7 +15,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/workmail"
 
@@ -157,6 +160,16 @@ func (e *Env) WorkMail() *workmail.Client { return workmail.NewFromConfig(e.AWSC
 
 // IAM returns an IAM client.
 func (e *Env) IAM() *iam.Client { return iam.NewFromConfig(e.AWSConfig()) }
+
+// SSOAdmin, IdentityStore and CloudTrail are clients of the services
+// of those names.
+func (e *Env) SSOAdmin() *ssoadmin.Client { return ssoadmin.NewFromConfig(e.AWSConfig()) }
+
+func (e *Env) IdentityStore() *identitystore.Client {
+	return identitystore.NewFromConfig(e.AWSConfig())
+}
+
+func (e *Env) CloudTrail() *cloudtrail.Client { return cloudtrail.NewFromConfig(e.AWSConfig()) }
 
 // STS returns an STS client.
 func (e *Env) STS() *sts.Client { return sts.NewFromConfig(e.AWSConfig()) }
