@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"strings"
 
 	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/api/iamapi"
@@ -51,6 +52,15 @@ func (s *Service) resolve(ctx context.Context, sc scope, r api.Ref) (string, err
 		return r.Name, nil
 	case "policy":
 		return "arn:" + sc.partition + ":iam::" + sc.account + ":policy" + pathOr(&r.Path) + r.Name, nil
+	case "mfa":
+		// A virtual device's serial number is its ARN; a hardware one's
+		// is not, and names the device under the root path.
+		if strings.HasPrefix(r.Name, "arn:") {
+			return r.Name, nil
+		}
+		return sc.arn("mfa", pathOr(&r.Path), r.Name), nil
+	case "server-certificate":
+		return sc.arn("server-certificate", pathOr(&r.Path), r.Name), nil
 	case "access-key":
 		k, err := s.st.GetAccessKey(ctx, r.Name)
 		if err != nil || k.AccountID != sc.account || k.UserName == "" {

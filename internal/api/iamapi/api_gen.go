@@ -4173,6 +4173,9 @@ func (x *AcceptDelegationRequestRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a AddClientIDToOpenIDConnectProviderRequest acts on and the condition keys it sets.
 func (x *AddClientIDToOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.OpenIDConnectProviderArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -4466,6 +4469,13 @@ func (x *CreateUserRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a CreateVirtualMFADeviceRequest acts on and the condition keys it sets.
 func (x *CreateVirtualMFADeviceRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "mfa"}
+	ref.Name = x.VirtualMFADeviceName
+	ref.New = true
+	if x.Path != nil {
+		ref.Path = *x.Path
+	}
+	t.Refs = []api.Ref{ref}
 	if len(x.Tags) > 0 {
 		keys := make([]string, 0, len(x.Tags))
 		for i := range x.Tags {
@@ -4552,6 +4562,9 @@ func (x *DeleteLoginProfileRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a DeleteOpenIDConnectProviderRequest acts on and the condition keys it sets.
 func (x *DeleteOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.OpenIDConnectProviderArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -4605,6 +4618,9 @@ func (x *DeleteRoleRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a DeleteSAMLProviderRequest acts on and the condition keys it sets.
 func (x *DeleteSAMLProviderRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.SAMLProviderArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -4620,6 +4636,9 @@ func (x *DeleteSSHPublicKeyRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a DeleteServerCertificateRequest acts on and the condition keys it sets.
 func (x *DeleteServerCertificateRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "server-certificate"}
+	ref.Name = x.ServerCertificateName
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -4684,6 +4703,9 @@ func (x *DeleteUserRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a DeleteVirtualMFADeviceRequest acts on and the condition keys it sets.
 func (x *DeleteVirtualMFADeviceRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "mfa"}
+	ref.Name = x.SerialNumber
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -4856,6 +4878,9 @@ func (x *GetMFADeviceRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a GetOpenIDConnectProviderRequest acts on and the condition keys it sets.
 func (x *GetOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.OpenIDConnectProviderArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -4906,6 +4931,9 @@ func (x *GetRoleRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a GetSAMLProviderRequest acts on and the condition keys it sets.
 func (x *GetSAMLProviderRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.SAMLProviderArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -4921,6 +4949,9 @@ func (x *GetSSHPublicKeyRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a GetServerCertificateRequest acts on and the condition keys it sets.
 func (x *GetServerCertificateRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "server-certificate"}
+	ref.Name = x.ServerCertificateName
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -5073,6 +5104,9 @@ func (x *ListInstanceProfilesRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a ListMFADeviceTagsRequest acts on and the condition keys it sets.
 func (x *ListMFADeviceTagsRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "mfa"}
+	ref.Name = x.SerialNumber
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -5090,6 +5124,9 @@ func (x *ListMFADevicesRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a ListOpenIDConnectProviderTagsRequest acts on and the condition keys it sets.
 func (x *ListOpenIDConnectProviderTagsRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.OpenIDConnectProviderArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -5164,6 +5201,9 @@ func (x *ListRolesRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a ListSAMLProviderTagsRequest acts on and the condition keys it sets.
 func (x *ListSAMLProviderTagsRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.SAMLProviderArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -5187,6 +5227,9 @@ func (x *ListSSHPublicKeysRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a ListServerCertificateTagsRequest acts on and the condition keys it sets.
 func (x *ListServerCertificateTagsRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "server-certificate"}
+	ref.Name = x.ServerCertificateName
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -5304,6 +5347,9 @@ func (x *RejectDelegationRequestRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a RemoveClientIDFromOpenIDConnectProviderRequest acts on and the condition keys it sets.
 func (x *RemoveClientIDFromOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.OpenIDConnectProviderArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -5408,6 +5454,9 @@ func (x *TagInstanceProfileRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a TagMFADeviceRequest acts on and the condition keys it sets.
 func (x *TagMFADeviceRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "mfa"}
+	ref.Name = x.SerialNumber
+	t.Refs = []api.Ref{ref}
 	if len(x.Tags) > 0 {
 		keys := make([]string, 0, len(x.Tags))
 		for i := range x.Tags {
@@ -5428,6 +5477,9 @@ func (x *TagMFADeviceRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a TagOpenIDConnectProviderRequest acts on and the condition keys it sets.
 func (x *TagOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.OpenIDConnectProviderArn
+	t.Refs = []api.Ref{ref}
 	if len(x.Tags) > 0 {
 		keys := make([]string, 0, len(x.Tags))
 		for i := range x.Tags {
@@ -5495,6 +5547,9 @@ func (x *TagRoleRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a TagSAMLProviderRequest acts on and the condition keys it sets.
 func (x *TagSAMLProviderRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.SAMLProviderArn
+	t.Refs = []api.Ref{ref}
 	if len(x.Tags) > 0 {
 		keys := make([]string, 0, len(x.Tags))
 		for i := range x.Tags {
@@ -5515,6 +5570,9 @@ func (x *TagSAMLProviderRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a TagServerCertificateRequest acts on and the condition keys it sets.
 func (x *TagServerCertificateRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "server-certificate"}
+	ref.Name = x.ServerCertificateName
+	t.Refs = []api.Ref{ref}
 	if len(x.Tags) > 0 {
 		keys := make([]string, 0, len(x.Tags))
 		for i := range x.Tags {
@@ -5570,6 +5628,9 @@ func (x *UntagInstanceProfileRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a UntagMFADeviceRequest acts on and the condition keys it sets.
 func (x *UntagMFADeviceRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "mfa"}
+	ref.Name = x.SerialNumber
+	t.Refs = []api.Ref{ref}
 	if x.TagKeys != nil {
 		t.SetKey("aws:TagKeys", x.TagKeys...)
 	}
@@ -5579,6 +5640,9 @@ func (x *UntagMFADeviceRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a UntagOpenIDConnectProviderRequest acts on and the condition keys it sets.
 func (x *UntagOpenIDConnectProviderRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.OpenIDConnectProviderArn
+	t.Refs = []api.Ref{ref}
 	if x.TagKeys != nil {
 		t.SetKey("aws:TagKeys", x.TagKeys...)
 	}
@@ -5613,6 +5677,9 @@ func (x *UntagRoleRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a UntagSAMLProviderRequest acts on and the condition keys it sets.
 func (x *UntagSAMLProviderRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.SAMLProviderArn
+	t.Refs = []api.Ref{ref}
 	if x.TagKeys != nil {
 		t.SetKey("aws:TagKeys", x.TagKeys...)
 	}
@@ -5622,6 +5689,9 @@ func (x *UntagSAMLProviderRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a UntagServerCertificateRequest acts on and the condition keys it sets.
 func (x *UntagServerCertificateRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "server-certificate"}
+	ref.Name = x.ServerCertificateName
+	t.Refs = []api.Ref{ref}
 	if x.TagKeys != nil {
 		t.SetKey("aws:TagKeys", x.TagKeys...)
 	}
@@ -5693,6 +5763,9 @@ func (x *UpdateLoginProfileRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a UpdateOpenIDConnectProviderThumbprintRequest acts on and the condition keys it sets.
 func (x *UpdateOpenIDConnectProviderThumbprintRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.OpenIDConnectProviderArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -5717,6 +5790,9 @@ func (x *UpdateRoleRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a UpdateSAMLProviderRequest acts on and the condition keys it sets.
 func (x *UpdateSAMLProviderRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.SAMLProviderArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -5732,6 +5808,9 @@ func (x *UpdateSSHPublicKeyRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a UpdateServerCertificateRequest acts on and the condition keys it sets.
 func (x *UpdateServerCertificateRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "server-certificate"}
+	ref.Name = x.ServerCertificateName
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -5778,6 +5857,13 @@ func (x *UploadSSHPublicKeyRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a UploadServerCertificateRequest acts on and the condition keys it sets.
 func (x *UploadServerCertificateRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "server-certificate"}
+	ref.Name = x.ServerCertificateName
+	ref.New = true
+	if x.Path != nil {
+		ref.Path = *x.Path
+	}
+	t.Refs = []api.Ref{ref}
 	if len(x.Tags) > 0 {
 		keys := make([]string, 0, len(x.Tags))
 		for i := range x.Tags {

@@ -774,114 +774,171 @@ func (Unimplemented) UpdateUser(ctx context.Context, in *UpdateUserRequest) (*Up
 // AuthzTarget is what a CreateGroupMembershipRequest acts on and the condition keys it sets.
 func (x *CreateGroupMembershipRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a CreateGroupRequest acts on and the condition keys it sets.
 func (x *CreateGroupRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a CreateUserRequest acts on and the condition keys it sets.
 func (x *CreateUserRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DeleteGroupMembershipRequest acts on and the condition keys it sets.
 func (x *DeleteGroupMembershipRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DeleteGroupRequest acts on and the condition keys it sets.
 func (x *DeleteGroupRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DeleteUserRequest acts on and the condition keys it sets.
 func (x *DeleteUserRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DescribeGroupMembershipRequest acts on and the condition keys it sets.
 func (x *DescribeGroupMembershipRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DescribeGroupRequest acts on and the condition keys it sets.
 func (x *DescribeGroupRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DescribeUserRequest acts on and the condition keys it sets.
 func (x *DescribeUserRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a GetGroupIdRequest acts on and the condition keys it sets.
 func (x *GetGroupIdRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a GetGroupMembershipIdRequest acts on and the condition keys it sets.
 func (x *GetGroupMembershipIdRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a GetUserIdRequest acts on and the condition keys it sets.
 func (x *GetUserIdRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a IsMemberInGroupsRequest acts on and the condition keys it sets.
 func (x *IsMemberInGroupsRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListGroupMembershipsForMemberRequest acts on and the condition keys it sets.
 func (x *ListGroupMembershipsForMemberRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListGroupMembershipsRequest acts on and the condition keys it sets.
 func (x *ListGroupMembershipsRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListGroupsRequest acts on and the condition keys it sets.
 func (x *ListGroupsRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListUsersRequest acts on and the condition keys it sets.
 func (x *ListUsersRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a UpdateGroupRequest acts on and the condition keys it sets.
 func (x *UpdateGroupRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a UpdateUserRequest acts on and the condition keys it sets.
 func (x *UpdateUserRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "identitystore"}
+	ref.Name = x.IdentityStoreId
+	t.Refs = []api.Ref{ref}
 	return t
 }
 

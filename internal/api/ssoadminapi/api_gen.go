@@ -2027,24 +2027,36 @@ func (Unimplemented) UpdateTrustedTokenIssuer(ctx context.Context, in *UpdateTru
 // AuthzTarget is what a AddRegionRequest acts on and the condition keys it sets.
 func (x *AddRegionRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a AttachCustomerManagedPolicyReferenceToPermissionSetRequest acts on and the condition keys it sets.
 func (x *AttachCustomerManagedPolicyReferenceToPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a AttachManagedPolicyToPermissionSetRequest acts on and the condition keys it sets.
 func (x *AttachManagedPolicyToPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a CreateAccountAssignmentRequest acts on and the condition keys it sets.
 func (x *CreateAccountAssignmentRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -2057,6 +2069,9 @@ func (x *CreateApplicationAssignmentRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a CreateApplicationRequest acts on and the condition keys it sets.
 func (x *CreateApplicationRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	if len(x.Tags) > 0 {
 		keys := make([]string, 0, len(x.Tags))
 		for i := range x.Tags {
@@ -2077,6 +2092,9 @@ func (x *CreateApplicationRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a CreateInstanceAccessControlAttributeConfigurationRequest acts on and the condition keys it sets.
 func (x *CreateInstanceAccessControlAttributeConfigurationRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -2103,6 +2121,9 @@ func (x *CreateInstanceRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a CreatePermissionSetRequest acts on and the condition keys it sets.
 func (x *CreatePermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	if len(x.Tags) > 0 {
 		keys := make([]string, 0, len(x.Tags))
 		for i := range x.Tags {
@@ -2123,6 +2144,9 @@ func (x *CreatePermissionSetRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a CreateTrustedTokenIssuerRequest acts on and the condition keys it sets.
 func (x *CreateTrustedTokenIssuerRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	if len(x.Tags) > 0 {
 		keys := make([]string, 0, len(x.Tags))
 		for i := range x.Tags {
@@ -2143,6 +2167,9 @@ func (x *CreateTrustedTokenIssuerRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a DeleteAccountAssignmentRequest acts on and the condition keys it sets.
 func (x *DeleteAccountAssignmentRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -2179,30 +2206,45 @@ func (x *DeleteApplicationRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a DeleteInlinePolicyFromPermissionSetRequest acts on and the condition keys it sets.
 func (x *DeleteInlinePolicyFromPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DeleteInstanceAccessControlAttributeConfigurationRequest acts on and the condition keys it sets.
 func (x *DeleteInstanceAccessControlAttributeConfigurationRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DeleteInstanceRequest acts on and the condition keys it sets.
 func (x *DeleteInstanceRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DeletePermissionSetRequest acts on and the condition keys it sets.
 func (x *DeletePermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DeletePermissionsBoundaryFromPermissionSetRequest acts on and the condition keys it sets.
 func (x *DeletePermissionsBoundaryFromPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -2215,12 +2257,18 @@ func (x *DeleteTrustedTokenIssuerRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a DescribeAccountAssignmentCreationStatusRequest acts on and the condition keys it sets.
 func (x *DescribeAccountAssignmentCreationStatusRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DescribeAccountAssignmentDeletionStatusRequest acts on and the condition keys it sets.
 func (x *DescribeAccountAssignmentDeletionStatusRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -2245,30 +2293,45 @@ func (x *DescribeApplicationRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a DescribeInstanceAccessControlAttributeConfigurationRequest acts on and the condition keys it sets.
 func (x *DescribeInstanceAccessControlAttributeConfigurationRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DescribeInstanceRequest acts on and the condition keys it sets.
 func (x *DescribeInstanceRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DescribePermissionSetProvisioningStatusRequest acts on and the condition keys it sets.
 func (x *DescribePermissionSetProvisioningStatusRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DescribePermissionSetRequest acts on and the condition keys it sets.
 func (x *DescribePermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DescribeRegionRequest acts on and the condition keys it sets.
 func (x *DescribeRegionRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -2281,12 +2344,18 @@ func (x *DescribeTrustedTokenIssuerRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a DetachCustomerManagedPolicyReferenceFromPermissionSetRequest acts on and the condition keys it sets.
 func (x *DetachCustomerManagedPolicyReferenceFromPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a DetachManagedPolicyFromPermissionSetRequest acts on and the condition keys it sets.
 func (x *DetachManagedPolicyFromPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -2323,42 +2392,63 @@ func (x *GetApplicationSessionConfigurationRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a GetInlinePolicyForPermissionSetRequest acts on and the condition keys it sets.
 func (x *GetInlinePolicyForPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a GetPermissionsBoundaryForPermissionSetRequest acts on and the condition keys it sets.
 func (x *GetPermissionsBoundaryForPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListAccountAssignmentCreationStatusRequest acts on and the condition keys it sets.
 func (x *ListAccountAssignmentCreationStatusRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListAccountAssignmentDeletionStatusRequest acts on and the condition keys it sets.
 func (x *ListAccountAssignmentDeletionStatusRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListAccountAssignmentsForPrincipalRequest acts on and the condition keys it sets.
 func (x *ListAccountAssignmentsForPrincipalRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListAccountAssignmentsRequest acts on and the condition keys it sets.
 func (x *ListAccountAssignmentsRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListAccountsForProvisionedPermissionSetRequest acts on and the condition keys it sets.
 func (x *ListAccountsForProvisionedPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -2371,6 +2461,9 @@ func (x *ListApplicationAccessScopesRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a ListApplicationAssignmentsForPrincipalRequest acts on and the condition keys it sets.
 func (x *ListApplicationAssignmentsForPrincipalRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -2401,12 +2494,18 @@ func (x *ListApplicationProvidersRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a ListApplicationsRequest acts on and the condition keys it sets.
 func (x *ListApplicationsRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListCustomerManagedPolicyReferencesInPermissionSetRequest acts on and the condition keys it sets.
 func (x *ListCustomerManagedPolicyReferencesInPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -2419,48 +2518,74 @@ func (x *ListInstancesRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a ListManagedPoliciesInPermissionSetRequest acts on and the condition keys it sets.
 func (x *ListManagedPoliciesInPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListPermissionSetProvisioningStatusRequest acts on and the condition keys it sets.
 func (x *ListPermissionSetProvisioningStatusRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListPermissionSetsProvisionedToAccountRequest acts on and the condition keys it sets.
 func (x *ListPermissionSetsProvisionedToAccountRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListPermissionSetsRequest acts on and the condition keys it sets.
 func (x *ListPermissionSetsRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListRegionsRequest acts on and the condition keys it sets.
 func (x *ListRegionsRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListTagsForResourceRequest acts on and the condition keys it sets.
 func (x *ListTagsForResourceRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	if x.InstanceArn != nil {
+		ref.Name = *x.InstanceArn
+	}
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ListTrustedTokenIssuersRequest acts on and the condition keys it sets.
 func (x *ListTrustedTokenIssuersRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a ProvisionPermissionSetRequest acts on and the condition keys it sets.
 func (x *ProvisionPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
@@ -2497,24 +2622,38 @@ func (x *PutApplicationSessionConfigurationRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a PutInlinePolicyToPermissionSetRequest acts on and the condition keys it sets.
 func (x *PutInlinePolicyToPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a PutPermissionsBoundaryToPermissionSetRequest acts on and the condition keys it sets.
 func (x *PutPermissionsBoundaryToPermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a RemoveRegionRequest acts on and the condition keys it sets.
 func (x *RemoveRegionRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a TagResourceRequest acts on and the condition keys it sets.
 func (x *TagResourceRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	if x.InstanceArn != nil {
+		ref.Name = *x.InstanceArn
+	}
+	t.Refs = []api.Ref{ref}
 	if len(x.Tags) > 0 {
 		keys := make([]string, 0, len(x.Tags))
 		for i := range x.Tags {
@@ -2535,6 +2674,11 @@ func (x *TagResourceRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a UntagResourceRequest acts on and the condition keys it sets.
 func (x *UntagResourceRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	if x.InstanceArn != nil {
+		ref.Name = *x.InstanceArn
+	}
+	t.Refs = []api.Ref{ref}
 	if x.TagKeys != nil {
 		t.SetKey("aws:TagKeys", x.TagKeys...)
 	}
@@ -2550,18 +2694,27 @@ func (x *UpdateApplicationRequest) AuthzTarget() *api.Target {
 // AuthzTarget is what a UpdateInstanceAccessControlAttributeConfigurationRequest acts on and the condition keys it sets.
 func (x *UpdateInstanceAccessControlAttributeConfigurationRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a UpdateInstanceRequest acts on and the condition keys it sets.
 func (x *UpdateInstanceRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 
 // AuthzTarget is what a UpdatePermissionSetRequest acts on and the condition keys it sets.
 func (x *UpdatePermissionSetRequest) AuthzTarget() *api.Target {
 	t := &api.Target{}
+	ref := api.Ref{Kind: "arn"}
+	ref.Name = x.InstanceArn
+	t.Refs = []api.Ref{ref}
 	return t
 }
 

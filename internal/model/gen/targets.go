@@ -20,8 +20,13 @@ var identifiers = map[string][]identifier{
 		{"InstanceProfileName", "instance-profile"},
 		{"PolicyArn", "policy-arn"}, {"PolicySourceArn", "arn"}, {"PolicyName", "policy"},
 		{"AccessKeyId", "access-key"},
+		{"OpenIDConnectProviderArn", "arn"}, {"SAMLProviderArn", "arn"},
+		{"SerialNumber", "mfa"}, {"VirtualMFADeviceName", "mfa"},
+		{"ServerCertificateName", "server-certificate"},
 	},
-	"sts": {{"RoleArn", "arn"}},
+	"sts":           {{"RoleArn", "arn"}},
+	"sso-admin":     {{"InstanceArn", "arn"}},
+	"identitystore": {{"IdentityStoreId", "identitystore"}},
 }
 
 // pathMember, when an input shape also has it, is the path of the
