@@ -56,14 +56,14 @@ func LookupOIDCProvider(ctx context.Context, st store.Store, account, issuer str
 }
 
 // oidcProviderKey is the host and path of a provider URL: https only,
-// no query, fragment or user info; the host lower-cased and a trailing
-// slash dropped, as IAM names the provider in its ARN.
+// no query, fragment or user info; the host lower-cased. The path stays
+// as written, a trailing slash included: it must match the tokens' iss.
 func oidcProviderKey(raw string) (string, bool) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
 		return "", false
 	}
-	return strings.ToLower(u.Host) + strings.TrimSuffix(u.EscapedPath(), "/"), true
+	return strings.ToLower(u.Host) + u.EscapedPath(), true
 }
 
 // oidcKeyOfARN is the record key an OIDC provider ARN of the account

@@ -20,19 +20,19 @@ func TestOpenIDConnectProviders(t *testing.T) {
 		ThumbprintList: []string{strings.ToUpper(thumb)}, Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("a")}},
 	})
 	must(t, err)
-	arn := "arn:aws:iam::" + e.AccountID + ":oidc-provider/" + host + "/tenant"
+	arn := "arn:aws:iam::" + e.AccountID + ":oidc-provider/" + host + "/tenant/"
 	if aws.ToString(out.OpenIDConnectProviderArn) != arn || len(out.Tags) != 1 {
 		t.Fatalf("create: %s %v", aws.ToString(out.OpenIDConnectProviderArn), out.Tags)
 	}
 
 	t.Run("case=duplicate", func(t *testing.T) {
-		_, err := c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String("https://" + host + "/tenant")})
+		_, err := c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String("https://" + host + "/tenant/")})
 		apiErr(t, err, "EntityAlreadyExists", 409)
 	})
 	t.Run("case=get", func(t *testing.T) {
 		g, err := c.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: &arn})
 		must(t, err)
-		if aws.ToString(g.Url) != host+"/tenant" || !slices.Equal(g.ClientIDList, []string{"app", "other"}) ||
+		if aws.ToString(g.Url) != host+"/tenant/" || !slices.Equal(g.ClientIDList, []string{"app", "other"}) ||
 			!slices.Equal(g.ThumbprintList, []string{thumb}) || g.CreateDate == nil || len(g.Tags) != 1 {
 			t.Fatalf("get: %+v", g)
 		}

@@ -1,0 +1,60 @@
+package sts
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+)
+
+// Issuers are cached: each one's discovery document for issuerTTL, and
+// with it go-oidc's key set, which keeps the keys it fetched and fetches
+// them again when a token names a key ID it does not have (rotation).
+const (
+	issuerTTL        = time.Hour
+	issuerFetchLimit = 10 * time.Second
+)
+
+// webIdentity verifies web identity tokens against their issuers.
+type webIdentity struct {
+	client *http.Client
+	mu     sync.Mutex
+	cache  map[string]cachedIssuer
+}
+
+type cachedIssuer struct {
+	provider *oidc.Provider
+	at       time.Time
+}
+
+func newWebIdentity(client *http.Client) *webIdentity {
+	if client == nil {
+		client = &http.Client{Timeout: issuerFetchLimit}
+	}
+	return &webIdentity{client: client, cache: map[string]cachedIssuer{}}
+}
+
+// provider is the issuer's discovery, fetched or from the cache; a
+// failure is IDPCommunicationError and is not cached.
+func (w *webIdentity) provider(ctx context.Context, issuer string) (*oidc.Provider, error) {
+	w.mu.Lock()
+	c, ok := w.cache[issuer]
+	w.mu.Unlock()
+	if ok && time.Since(c.at) < issuerTTL {
+		return c.provider, nil
+	}
+	fetch, cancel := context.WithTimeout(oidc.ClientContext(ctx, w.client), issuerFetchLimit)
+	defer cancel()
+	p, err := oidc.NewProvider(fetch, issuer)
+	if err != nil {
+		slog.Default().Info("web identity issuer unreachable", "issuer", issuer, "error", err.Error())
+		return nil, idpUnreachable()
+	}
+	w.mu.Lock()
+	w.cache[issuer] = cachedIssuer{provider: p, at: time.Now()}
+	w.mu.Unlock()
+	return p, nil
+}

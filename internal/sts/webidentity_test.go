@@ -1,0 +1,214 @@
+package sts_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/workmail"
+
+	"github.com/mailgate/mailgate/internal/server"
+	stssvc "github.com/mailgate/mailgate/internal/sts"
+	"github.com/mailgate/mailgate/internal/testenv"
+)
+
+// httpsIssuer serves an in-process issuer over TLS, as IAM requires of
+// an OIDC provider's URL: a TLS front that forwards to the issuer and
+// rewrites its own URL in the discovery document. Its Client trusts the
+// front's certificate.
+type httpsIssuer struct {
+	*testenv.OIDCIssuer
+	URL   string
+	front *httptest.Server
+}
+
+func newHTTPSIssuer(t *testing.T) *httpsIssuer {
+	iss := testenv.NewOIDCIssuer(t)
+	h := &httpsIssuer{OIDCIssuer: iss}
+	h.front = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp, err := http.Get(iss.URL + r.URL.Path)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
+		w.WriteHeader(resp.StatusCode)
+		w.Write(bytes.ReplaceAll(b, []byte(iss.URL), []byte(h.URL)))
+	}))
+	t.Cleanup(h.front.Close)
+	h.URL = h.front.URL
+	return h
+}
+
+// token signs an ID token issued under the https URL.
+func (h *httpsIssuer) token(t *testing.T, c testenv.Claims) string {
+	if c.Issuer == "" {
+		c.Issuer = h.URL
+	}
+	return h.IDToken(t, c)
+}
+
+type webFx struct {
+	e   *testenv.Env
+	iss *httpsIssuer
+	iam *iam.Client
+	sts *sts.Client // unsigned: anonymous credentials
+}
+
+func newWebFx(t *testing.T) *webFx {
+	f := &webFx{iss: newHTTPSIssuer(t)}
+	f.e = testenv.New(t, testenv.Options{Configure: func(c *server.Config) {
+		c.STS = stssvc.New(c.Store, stssvc.Options{HTTPClient: f.iss.front.Client()})
+	}})
+	f.iam = f.e.IAM()
+	cfg := f.e.AWSConfig()
+	cfg.Credentials = aws.AnonymousCredentials{}
+	f.sts = sts.NewFromConfig(cfg)
+	return f
+}
+
+// TestAssumeRoleWithWebIdentity: the end-to-end flow. An OIDC provider
+// served in-process is registered; a token it signed assumes a role whose
+// trust policy conditions on the token's claims; the session is used
+// (allowed and denied); tokens for the wrong audience, expired, forged,
+// from an unregistered issuer, or whose claims the trust policy does not
+// accept, are refused.
+func TestAssumeRoleWithWebIdentity(t *testing.T) {
+	f := newWebFx(t)
+	prov, err := f.iam.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
+		Url: aws.String(f.iss.URL), ClientIDList: []string{"mail-app"}})
+	must(t, err)
+	host := strings.TrimPrefix(f.iss.URL, "https://")
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + *prov.OpenIDConnectProviderArn + `"},
+		"Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"],
+		"Condition":{"StringEquals":{"` + host + `:aud":"mail-app"},"StringLike":{"` + host + `:sub":"repo:mail/*"}}}]}`
+	role, err := f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ci"), AssumeRolePolicyDocument: &trust})
+	must(t, err)
+	perms := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"workmail:ListOrganizations","Resource":"*"}]}`
+	_, err = f.iam.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("ci"), PolicyName: aws.String("p"), PolicyDocument: &perms})
+	must(t, err)
+	assume := func(tok string) (*sts.AssumeRoleWithWebIdentityOutput, error) {
+		return f.sts.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Role.Arn,
+			RoleSessionName: aws.String("run-1"), WebIdentityToken: aws.String(tok)})
+	}
+	good := testenv.Claims{Subject: "repo:mail/gate:ref:main", Audience: []string{"mail-app"}}
+
+	t.Run("case=assume-and-use", func(t *testing.T) {
+		out, err := assume(f.iss.token(t, good))
+		must(t, err)
+		wantARN := "arn:aws:sts::" + f.e.AccountID + ":assumed-role/ci/run-1"
+		if aws.ToString(out.AssumedRoleUser.Arn) != wantARN || aws.ToString(out.SubjectFromWebIdentityToken) != good.Subject ||
+			aws.ToString(out.Audience) != "mail-app" || aws.ToString(out.Provider) != *prov.OpenIDConnectProviderArn ||
+			!strings.HasSuffix(aws.ToString(out.AssumedRoleUser.AssumedRoleId), ":run-1") || out.PackedPolicySize != nil {
+			t.Fatalf("response: %+v %+v", out, out.AssumedRoleUser)
+		}
+		if d := time.Until(*out.Credentials.Expiration); d < 55*time.Minute || d > 65*time.Minute {
+			t.Fatalf("duration %v", d)
+		}
+		cfg := f.e.AWSConfigFor(*out.Credentials.AccessKeyId, *out.Credentials.SecretAccessKey, *out.Credentials.SessionToken)
+		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		must(t, err)
+		if *id.Arn != wantARN {
+			t.Fatal(*id.Arn)
+		}
+		_, err = workmail.NewFromConfig(cfg).ListOrganizations(ctx, &workmail.ListOrganizationsInput{})
+		must(t, err)
+		_, err = iam.NewFromConfig(cfg).ListRoles(ctx, &iam.ListRolesInput{})
+		apiErr(t, err, "AccessDenied", 403)
+	})
+	t.Run("case=session-policy", func(t *testing.T) {
+		out, err := f.sts.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Role.Arn,
+			RoleSessionName: aws.String("narrow"), WebIdentityToken: aws.String(f.iss.token(t, good)),
+			Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}`)})
+		must(t, err)
+		if out.PackedPolicySize == nil {
+			t.Fatal("no PackedPolicySize")
+		}
+		cfg := f.e.AWSConfigFor(*out.Credentials.AccessKeyId, *out.Credentials.SecretAccessKey, *out.Credentials.SessionToken)
+		_, err = workmail.NewFromConfig(cfg).ListOrganizations(ctx, &workmail.ListOrganizationsInput{})
+		apiErr(t, err, "AccessDeniedException", 400)
+	})
+	t.Run("case=wrong-audience", func(t *testing.T) {
+		_, err := assume(f.iss.token(t, testenv.Claims{Subject: good.Subject, Audience: []string{"other-app"}}))
+		apiErr(t, err, "InvalidIdentityToken", 400)
+	})
+	t.Run("case=expired", func(t *testing.T) {
+		past := time.Now().Add(-2 * time.Hour)
+		_, err := assume(f.iss.token(t, testenv.Claims{Subject: good.Subject, Audience: good.Audience, IssuedAt: past, Expiry: past.Add(time.Hour)}))
+		apiErr(t, err, "ExpiredTokenException", 400)
+	})
+	t.Run("case=within-clock-skew", func(t *testing.T) {
+		now := time.Now()
+		_, err := assume(f.iss.token(t, testenv.Claims{Subject: good.Subject, Audience: good.Audience, IssuedAt: now.Add(-time.Hour), Expiry: now.Add(-2 * time.Minute)}))
+		must(t, err)
+	})
+	t.Run("case=forged", func(t *testing.T) {
+		c := good
+		c.Issuer = f.iss.URL
+		_, err := assume(f.iss.ForgedIDToken(t, c, true))
+		apiErr(t, err, "InvalidIdentityToken", 400)
+	})
+	t.Run("case=claim-not-trusted", func(t *testing.T) {
+		_, err := assume(f.iss.token(t, testenv.Claims{Subject: "repo:other/x", Audience: good.Audience}))
+		apiErr(t, err, "AccessDenied", 403)
+	})
+	t.Run("case=unregistered-issuer", func(t *testing.T) {
+		c := good
+		c.Issuer = "https://elsewhere.example.com"
+		_, err := assume(f.iss.token(t, c))
+		apiErr(t, err, "InvalidIdentityToken", 400)
+	})
+	t.Run("case=not-a-jwt", func(t *testing.T) {
+		_, err := assume("not.a-token")
+		apiErr(t, err, "InvalidIdentityToken", 400)
+	})
+	t.Run("case=unknown-role", func(t *testing.T) {
+		_, err := f.sts.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String("arn:aws:iam::" + f.e.AccountID + ":role/none"),
+			RoleSessionName: aws.String("xx"), WebIdentityToken: aws.String(f.iss.token(t, good))})
+		apiErr(t, err, "AccessDenied", 403)
+	})
+	t.Run("case=session-tags", func(t *testing.T) {
+		c := good
+		c.Extra = map[string]any{"https://aws.amazon.com/tags": map[string]any{
+			"principal_tags": map[string]any{"team": []string{"mail"}}, "transitive_tag_keys": []string{"team"}}}
+		out, err := assume(f.iss.token(t, c))
+		must(t, err)
+		if out.PackedPolicySize == nil {
+			t.Fatal("tags take packed space")
+		}
+	})
+	t.Run("case=keys-cached", func(t *testing.T) {
+		before := f.iss.JWKSFetches
+		_, err := assume(f.iss.token(t, good))
+		must(t, err)
+		if f.iss.JWKSFetches != before {
+			t.Fatalf("keys fetched again: %d → %d", before, f.iss.JWKSFetches)
+		}
+	})
+}
+
+// TestWebIdentityIssuerUnreachable: a provider registered for an issuer
+// that does not answer is IDPCommunicationError.
+func TestWebIdentityIssuerUnreachable(t *testing.T) {
+	f := newWebFx(t)
+	dead := httptest.NewTLSServer(http.NotFoundHandler())
+	url := dead.URL
+	dead.Close()
+	prov, err := f.iam.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: &url, ClientIDList: []string{"a"}})
+	must(t, err)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + *prov.OpenIDConnectProviderArn + `"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+	role, err := f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: &trust})
+	must(t, err)
+	tok := f.iss.token(t, testenv.Claims{Issuer: url, Subject: "s", Audience: []string{"a"}})
+	_, err = f.sts.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("xx"), WebIdentityToken: &tok})
+	apiErr(t, err, "IDPCommunicationError", 400)
+}
