@@ -120,7 +120,7 @@ func (e *Engine) Authorize(ctx context.Context, req *reqctx.Request, t *api.Targ
 		}
 	}
 	attrs := []any{"request_id", req.ID, "principal", callerArn(req), "action", req.Action, "resource", req.Resource,
-		"decision", ex.Decision.String(), "explanation", ex.String(), "authorization_message", EncodeAuthorizationMessage(req, ex)}
+		"decision", ex.Decision.String(), "explanation", ex.String(), "authorization_message", EncodeAuthorizationMessage(req, ex, e.requestConditions(req, t))}
 	if e.mode == EnforceSoft {
 		e.log.Warn("authorization would deny (soft enforcement)", attrs...)
 		return nil
@@ -305,4 +305,14 @@ func callerArn(req *reqctx.Request) string {
 		return "anonymous"
 	}
 	return req.Caller.Arn
+}
+
+// requestConditions are the request's condition keys for an
+// authorization message: the global keys and the target's own.
+func (e *Engine) requestConditions(req *reqctx.Request, t *api.Target) policy.Context {
+	keys := e.globalKeys(req, nil, func(string) bool { return true })
+	for k, v := range t.Keys {
+		keys[k] = v
+	}
+	return keys
 }

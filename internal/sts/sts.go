@@ -33,6 +33,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api/stsapi"
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/arn"
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/opt"
@@ -249,6 +250,10 @@ func (s *Service) DecodeAuthorizationMessage(ctx context.Context, in *stsapi.Dec
 	}
 	b, err := base64.RawURLEncoding.DecodeString(rest)
 	if err != nil || !json.Valid(b) {
+		return nil, bad
+	}
+	// A message is decoded only in the account of the denied principal.
+	if c := reqctx.From(ctx).Caller; arn.Account(authz.DecodedPrincipalARN(b)) != c.AccountID {
 		return nil, bad
 	}
 	msg := string(b)
