@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -60,6 +61,7 @@ type serveFlags struct {
 	impersonationTokenTTL              time.Duration
 	impersonationMaxRoles              int
 	enforcement                        string
+	publicURL                          string
 	modeFlags
 	idpFlags
 	listenFlags
@@ -89,6 +91,7 @@ func serveFlagSet(f *serveFlags) *flag.FlagSet {
 	fs.DurationVar(&f.impersonationTokenTTL, "impersonation-token-ttl", workmail.DefaultImpersonationTokenTTL, "lifetime of the tokens AssumeImpersonationRole issues (ExpiresIn)")
 	fs.IntVar(&f.impersonationMaxRoles, "impersonation-max-roles", workmail.DefaultMaxImpersonationRoles, "impersonation roles per organization (LimitExceededException beyond)")
 	fs.StringVar(&f.enforcement, "enforcement", string(authz.EnforceStrict), "IAM policy enforcement: strict (deny what policies do not allow), soft (allow, but log each would-be denial and why), or off")
+	fs.StringVar(&f.publicURL, "public-url", "", "URL clients reach this server at, which the issuers of outbound web identity federation are named by (empty = the listening endpoint)")
 	f.modeFlags.register(fs)
 	f.idpFlags.register(fs)
 	f.listenFlags.register(fs)
@@ -221,7 +224,7 @@ func run(f serveFlags, logger *slog.Logger) error {
 		WorkMail:     wm,
 		STS:          sts.New(st, sts.Options{}),
 		Enforcement:  authz.Enforcement(f.enforcement),
-		IAM:          iam.New(st, iam.Options{}),
+		IAM:          iam.New(st, iam.Options{PublicURL: func() string { return cmp.Or(f.publicURL, endpoint) }}),
 		Logger:       logger,
 		MaxBodyBytes: f.maxBodyBytes,
 		BodyTimeout:  f.bodyTimeout,
