@@ -54,18 +54,11 @@ func (s *Service) GetFederationToken(ctx context.Context, in *stsapi.GetFederati
 	if c.Root && dur > rootTokenMaxDuration {
 		dur = rootTokenMaxDuration // the root's federated sessions last at most an hour
 	}
-	policies, packed, err := sessionPolicies(ctx, s.st, c.AccountID, in.Policy, in.PolicyArns)
-	if err != nil {
-		return nil, err
-	}
 	tags, err := federationTags(in.Tags)
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range tags {
-		packed += len(t.Key) + len(t.Value)
-	}
-	pct, err := packedPercent(packed)
+	policies, packed, pct, err := packedSession(ctx, s.st, c.AccountID, in.Policy, in.PolicyArns, tags)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,19 @@ func sessionPolicies(ctx context.Context, st store.Store, account string, doc *s
 	return policies, packed, nil
 }
 
+// packedSession is sessionPolicies with the session tags counted too,
+// and the share of the packed space they take (packedPercent).
+func packedSession(ctx context.Context, st store.Store, account string, doc *string, arns []stsapi.PolicyDescriptorType, tags []store.Tag) (policies []string, packed, pct int, err error) {
+	if policies, packed, err = sessionPolicies(ctx, st, account, doc, arns); err != nil {
+		return nil, 0, 0, err
+	}
+	for _, t := range tags {
+		packed += len(t.Key) + len(t.Value)
+	}
+	pct, err = packedPercent(packed)
+	return policies, packed, pct, err
+}
+
 // packedPercent is the share of the packed-policy space the session
 // policies and tags take; beyond 100% the request fails.
 func packedPercent(packed int) (int, error) {

@@ -93,14 +93,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *stsapi.Assu
 	if err != nil {
 		return nil, err
 	}
-	policies, packed, err := sessionPolicies(ctx, s.st, role.AccountID, in.Policy, in.PolicyArns)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range tags {
-		packed += len(t.Key) + len(t.Value)
-	}
-	pct, err := packedPercent(packed)
+	policies, packed, pct, err := packedSession(ctx, s.st, role.AccountID, in.Policy, in.PolicyArns, tags)
 	if err != nil {
 		return nil, err
 	}
