@@ -2,6 +2,9 @@ package sts
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -57,4 +60,20 @@ func (w *webIdentity) provider(ctx context.Context, issuer string) (*oidc.Provid
 	w.cache[issuer] = cachedIssuer{provider: p, at: time.Now()}
 	w.mu.Unlock()
 	return p, nil
+}
+
+// IssuerClient is an HTTP client for web identity issuers that trusts
+// the system's roots and the PEM certificates given (issuers behind a
+// private CA).
+func IssuerClient(pemCerts []byte) (*http.Client, error) {
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pemCerts) {
+		return nil, errors.New("sts: no PEM certificate in the issuers' CA file")
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: tr, Timeout: issuerFetchLimit}, nil
 }

@@ -2,6 +2,7 @@ package sts_test
 
 import (
 	"bytes"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -66,8 +67,12 @@ type webFx struct {
 
 func newWebFx(t *testing.T) *webFx {
 	f := &webFx{iss: newHTTPSIssuer(t)}
+	// The server trusts the issuer's CA as --web-identity-ca-file makes it.
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.iss.front.Certificate().Raw})
+	client, err := stssvc.IssuerClient(ca)
+	must(t, err)
 	f.e = testenv.New(t, testenv.Options{Configure: func(c *server.Config) {
-		c.STS = stssvc.New(c.Store, stssvc.Options{HTTPClient: f.iss.front.Client()})
+		c.STS = stssvc.New(c.Store, stssvc.Options{HTTPClient: client})
 	}})
 	f.iam = f.e.IAM()
 	cfg := f.e.AWSConfig()
@@ -210,5 +215,22 @@ func TestWebIdentityIssuerUnreachable(t *testing.T) {
 	must(t, err)
 	tok := f.iss.token(t, testenv.Claims{Issuer: url, Subject: "s", Audience: []string{"a"}})
 	_, err = f.sts.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("xx"), WebIdentityToken: &tok})
+	apiErr(t, err, "IDPCommunicationError", 400)
+}
+
+// TestWebIdentityUntrustedIssuer: without its CA, the issuer's
+// certificate is not trusted (no verification is skipped).
+func TestWebIdentityUntrustedIssuer(t *testing.T) {
+	iss := newHTTPSIssuer(t)
+	e := testenv.New(t)
+	prov, err := e.IAM().CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(iss.URL), ClientIDList: []string{"a"}})
+	must(t, err)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + *prov.OpenIDConnectProviderArn + `"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+	role, err := e.IAM().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: &trust})
+	must(t, err)
+	cfg := e.AWSConfig()
+	cfg.Credentials = aws.AnonymousCredentials{}
+	tok := iss.token(t, testenv.Claims{Subject: "s", Audience: []string{"a"}})
+	_, err = sts.NewFromConfig(cfg).AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("xx"), WebIdentityToken: &tok})
 	apiErr(t, err, "IDPCommunicationError", 400)
 }
