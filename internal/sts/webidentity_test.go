@@ -1,9 +1,6 @@
 package sts_test
 
 import (
-	"bytes"
-	"encoding/pem"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,56 +17,17 @@ import (
 	"github.com/mailgate/mailgate/internal/testenv"
 )
 
-// httpsIssuer serves an in-process issuer over TLS, as IAM requires of
-// an OIDC provider's URL: a TLS front that forwards to the issuer and
-// rewrites its own URL in the discovery document. Its Client trusts the
-// front's certificate.
-type httpsIssuer struct {
-	*testenv.OIDCIssuer
-	URL   string
-	front *httptest.Server
-}
-
-func newHTTPSIssuer(t *testing.T) *httpsIssuer {
-	iss := testenv.NewOIDCIssuer(t)
-	h := &httpsIssuer{OIDCIssuer: iss}
-	h.front = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		resp, err := http.Get(iss.URL + r.URL.Path)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
-		w.WriteHeader(resp.StatusCode)
-		w.Write(bytes.ReplaceAll(b, []byte(iss.URL), []byte(h.URL)))
-	}))
-	t.Cleanup(h.front.Close)
-	h.URL = h.front.URL
-	return h
-}
-
-// token signs an ID token issued under the https URL.
-func (h *httpsIssuer) token(t *testing.T, c testenv.Claims) string {
-	if c.Issuer == "" {
-		c.Issuer = h.URL
-	}
-	return h.IDToken(t, c)
-}
-
 type webFx struct {
 	e   *testenv.Env
-	iss *httpsIssuer
+	iss *testenv.HTTPSOIDCIssuer
 	iam *iam.Client
 	sts *sts.Client // unsigned: anonymous credentials
 }
 
 func newWebFx(t *testing.T) *webFx {
-	f := &webFx{iss: newHTTPSIssuer(t)}
+	f := &webFx{iss: testenv.NewHTTPSOIDCIssuer(t)}
 	// The server trusts the issuer's CA as --web-identity-ca-file makes it.
-	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.iss.front.Certificate().Raw})
-	client, err := stssvc.IssuerClient(ca)
+	client, err := stssvc.IssuerClient(f.iss.CAPEM)
 	must(t, err)
 	f.e = testenv.New(t, testenv.Options{Configure: func(c *server.Config) {
 		c.STS = stssvc.New(c.Store, stssvc.Options{HTTPClient: client})
@@ -108,7 +66,7 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 	good := testenv.Claims{Subject: "repo:mail/gate:ref:main", Audience: []string{"mail-app"}}
 
 	t.Run("case=assume-and-use", func(t *testing.T) {
-		out, err := assume(f.iss.token(t, good))
+		out, err := assume(f.iss.Token(t, good))
 		must(t, err)
 		wantARN := "arn:aws:sts::" + f.e.AccountID + ":assumed-role/ci/run-1"
 		if aws.ToString(out.AssumedRoleUser.Arn) != wantARN || aws.ToString(out.SubjectFromWebIdentityToken) != good.Subject ||
@@ -132,7 +90,7 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 	})
 	t.Run("case=session-policy", func(t *testing.T) {
 		out, err := f.sts.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Role.Arn,
-			RoleSessionName: aws.String("narrow"), WebIdentityToken: aws.String(f.iss.token(t, good)),
+			RoleSessionName: aws.String("narrow"), WebIdentityToken: aws.String(f.iss.Token(t, good)),
 			Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}`)})
 		must(t, err)
 		if out.PackedPolicySize == nil {
@@ -143,17 +101,17 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 		apiErr(t, err, "AccessDeniedException", 400)
 	})
 	t.Run("case=wrong-audience", func(t *testing.T) {
-		_, err := assume(f.iss.token(t, testenv.Claims{Subject: good.Subject, Audience: []string{"other-app"}}))
+		_, err := assume(f.iss.Token(t, testenv.Claims{Subject: good.Subject, Audience: []string{"other-app"}}))
 		apiErr(t, err, "InvalidIdentityToken", 400)
 	})
 	t.Run("case=expired", func(t *testing.T) {
 		past := time.Now().Add(-2 * time.Hour)
-		_, err := assume(f.iss.token(t, testenv.Claims{Subject: good.Subject, Audience: good.Audience, IssuedAt: past, Expiry: past.Add(time.Hour)}))
+		_, err := assume(f.iss.Token(t, testenv.Claims{Subject: good.Subject, Audience: good.Audience, IssuedAt: past, Expiry: past.Add(time.Hour)}))
 		apiErr(t, err, "ExpiredTokenException", 400)
 	})
 	t.Run("case=within-clock-skew", func(t *testing.T) {
 		now := time.Now()
-		_, err := assume(f.iss.token(t, testenv.Claims{Subject: good.Subject, Audience: good.Audience, IssuedAt: now.Add(-time.Hour), Expiry: now.Add(-2 * time.Minute)}))
+		_, err := assume(f.iss.Token(t, testenv.Claims{Subject: good.Subject, Audience: good.Audience, IssuedAt: now.Add(-time.Hour), Expiry: now.Add(-2 * time.Minute)}))
 		must(t, err)
 	})
 	t.Run("case=forged", func(t *testing.T) {
@@ -163,13 +121,13 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 		apiErr(t, err, "InvalidIdentityToken", 400)
 	})
 	t.Run("case=claim-not-trusted", func(t *testing.T) {
-		_, err := assume(f.iss.token(t, testenv.Claims{Subject: "repo:other/x", Audience: good.Audience}))
+		_, err := assume(f.iss.Token(t, testenv.Claims{Subject: "repo:other/x", Audience: good.Audience}))
 		apiErr(t, err, "AccessDenied", 403)
 	})
 	t.Run("case=unregistered-issuer", func(t *testing.T) {
 		c := good
 		c.Issuer = "https://elsewhere.example.com"
-		_, err := assume(f.iss.token(t, c))
+		_, err := assume(f.iss.Token(t, c))
 		apiErr(t, err, "InvalidIdentityToken", 400)
 	})
 	t.Run("case=not-a-jwt", func(t *testing.T) {
@@ -178,14 +136,14 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 	})
 	t.Run("case=unknown-role", func(t *testing.T) {
 		_, err := f.sts.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String("arn:aws:iam::" + f.e.AccountID + ":role/none"),
-			RoleSessionName: aws.String("xx"), WebIdentityToken: aws.String(f.iss.token(t, good))})
+			RoleSessionName: aws.String("xx"), WebIdentityToken: aws.String(f.iss.Token(t, good))})
 		apiErr(t, err, "AccessDenied", 403)
 	})
 	t.Run("case=session-tags", func(t *testing.T) {
 		c := good
 		c.Extra = map[string]any{"https://aws.amazon.com/tags": map[string]any{
 			"principal_tags": map[string]any{"team": []string{"mail"}}, "transitive_tag_keys": []string{"team"}}}
-		out, err := assume(f.iss.token(t, c))
+		out, err := assume(f.iss.Token(t, c))
 		must(t, err)
 		if out.PackedPolicySize == nil {
 			t.Fatal("tags take packed space")
@@ -193,7 +151,7 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 	})
 	t.Run("case=keys-cached", func(t *testing.T) {
 		before := f.iss.JWKSFetches
-		_, err := assume(f.iss.token(t, good))
+		_, err := assume(f.iss.Token(t, good))
 		must(t, err)
 		if f.iss.JWKSFetches != before {
 			t.Fatalf("keys fetched again: %d → %d", before, f.iss.JWKSFetches)
@@ -213,7 +171,7 @@ func TestWebIdentityIssuerUnreachable(t *testing.T) {
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + *prov.OpenIDConnectProviderArn + `"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
 	role, err := f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: &trust})
 	must(t, err)
-	tok := f.iss.token(t, testenv.Claims{Issuer: url, Subject: "s", Audience: []string{"a"}})
+	tok := f.iss.Token(t, testenv.Claims{Issuer: url, Subject: "s", Audience: []string{"a"}})
 	_, err = f.sts.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("xx"), WebIdentityToken: &tok})
 	apiErr(t, err, "IDPCommunicationError", 400)
 }
@@ -221,7 +179,7 @@ func TestWebIdentityIssuerUnreachable(t *testing.T) {
 // TestWebIdentityUntrustedIssuer: without its CA, the issuer's
 // certificate is not trusted (no verification is skipped).
 func TestWebIdentityUntrustedIssuer(t *testing.T) {
-	iss := newHTTPSIssuer(t)
+	iss := testenv.NewHTTPSOIDCIssuer(t)
 	e := testenv.New(t)
 	prov, err := e.IAM().CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(iss.URL), ClientIDList: []string{"a"}})
 	must(t, err)
@@ -230,7 +188,7 @@ func TestWebIdentityUntrustedIssuer(t *testing.T) {
 	must(t, err)
 	cfg := e.AWSConfig()
 	cfg.Credentials = aws.AnonymousCredentials{}
-	tok := iss.token(t, testenv.Claims{Subject: "s", Audience: []string{"a"}})
+	tok := iss.Token(t, testenv.Claims{Subject: "s", Audience: []string{"a"}})
 	_, err = sts.NewFromConfig(cfg).AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("xx"), WebIdentityToken: &tok})
 	apiErr(t, err, "IDPCommunicationError", 400)
 }
