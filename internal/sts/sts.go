@@ -1,6 +1,10 @@
 // Package sts serves the Security Token Service: GetCallerIdentity,
 // AssumeRole, GetSessionToken, GetAccessKeyInfo and
-// DecodeAuthorizationMessage.
+// DecodeAuthorizationMessage; AssumeRoleWithWebIdentity, called without
+// credentials, against the account's IAM OIDC providers
+// (webidentity.go); GetFederationToken (federation.go); and
+// GetWebIdentityToken, with the account issuer the server publishes
+// (webidentity_token.go, webidentity_issuer.go).
 //
 // Temporary credentials are an ASIA… key ID, a 40-character secret and a
 // session token of 344 characters (256 random bytes, base64). The store
