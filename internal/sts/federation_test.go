@@ -2,6 +2,7 @@ package sts_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,6 +73,12 @@ func TestGetFederationToken(t *testing.T) {
 	t.Run("case=malformed-policy", func(t *testing.T) {
 		_, err := c.GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("bad"), Policy: aws.String(`{"Statement":[]`)})
 		apiErr(t, err, "MalformedPolicyDocument", 400)
+	})
+	t.Run("case=packed-policy-too-large", func(t *testing.T) {
+		big := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[` + strings.Repeat(`"workmail:ListOrganizations",`, 66) + `"iam:ListRoles"],"Resource":"*"}]}`
+		_, err := c.GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("big"), Policy: &big,
+			Tags: []ststypes.Tag{{Key: aws.String("note"), Value: aws.String(strings.Repeat("n", 256))}}})
+		apiErr(t, err, "PackedPolicyTooLarge", 400)
 	})
 	t.Run("case=duration", func(t *testing.T) {
 		_, err := c.GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("long"), DurationSeconds: aws.Int32(129601)})

@@ -149,6 +149,28 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 			t.Fatal("tags take packed space")
 		}
 	})
+	t.Run("case=rejected-claim", func(t *testing.T) {
+		c := good
+		c.Extra = map[string]any{"https://aws.amazon.com/tags": map[string]any{"principal_tags": map[string]any{"team": []string{"a", "b"}}}}
+		_, err := assume(f.iss.Token(t, c))
+		apiErr(t, err, "IDPRejectedClaim", 403)
+	})
+	t.Run("case=session-policy-errors", func(t *testing.T) {
+		in := func(doc string) *sts.AssumeRoleWithWebIdentityInput {
+			return &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("pp"),
+				WebIdentityToken: aws.String(f.iss.Token(t, good)), Policy: &doc}
+		}
+		_, err := f.sts.AssumeRoleWithWebIdentity(ctx, in(`{"Version":"2012-10-17","Statement":[{"Effect":"Maybe"}]}`))
+		apiErr(t, err, "MalformedPolicyDocument", 400)
+		// Within the model's 2,048 characters, but with the token's
+		// session tags beyond the packed space.
+		big := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[` + strings.Repeat(`"workmail:ListOrganizations",`, 66) + `"iam:ListRoles"],"Resource":"*"}]}`
+		c := good
+		c.Extra = map[string]any{"https://aws.amazon.com/tags": map[string]any{"principal_tags": map[string]any{"note": []string{strings.Repeat("n", 256)}}}}
+		_, err = f.sts.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("pp"),
+			WebIdentityToken: aws.String(f.iss.Token(t, c)), Policy: &big})
+		apiErr(t, err, "PackedPolicyTooLarge", 400)
+	})
 	t.Run("case=keys-cached", func(t *testing.T) {
 		before := f.iss.JWKSFetches
 		_, err := assume(f.iss.Token(t, good))
