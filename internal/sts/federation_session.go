@@ -92,6 +92,7 @@ type roleSession struct {
 	tags              []store.Tag
 	transitive        []string
 	sourceIdentity    string
+	contextKeys       map[string][]string
 	chained           bool
 	partition, region string
 }
@@ -104,6 +105,7 @@ func (s *Service) issueRoleSession(ctx context.Context, rs roleSession) (*stsapi
 	creds, sess := newCredentials(role.AccountID, now, rs.duration)
 	sess.Kind, sess.RoleID, sess.RoleName, sess.RolePath, sess.SessionName = store.SessionAssumedRole, role.ID, role.Name, role.Path, rs.name
 	sess.SessionPolicies, sess.Tags, sess.TransitiveTagKeys, sess.SourceIdentity, sess.Chained = rs.policies, rs.tags, rs.transitive, rs.sourceIdentity, rs.chained
+	sess.ContextKeys = rs.contextKeys
 	if err := s.st.PutSTSSession(ctx, *sess); err != nil {
 		return nil, nil, err
 	}

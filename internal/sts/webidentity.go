@@ -98,7 +98,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *stsapi.Assu
 		return nil, err
 	}
 	creds, user, err := s.issueRoleSession(ctx, roleSession{role: role, name: in.RoleSessionName, duration: dur, policies: policies,
-		tags: tags, transitive: transitive, partition: partition, region: region})
+		tags: tags, transitive: transitive, partition: partition, region: region, contextKeys: claims.conditionKeys(prov.URL, audience, providerARN)})
 	if err != nil {
 		return nil, err
 	}

@@ -149,6 +149,25 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 			t.Fatal("tags take packed space")
 		}
 	})
+	t.Run("case=claims-in-session", func(t *testing.T) {
+		// The token's keys reach the session's requests: the role's
+		// permission policy can condition on them.
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"workmail:DescribeOrganization","Resource":"*",
+			"Condition":{"StringEquals":{"` + host + `:sub":"repo:mail/gate:ref:main","aws:FederatedProvider":"` + *prov.OpenIDConnectProviderArn + `"}}}]}`
+		_, err := f.iam.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("ci"), PolicyName: aws.String("by-sub"), PolicyDocument: &doc})
+		must(t, err)
+		call := func(sub string) error {
+			out, err := assume(f.iss.Token(t, testenv.Claims{Subject: sub, Audience: good.Audience}))
+			must(t, err)
+			cfg := f.e.AWSConfigFor(*out.Credentials.AccessKeyId, *out.Credentials.SecretAccessKey, *out.Credentials.SessionToken)
+			_, err = workmail.NewFromConfig(cfg).DescribeOrganization(ctx, &workmail.DescribeOrganizationInput{OrganizationId: aws.String("m-00000000000000000000000000000000")})
+			return err
+		}
+		if err := call(good.Subject); err == nil || testenvCode(err) == "AccessDeniedException" {
+			t.Fatalf("allowed subject: %v", err)
+		}
+		apiErr(t, call("repo:mail/other"), "AccessDeniedException", 400)
+	})
 	t.Run("case=rejected-claim", func(t *testing.T) {
 		c := good
 		c.Extra = map[string]any{"https://aws.amazon.com/tags": map[string]any{"principal_tags": map[string]any{"team": []string{"a", "b"}}}}
