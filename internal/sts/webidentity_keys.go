@@ -16,8 +16,12 @@ import (
 // Issuers are cached: each one's discovery document for issuerTTL, and
 // with it go-oidc's key set, which keeps the keys it fetched and fetches
 // them again when a token names a key ID it does not have (rotation).
+// An issuer that could not be reached is not asked again for
+// issuerRetry: unsigned requests naming it are answered at once rather
+// than each waiting on it.
 const (
 	issuerTTL        = time.Hour
+	issuerRetry      = 30 * time.Second
 	issuerFetchLimit = 10 * time.Second
 )
 
@@ -29,7 +33,7 @@ type webIdentity struct {
 }
 
 type cachedIssuer struct {
-	provider *oidc.Provider
+	provider *oidc.Provider // nil: the last fetch failed
 	at       time.Time
 }
 
@@ -46,19 +50,24 @@ func (w *webIdentity) provider(ctx context.Context, issuer string) (*oidc.Provid
 	w.mu.Lock()
 	c, ok := w.cache[issuer]
 	w.mu.Unlock()
-	if ok && time.Since(c.at) < issuerTTL {
+	switch {
+	case ok && c.provider != nil && time.Since(c.at) < issuerTTL:
 		return c.provider, nil
+	case ok && c.provider == nil && time.Since(c.at) < issuerRetry:
+		return nil, idpUnreachable()
 	}
 	fetch, cancel := context.WithTimeout(oidc.ClientContext(ctx, w.client), issuerFetchLimit)
 	defer cancel()
 	p, err := oidc.NewProvider(fetch, issuer)
 	if err != nil {
 		slog.Default().Info("web identity issuer unreachable", "issuer", issuer, "error", err.Error())
-		return nil, idpUnreachable()
 	}
 	w.mu.Lock()
 	w.cache[issuer] = cachedIssuer{provider: p, at: time.Now()}
 	w.mu.Unlock()
+	if err != nil {
+		return nil, idpUnreachable()
+	}
 	return p, nil
 }
 
