@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -60,6 +61,8 @@ type serveFlags struct {
 	impersonationTokenTTL              time.Duration
 	impersonationMaxRoles              int
 	enforcement                        string
+	publicURL                          string
+	webIdentityCAFile                  string
 	modeFlags
 	idpFlags
 	listenFlags
@@ -89,6 +92,8 @@ func serveFlagSet(f *serveFlags) *flag.FlagSet {
 	fs.DurationVar(&f.impersonationTokenTTL, "impersonation-token-ttl", workmail.DefaultImpersonationTokenTTL, "lifetime of the tokens AssumeImpersonationRole issues (ExpiresIn)")
 	fs.IntVar(&f.impersonationMaxRoles, "impersonation-max-roles", workmail.DefaultMaxImpersonationRoles, "impersonation roles per organization (LimitExceededException beyond)")
 	fs.StringVar(&f.enforcement, "enforcement", string(authz.EnforceStrict), "IAM policy enforcement: strict (deny what policies do not allow), soft (allow, but log each would-be denial and why), or off")
+	fs.StringVar(&f.publicURL, "public-url", "", "URL clients reach this server at, which the issuers of outbound web identity federation are named by (empty = the listening endpoint)")
+	fs.StringVar(&f.webIdentityCAFile, "web-identity-ca-file", "", "PEM file of CA certificates trusted, besides the system's, when STS fetches the keys of web identity issuers")
 	f.modeFlags.register(fs)
 	f.idpFlags.register(fs)
 	f.listenFlags.register(fs)
@@ -213,15 +218,25 @@ func run(f serveFlags, logger *slog.Logger) error {
 			boot.AccountID, boot.NewRootKey.AccessKeyID, boot.NewRootKey.SecretAccessKey, endpoint, PrintedRegion)
 	}
 
+	stsOpts := sts.Options{}
+	if f.webIdentityCAFile != "" {
+		pem, err := os.ReadFile(f.webIdentityCAFile)
+		if err != nil {
+			return err
+		}
+		if stsOpts.HTTPClient, err = sts.IssuerClient(pem); err != nil {
+			return err
+		}
+	}
 	clk, now := serviceClock(f)
 	wm := workmail.New(st, workmail.Options{Now: now, Impersonation: workmail.ImpersonationOptions{MaxRolesPerOrg: f.impersonationMaxRoles, TokenTTL: f.impersonationTokenTTL},
 		IdentityProviders: f.idpFlags.providers(), SignIn: f.idpFlags.signIn(logger)})
 	srv := server.New(server.Config{
 		Store:        st,
 		WorkMail:     wm,
-		STS:          sts.New(st, sts.Options{}),
+		STS:          sts.New(st, stsOpts),
 		Enforcement:  authz.Enforcement(f.enforcement),
-		IAM:          iam.New(st, iam.Options{}),
+		IAM:          iam.New(st, iam.Options{PublicURL: func() string { return cmp.Or(f.publicURL, endpoint) }}),
 		Logger:       logger,
 		MaxBodyBytes: f.maxBodyBytes,
 		BodyTimeout:  f.bodyTimeout,

@@ -119,7 +119,7 @@ func (cs Credentials) sessionCaller(ctx context.Context, sess *store.STSSession,
 	}
 	caller := &reqctx.Caller{AccountID: sess.AccountID, AccessKeyID: sess.AccessKeyID, Session: &reqctx.Session{
 		IssuedAt: sess.IssuedAt, ExpiresAt: sess.ExpiresAt, Policies: sess.SessionPolicies, Tags: tags,
-		TransitiveTagKeys: sess.TransitiveTagKeys, SourceIdentity: sess.SourceIdentity, Kind: sess.Kind,
+		TransitiveTagKeys: sess.TransitiveTagKeys, SourceIdentity: sess.SourceIdentity, Kind: sess.Kind, ContextKeys: sess.ContextKeys,
 	}}
 	switch {
 	case sess.Kind == store.SessionAssumedRole:
@@ -136,6 +136,10 @@ func (cs Credentials) sessionCaller(ctx context.Context, sess *store.STSSession,
 		caller.RoleArn = "arn:" + partition + ":iam::" + sess.AccountID + ":role" + role.Path + role.Name
 		caller.Arn = "arn:" + partition + ":sts::" + sess.AccountID + ":assumed-role/" + role.Name + "/" + sess.SessionName
 		caller.UserID = role.ID + ":" + sess.SessionName
+	case sess.Kind == store.SessionFederated:
+		if err := cs.setFederatedUser(ctx, caller, sess, partition); err != nil {
+			return nil, err
+		}
 	case sess.Kind == store.SessionToken && sess.UserName == "":
 		caller.Root, caller.Type, caller.UserID = true, "Account", sess.AccountID
 		caller.Arn = "arn:" + partition + ":iam::" + sess.AccountID + ":root"
@@ -147,4 +151,26 @@ func (cs Credentials) sessionCaller(ctx context.Context, sess *store.STSSession,
 		return nil, ErrInvalidToken
 	}
 	return caller, nil
+}
+
+// setFederatedUser makes the caller the federated user of a
+// GetFederationToken session (arn:aws:sts::<account>:federated-user/<name>,
+// user ID <account>:<name>), with the policies of the IAM user that asked
+// for it (none for the root, whose permissions are everything).
+func (cs Credentials) setFederatedUser(ctx context.Context, caller *reqctx.Caller, sess *store.STSSession, partition string) error {
+	caller.Type, caller.SessionName = "FederatedUser", sess.SessionName
+	caller.UserID = sess.AccountID + ":" + sess.SessionName
+	caller.Arn = "arn:" + partition + ":sts::" + sess.AccountID + ":federated-user/" + sess.SessionName
+	if sess.UserName == "" {
+		return nil
+	}
+	u, gen, err := cs.Store.GetIAMPrincipal(ctx, sess.AccountID, store.IAMUser, sess.UserName)
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrInvalidToken
+	}
+	if err != nil {
+		return err
+	}
+	caller.EntityID, caller.AuthzGeneration, caller.HasAuthzGeneration = u.ID, gen, true
+	return nil
 }

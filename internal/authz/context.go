@@ -95,6 +95,9 @@ func (e *Engine) globalKeys(req *reqctx.Request, principalTags map[string]string
 		if s.SourceIdentity != "" {
 			ctx["aws:sourceidentity"] = []string{s.SourceIdentity}
 		}
+		for k, v := range s.ContextKeys {
+			ctx.Set(k, v...)
+		}
 	}
 	return ctx
 }

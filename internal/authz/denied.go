@@ -3,6 +3,7 @@ package authz
 import (
 	"encoding/base64"
 	"encoding/json"
+	"sort"
 
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/model"
@@ -42,29 +43,85 @@ func protocolOf(service string) string {
 const MessagePrefix = "mgam1."
 
 // EncodeAuthorizationMessage is the decision in the form
-// sts:DecodeAuthorizationMessage reads: the JSON AWS documents (allowed,
-// explicitDeny, matchedStatements, failures, context) with mailgate's
-// explanation, base64url-encoded. It appears in the server's log of each
-// denial, never in responses.
-func EncodeAuthorizationMessage(req *reqctx.Request, ex *policy.Explanation) string {
+// sts:DecodeAuthorizationMessage reads, base64url-encoded: the JSON AWS
+// documents, with AWS's {"items": [...]} lists (allowed, explicitDeny,
+// matchedStatements, failures, and the context: principal, action,
+// resource and the request's condition keys), the deciding statements
+// named by policy and lines. AWS puts such a message in the denials of
+// some services (EC2's UnauthorizedOperation); IAM, STS and WorkMail
+// answer AccessDenied without one, so here it appears in the server's
+// log of each denial, never in responses.
+func EncodeAuthorizationMessage(req *reqctx.Request, ex *policy.Explanation, conds policy.Context) string {
+	type value struct {
+		Value string `json:"value"`
+	}
 	type stmt struct {
+		StatementID      string `json:"statementId"`
+		Effect           string `json:"effect"`
 		SourcePolicyID   string `json:"sourcePolicyId"`
 		SourcePolicyType string `json:"sourcePolicyType"`
 		StartLine        int    `json:"startLine"`
 		EndLine          int    `json:"endLine"`
 	}
-	m := struct {
-		Allowed           bool           `json:"allowed"`
-		ExplicitDeny      bool           `json:"explicitDeny"`
-		MatchedStatements []stmt         `json:"matchedStatements"`
-		Failures          []string       `json:"failures"`
-		Context           map[string]any `json:"context"`
-	}{Allowed: ex.Decision == policy.Allowed, ExplicitDeny: ex.Decision == policy.ExplicitDeny, MatchedStatements: []stmt{},
-		Failures: []string{ex.String()},
-		Context:  map[string]any{"principal": map[string]string{"arn": callerArn(req)}, "action": req.Action, "resource": req.Resource}}
+	type cond struct {
+		Key    string       `json:"key"`
+		Values items[value] `json:"values"`
+	}
+	effect := "ALLOW"
+	if ex.Decision == policy.ExplicitDeny {
+		effect = "DENY"
+	}
+	matched := items[stmt]{Items: []stmt{}}
 	for _, s := range ex.Matched() {
-		m.MatchedStatements = append(m.MatchedStatements, stmt{s.Source.ID, s.Source.Type, s.Span.StartLine, s.Span.EndLine})
+		matched.Items = append(matched.Items, stmt{"", effect, s.Source.ID, s.Source.Type, s.Span.StartLine, s.Span.EndLine})
+	}
+	keys := make([]string, 0, len(conds))
+	for k := range conds {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	conditions := items[cond]{Items: []cond{}}
+	for _, k := range keys {
+		c := cond{Key: k, Values: items[value]{Items: []value{}}}
+		for _, v := range conds[k] {
+			c.Values.Items = append(c.Values.Items, value{v})
+		}
+		conditions.Items = append(conditions.Items, c)
+	}
+	principal := map[string]string{"arn": callerArn(req)}
+	if c := req.Caller; c != nil {
+		principal["id"] = c.UserID
+		if c.UserName != "" {
+			principal["name"] = c.UserName
+		}
+	}
+	m := map[string]any{
+		"allowed":           ex.Decision == policy.Allowed,
+		"explicitDeny":      ex.Decision == policy.ExplicitDeny,
+		"matchedStatements": matched,
+		"failures":          items[string]{Items: []string{ex.String()}},
+		"context": map[string]any{"principal": principal, "action": req.Action, "resource": req.Resource,
+			"conditions": conditions},
 	}
 	b, _ := json.Marshal(m)
 	return MessagePrefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// items is AWS's wrapping of the lists in a decoded message.
+type items[T any] struct {
+	Items []T `json:"items"`
+}
+
+// DecodedPrincipalARN is the ARN of the principal a decoded message was
+// denied to ("" when the message has none).
+func DecodedPrincipalARN(decoded []byte) string {
+	var m struct {
+		Context struct {
+			Principal struct {
+				ARN string `json:"arn"`
+			} `json:"principal"`
+		} `json:"context"`
+	}
+	_ = json.Unmarshal(decoded, &m)
+	return m.Context.Principal.ARN
 }

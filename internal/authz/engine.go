@@ -120,7 +120,7 @@ func (e *Engine) Authorize(ctx context.Context, req *reqctx.Request, t *api.Targ
 		}
 	}
 	attrs := []any{"request_id", req.ID, "principal", callerArn(req), "action", req.Action, "resource", req.Resource,
-		"decision", ex.Decision.String(), "explanation", ex.String(), "authorization_message", EncodeAuthorizationMessage(req, ex)}
+		"decision", ex.Decision.String(), "explanation", ex.String(), "authorization_message", EncodeAuthorizationMessage(req, ex, e.requestConditions(req, t))}
 	if e.mode == EnforceSoft {
 		e.log.Warn("authorization would deny (soft enforcement)", attrs...)
 		return nil
@@ -172,6 +172,11 @@ func (e *Engine) decide(ctx context.Context, req *reqctx.Request, t *api.Target,
 			return implicitDeny("because temporary credentials from GetSessionToken without MFA cannot call " + req.Action)
 		}
 	}
+	// Federated users call no IAM operation and no STS operation but
+	// GetCallerIdentity (STS API reference, GetFederationToken).
+	if c.Session != nil && c.Session.Kind == store.SessionFederated && (req.Service == "iam" || req.Service == "sts") {
+		return implicitDeny("because federated users cannot call " + req.Action)
+	}
 	resAccount := arn.Account(req.Resource)
 	cross := resAccount != "" && resAccount != c.AccountID && resAccount != store.AWSManagedAccount
 	assume := strings.EqualFold(req.Action, "sts:AssumeRole")
@@ -207,6 +212,9 @@ func (e *Engine) policySet(ctx context.Context, req *reqctx.Request, cross bool)
 	switch {
 	case c.Root:
 		set.Identity = []policy.Entry{{Policy: allowAll, Source: policy.Source{ID: "root", Type: "none"}}}
+	case c.EntityID == "" && c.Session != nil && c.Session.Kind == store.SessionFederated:
+		// The root's federated user: everything, capped by the session.
+		set.Identity = []policy.Entry{{Policy: allowAll, Source: policy.Source{ID: "root", Type: "none"}}}
 	case c.EntityID != "":
 		pp, found, err := e.principalPolicies(ctx, req.ARNPartition(), c)
 		if err != nil || !found {
@@ -221,6 +229,10 @@ func (e *Engine) policySet(ctx context.Context, req *reqctx.Request, cross bool)
 		for i, doc := range c.Session.Policies {
 			p, _ := policy.Compile(doc, policy.Identity)
 			set.Session = append(set.Session, policy.Entry{Policy: p, Source: policy.Source{ID: "session policy " + strconv.Itoa(i+1), Type: "none"}})
+		}
+		if c.Session.Kind == store.SessionFederated && len(set.Session) == 0 {
+			// A federated user given no policy has no permissions.
+			set.Session = []policy.Entry{{Policy: allowNothing, Source: policy.Source{ID: "no session policy", Type: "none"}}}
 		}
 	}
 	return set, entityID, true, nil
@@ -283,6 +295,9 @@ func (e *Engine) principalPolicies(ctx context.Context, partition string, c *req
 	return pp, found, err
 }
 
+// allowNothing allows no action there is.
+var allowNothing = policy.MustCompile(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"none:none","Resource":"*"}]}`, policy.Identity)
+
 var allowAll = policy.MustCompile(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, policy.Identity)
 
 func callerArn(req *reqctx.Request) string {
@@ -290,4 +305,14 @@ func callerArn(req *reqctx.Request) string {
 		return "anonymous"
 	}
 	return req.Caller.Arn
+}
+
+// requestConditions are the request's condition keys for an
+// authorization message: the global keys and the target's own.
+func (e *Engine) requestConditions(req *reqctx.Request, t *api.Target) policy.Context {
+	keys := e.globalKeys(req, nil, func(string) bool { return true })
+	for k, v := range t.Keys {
+		keys[k] = v
+	}
+	return keys
 }

@@ -42,6 +42,10 @@ const (
 type Options struct {
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
+	// PublicURL is the URL clients reach the server at, asked when an
+	// account's outbound federation issuer is made (default
+	// http://127.0.0.1:4599).
+	PublicURL func() string
 }
 
 // Service implements the IAM operations of roles, users, groups, access

@@ -50,6 +50,9 @@ type Session struct {
 	Tags              map[string]string
 	TransitiveTagKeys []string
 	SourceIdentity    string
+	// ContextKeys are condition keys of the session's own (the web
+	// identity token's), set on each of its requests.
+	ContextKeys map[string][]string
 	// Kind is "assumed-role" or "session-token".
 	Kind string
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"net/http"
 
@@ -13,6 +14,14 @@ import (
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 	if status, ok := s.serveOps(w, r); ok {
 		return status
+	}
+	if strings.HasPrefix(r.URL.Path, IssuerPrefix) {
+		// Outbound web identity federation issuers, served by STS.
+		if is, ok := s.cfg.STS.(interface {
+			ServeIssuer(http.ResponseWriter, *http.Request) int
+		}); ok {
+			return is.ServeIssuer(w, r)
+		}
 	}
 	switch r.URL.Path {
 	case IntrospectPath:
@@ -34,5 +43,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 	http.NotFound(w, r)
 	return http.StatusNotFound
 }
+
+// IssuerPrefix is where the accounts' outbound federation issuers are
+// served (iam.OutboundIssuerPath).
+const IssuerPrefix = ControlPrefix + "issuer/"
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

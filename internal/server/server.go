@@ -262,7 +262,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c.req.Service, c.req.Operation = c.svc.model.Name, c.op.Name
 
-	if aerr := s.authenticate(r, body, c); aerr != nil {
+	if c.op.NoAuth && unsigned(r) {
+		// Called without credentials, as AWS allows for this operation:
+		// the handler verifies the token or assertion it carries. The
+		// caller is anonymous: no account.
+		c.req.Caller = &reqctx.Caller{}
+	} else if aerr := s.authenticate(r, body, c); aerr != nil {
 		s.writeError(w, c, aerr)
 		return
 	}
@@ -301,10 +306,21 @@ func (s *Server) run(ctx context.Context, c *call, body []byte, form url.Values)
 	if err != nil {
 		return nil, err
 	}
+	if c.op.NoAuth {
+		// Signed or not, the handler authorizes what the request carries
+		// (the token or assertion against the role's trust policy), as
+		// AWS needs no permission of a signer for these operations.
+		return op.Call(ctx, in)
+	}
 	if err := s.cfg.Authorizer.Authorize(ctx, c.req, t); err != nil {
 		return nil, err
 	}
 	return op.Call(ctx, in)
+}
+
+// unsigned: the request carries no SigV4 signature at all.
+func unsigned(r *http.Request) bool {
+	return r.Header.Get("Authorization") == "" && r.URL.Query().Get("X-Amz-Algorithm") == ""
 }
 
 // target names what the request acts on: the operation's target, with its

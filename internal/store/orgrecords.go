@@ -79,6 +79,7 @@ const (
 	RecordSigningCertificate    = "iam-signing-certificate"
 	RecordServerCertificate     = "iam-server-certificate"
 	RecordServiceCredential     = "iam-service-specific-credential"
+	RecordOutboundFederation    = "iam-outbound-web-identity-federation"
 )
 
 // AccountRecords holds an account's records: the IAM and Identity Center

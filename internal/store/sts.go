@@ -12,6 +12,10 @@ const (
 	// SessionToken is a session from GetSessionToken: the caller is the
 	// user (or root) that asked for it.
 	SessionToken = "session-token"
+	// SessionFederated is a session from GetFederationToken: the caller
+	// is the federated user SessionName, with the permissions of the IAM
+	// user UserName ("" = root) capped by the session policies.
+	SessionFederated = "federated-user"
 )
 
 // STSSession is a set of temporary credentials. The secret access key is
@@ -39,6 +43,10 @@ type STSSession struct {
 	Tags              []Tag
 	TransitiveTagKeys []string
 	SourceIdentity    string
+	// ContextKeys are condition keys every request of the session
+	// carries: the web identity token's (<provider>:sub, :aud, ...) and
+	// aws:FederatedProvider.
+	ContextKeys map[string][]string
 	// Chained: assumed with temporary credentials (role chaining).
 	Chained bool
 

@@ -1,6 +1,10 @@
 // Package sts serves the Security Token Service: GetCallerIdentity,
 // AssumeRole, GetSessionToken, GetAccessKeyInfo and
-// DecodeAuthorizationMessage.
+// DecodeAuthorizationMessage; AssumeRoleWithWebIdentity, called without
+// credentials, against the account's IAM OIDC providers
+// (webidentity.go); GetFederationToken (federation.go); and
+// GetWebIdentityToken, with the account issuer the server publishes
+// (webidentity_token.go, webidentity_issuer.go).
 //
 // Temporary credentials are an ASIA… key ID, a 40-character secret and a
 // session token of 344 characters (256 random bytes, base64). The store
@@ -26,16 +30,17 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/mailgate/mailgate/internal/api/stsapi"
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/arn"
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/opt"
-	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -55,6 +60,9 @@ const (
 // Options configures the service.
 type Options struct {
 	Now func() time.Time
+	// HTTPClient fetches web identity issuers' discovery documents and
+	// keys (nil: a client with the system's roots and a 10s timeout).
+	HTTPClient *http.Client
 }
 
 // Service implements stsapi.API.
@@ -63,6 +71,7 @@ type Service struct {
 	st        store.Store
 	now       func() time.Time
 	lastSweep atomic.Int64
+	web       *webIdentity
 }
 
 // New returns the STS service over st.
@@ -70,7 +79,7 @@ func New(st store.Store, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{st: st, now: opts.Now}
+	return &Service{st: st, now: opts.Now, web: newWebIdentity(opts.HTTPClient)}
 }
 
 // GetCallerIdentity reports who signed the request.
@@ -115,30 +124,9 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 	}
 
 	// Session policies: the inline Policy and the documents of PolicyArns.
-	var policies []string
-	packed := 0
-	if in.Policy != nil {
-		if _, err := policy.Parse(*in.Policy, policy.Identity); err != nil {
-			var pe *policy.Error
-			if errors.As(err, &pe) {
-				return nil, stsapi.NewMalformedPolicyDocumentException("%s", pe.Message)
-			}
-			return nil, err
-		}
-		packed += policy.Size(*in.Policy)
-		policies = append(policies, *in.Policy)
-	}
-	for _, pa := range in.PolicyArns {
-		arn := opt.Deref(pa.Arn)
-		doc, ok, err := authz.ManagedPolicyDocument(ctx, s.st, role.AccountID, arn)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, stsapi.NewMalformedPolicyDocumentException("The policy %s does not exist or is not attachable.", arn)
-		}
-		packed += len(arn)
-		policies = append(policies, doc)
+	policies, packed, err := sessionPolicies(ctx, s.st, role.AccountID, in.Policy, in.PolicyArns)
+	if err != nil {
+		return nil, err
 	}
 
 	// Session tags: the caller's transitive tags carry over and cannot be
@@ -174,9 +162,9 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 		}
 		transitive = append(transitive, k)
 	}
-	pct := (packed*100 + maxSessionPolicySize - 1) / maxSessionPolicySize
-	if pct > 100 {
-		return nil, stsapi.NewPackedPolicyTooLargeException("Packed policy consumes %d%% of allotted space, please use smaller policy for your session.", pct)
+	pct, err := packedPercent(packed)
+	if err != nil {
+		return nil, err
 	}
 
 	source := opt.Deref(in.SourceIdentity)
@@ -187,29 +175,12 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 		source = c.Session.SourceIdentity
 	}
 
-	now := s.now().UTC().Truncate(time.Millisecond)
-	creds, sess := newCredentials(role.AccountID, now, dur)
-	sess.Kind, sess.RoleID, sess.RoleName, sess.RolePath, sess.SessionName = store.SessionAssumedRole, role.ID, role.Name, role.Path, in.RoleSessionName
-	sess.SessionPolicies, sess.Tags, sess.TransitiveTagKeys, sess.SourceIdentity, sess.Chained = policies, tags, transitive, source, chained
-	if err := s.st.PutSTSSession(ctx, *sess); err != nil {
+	creds, user, err := s.issueRoleSession(ctx, roleSession{role: role, name: in.RoleSessionName, duration: dur, policies: policies,
+		tags: tags, transitive: transitive, sourceIdentity: source, chained: chained, partition: r.ARNPartition(), region: r.Region})
+	if err != nil {
 		return nil, err
 	}
-	_, _ = s.st.UpdateIAMEntity(ctx, role.AccountID, store.IAMRole, role.Name, func(e *store.IAMEntity) error {
-		e.LastUsedAt, e.LastUsedRegion = now, r.Region
-		return nil
-	})
-	s.sweep(ctx, now)
-	out := &stsapi.AssumeRoleResponse{
-		Credentials: creds,
-		AssumedRoleUser: &stsapi.AssumedRoleUser{
-			AssumedRoleId: role.ID + ":" + in.RoleSessionName,
-			Arn:           "arn:" + r.ARNPartition() + ":sts::" + role.AccountID + ":assumed-role/" + role.Name + "/" + in.RoleSessionName,
-		},
-	}
-	if packed > 0 {
-		p := int32(pct)
-		out.PackedPolicySize = &p
-	}
+	out := &stsapi.AssumeRoleResponse{Credentials: creds, AssumedRoleUser: user, PackedPolicySize: packedSize(packed, pct)}
 	if source != "" {
 		out.SourceIdentity = &source
 	}
@@ -283,6 +254,10 @@ func (s *Service) DecodeAuthorizationMessage(ctx context.Context, in *stsapi.Dec
 	}
 	b, err := base64.RawURLEncoding.DecodeString(rest)
 	if err != nil || !json.Valid(b) {
+		return nil, bad
+	}
+	// A message is decoded only in the account of the denied principal.
+	if c := reqctx.From(ctx).Caller; arn.Account(authz.DecodedPrincipalARN(b)) != c.AccountID {
 		return nil, bad
 	}
 	msg := string(b)

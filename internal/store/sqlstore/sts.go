@@ -11,15 +11,16 @@ import (
 )
 
 type sessionDetails struct {
-	Policies       []string    `json:"policies,omitempty"`
-	Tags           []store.Tag `json:"tags,omitempty"`
-	Transitive     []string    `json:"transitive,omitempty"`
-	SourceIdentity string      `json:"source_identity,omitempty"`
+	Policies       []string            `json:"policies,omitempty"`
+	Tags           []store.Tag         `json:"tags,omitempty"`
+	Transitive     []string            `json:"transitive,omitempty"`
+	SourceIdentity string              `json:"source_identity,omitempty"`
+	ContextKeys    map[string][]string `json:"context_keys,omitempty"`
 }
 
 func (db *DB) PutSTSSession(ctx context.Context, s store.STSSession) error {
 	sealed := db.box.Seal(s.SecretAccessKey, s.AccessKeyID)
-	details, err := json.Marshal(sessionDetails{Policies: s.SessionPolicies, Tags: s.Tags, Transitive: s.TransitiveTagKeys, SourceIdentity: s.SourceIdentity})
+	details, err := json.Marshal(sessionDetails{Policies: s.SessionPolicies, Tags: s.Tags, Transitive: s.TransitiveTagKeys, SourceIdentity: s.SourceIdentity, ContextKeys: s.ContextKeys})
 	if err != nil {
 		return err
 	}
@@ -62,6 +63,7 @@ func (db *DB) GetSTSSession(ctx context.Context, id string) (*store.STSSession, 
 		return nil, err
 	}
 	s.SessionPolicies, s.Tags, s.TransitiveTagKeys, s.SourceIdentity = d.Policies, d.Tags, d.Transitive, d.SourceIdentity
+	s.ContextKeys = d.ContextKeys
 	s.Chained = chained != 0
 	s.IssuedAt, s.ExpiresAt = fromNanos(issued), fromNanos(expires)
 	return &s, nil
