@@ -6,9 +6,10 @@ import "context"
 // instances created through sso-admin (workmail.IdentityCenter).
 
 // IdentityStoreID returns the identity store of the account's instance
-// arn in the Region, "" when the account has no such instance.
-func (s *Service) IdentityStoreID(ctx context.Context, account, region, arn string) (string, error) {
-	i, err := s.sso.Instance(ctx, account, region, arn)
+// arn in the Region, "" when the account has no such instance. In the
+// test mode, create makes a well-formed ARN an instance.
+func (s *Service) IdentityStoreID(ctx context.Context, account, region, arn string, create bool) (string, error) {
+	i, err := s.sso.Instance(ctx, account, region, arn, create)
 	if err != nil || i == nil {
 		return "", err
 	}

@@ -104,9 +104,9 @@ func notFound(arn string) error {
 }
 
 // Instance returns the account's instance named by arn in the Region,
-// nil when there is none. With CreateOnFirstUse, a well-formed ARN the
-// account does not have yet is created.
-func (s *Service) Instance(ctx context.Context, account, region, arn string) (*Instance, error) {
+// nil when there is none. With CreateOnFirstUse and create, a well-formed
+// ARN the account does not have yet is created.
+func (s *Service) Instance(ctx context.Context, account, region, arn string, create bool) (*Instance, error) {
 	m := instanceARN.FindStringSubmatch(arn)
 	if m == nil {
 		return nil, nil
@@ -117,7 +117,7 @@ func (s *Service) Instance(ctx context.Context, account, region, arn string) (*I
 		return nil, err
 	case ok && i.Region == region && i.ARN == arn:
 		return i, nil
-	case ok || !s.opts.CreateOnFirstUse:
+	case ok || !s.opts.CreateOnFirstUse || !create:
 		return nil, nil
 	}
 	n := Instance{ARN: arn, ID: m[1], IdentityStoreID: "d-" + randomHex(10), OwnerAccountID: account, Region: region,
@@ -150,7 +150,7 @@ func (s *Service) instance(ctx context.Context, arn string) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	i, err := s.Instance(ctx, sc.account, sc.region, arn)
+	i, err := s.Instance(ctx, sc.account, sc.region, arn, true)
 	if err == nil && i == nil {
 		return nil, notFound(arn)
 	}

@@ -88,7 +88,8 @@ func (s *Service) instance(arn string) *mailauth.OIDCVerifier { return s.idp.byI
 type IdentityCenter interface {
 	// IdentityStoreID returns the identity store of the account's
 	// instance arn in the Region, "" when there is no such instance.
-	IdentityStoreID(ctx context.Context, account, region, arn string) (string, error)
+	// create lets the test mode create the instance on first use.
+	IdentityStoreID(ctx context.Context, account, region, arn string, create bool) (string, error)
 	// HasUser reports whether the account's identity store holds userID.
 	HasUser(ctx context.Context, account, identityStoreID, userID string) (bool, error)
 }
@@ -104,13 +105,17 @@ func (s *Service) identityStore(ctx context.Context, sc scope, arn string) (id s
 	if arnPartition(arn) != sc.partition {
 		return "", false, nil
 	}
+	// An instance created through sso-admin has its own identity store,
+	// even with a provider configured for it; a provider configured alone
+	// is not shadowed by the test mode's instances on first use.
+	v := s.instance(arn)
 	if s.idp.center != nil {
-		id, err := s.idp.center.IdentityStoreID(ctx, sc.account, sc.region, arn)
+		id, err := s.idp.center.IdentityStoreID(ctx, sc.account, sc.region, arn, v == nil)
 		if err != nil || id != "" {
 			return id, true, err
 		}
 	}
-	if v := s.instance(arn); v != nil {
+	if v != nil {
 		return v.Config().IdentityStoreID, false, nil
 	}
 	return "", false, nil
