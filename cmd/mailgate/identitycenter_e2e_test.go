@@ -165,3 +165,31 @@ func TestIdentityCenterTestMode(t *testing.T) {
 	}
 	cli("identitystore", "create-user", "--identity-store-id", storeID, "--user-name", "bob", "--display-name", "Bob")
 }
+
+func TestIdentityCenterIssuerFlag(t *testing.T) {
+	const a, b = "arn:aws:sso:::instance/ssoins-1111111111111111", "arn:aws:sso:::instance/ssoins-2222222222222222"
+	var f idpFlags
+	if err := f.issuers.Set(a + "=https://idp.example.com/realms/mail,client-id=mailgate"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.issuers.Set(b + "=https://login.example.org,client-id=mg,audience=mail,user-claim=oid"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.check(); err != nil {
+		t.Fatal(err)
+	}
+	ps := f.providers()
+	if len(ps) != 2 || ps[0].InstanceARN != a || ps[0].ClientID != "mailgate" || ps[1].Audience != "mail" || ps[1].UserClaim != "oid" {
+		t.Fatalf("%+v", ps)
+	}
+	for _, bad := range []string{a, "https://idp.example.com", a + "=ftp://x", a + "=https://x,colour=blue", b + "=https://other"} {
+		if err := f.issuers.Set(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	// Several in one value, as the environment twin carries them.
+	var g issuerBindings
+	if err := g.Set(a + "=https://x,client-id=c " + b + "=https://y,audience=d"); err != nil || len(g) != 2 {
+		t.Fatalf("%v %v", g, err)
+	}
+}
