@@ -2,6 +2,7 @@ package ssoadmin_test
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -145,4 +146,50 @@ func TestInstanceAuthorization(t *testing.T) {
 	}
 	_, err = reader.DeleteInstance(ctx, &ssoadmin.DeleteInstanceInput{InstanceArn: &arn})
 	testenv.APIError(t, err, "AccessDeniedException", 400)
+}
+
+func TestInstanceTags(t *testing.T) {
+	e := testenv.New(t)
+	c, ctx := e.SSOAdmin(), context.Background()
+	out, err := c.CreateInstance(ctx, &ssoadmin.CreateInstanceInput{Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("mail")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := out.InstanceArn
+	list := func() map[string]string {
+		t.Helper()
+		l, err := c.ListTagsForResource(ctx, &ssoadmin.ListTagsForResourceInput{ResourceArn: arn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, tag := range l.Tags {
+			m[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+		}
+		return m
+	}
+	if m := list(); len(m) != 1 || m["team"] != "mail" {
+		t.Fatalf("%v", m)
+	}
+	if _, err := c.TagResource(ctx, &ssoadmin.TagResourceInput{ResourceArn: arn, InstanceArn: arn,
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("ops")}, {Key: aws.String("env"), Value: aws.String("prod")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if m := list(); len(m) != 2 || m["team"] != "ops" || m["env"] != "prod" {
+		t.Fatalf("%v", m)
+	}
+	if _, err := c.UntagResource(ctx, &ssoadmin.UntagResourceInput{ResourceArn: arn, TagKeys: []string{"team"}}); err != nil {
+		t.Fatal(err)
+	}
+	if m := list(); len(m) != 1 || m["env"] != "prod" {
+		t.Fatalf("%v", m)
+	}
+	many := make([]types.Tag, 75)
+	for i := range many {
+		many[i] = types.Tag{Key: aws.String(fmt.Sprintf("k%d", i)), Value: aws.String("v")}
+	}
+	_, err = c.TagResource(ctx, &ssoadmin.TagResourceInput{ResourceArn: arn, Tags: many})
+	testenv.APIError(t, err, "ServiceQuotaExceededException", 400)
+	_, err = c.ListTagsForResource(ctx, &ssoadmin.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:sso:::instance/ssoins-0000000000000000")})
+	testenv.APIError(t, err, "ResourceNotFoundException", 400)
 }
