@@ -129,11 +129,11 @@ func (s *Service) checkIdentityProviderUserID(ctx context.Context, orgID string,
 	if userID == nil || *userID == "" {
 		return nil
 	}
-	sc, err := scopeOf(ctx)
+	o, sc, err := s.visibleOrg(ctx, orgID)
 	if err != nil {
-		return err
+		return nil // the operation answers for the organization itself
 	}
-	c, err := s.st.GetIdentityProviderConfig(ctx, orgID)
+	c, err := s.st.GetIdentityProviderConfig(ctx, o.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
