@@ -20,9 +20,11 @@ import (
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/bootstrap"
 	"github.com/mailgate/mailgate/internal/iam"
+	"github.com/mailgate/mailgate/internal/identitystore"
 	"github.com/mailgate/mailgate/internal/metrics"
 	"github.com/mailgate/mailgate/internal/secretbox"
 	"github.com/mailgate/mailgate/internal/server"
+	"github.com/mailgate/mailgate/internal/ssoadmin"
 	"github.com/mailgate/mailgate/internal/store/sqlstore"
 	"github.com/mailgate/mailgate/internal/sts"
 	"github.com/mailgate/mailgate/internal/workmail"
@@ -231,6 +233,9 @@ func run(f serveFlags, logger *slog.Logger) error {
 	clk, now := serviceClock(f)
 	wm := workmail.New(st, workmail.Options{Now: now, Impersonation: workmail.ImpersonationOptions{MaxRolesPerOrg: f.impersonationMaxRoles, TokenTTL: f.impersonationTokenTTL},
 		IdentityProviders: f.idpFlags.providers(), SignIn: f.idpFlags.signIn(logger)})
+	sso := ssoadmin.New(st, ssoadmin.Options{Now: now, CreateOnFirstUse: f.mode == modeTest})
+	idstore := identitystore.New(st, sso, identitystore.Options{Now: now})
+	wm.UseIdentityCenter(idstore)
 	srv := server.New(server.Config{
 		Store:        st,
 		WorkMail:     wm,
@@ -247,6 +252,9 @@ func run(f serveFlags, logger *slog.Logger) error {
 		TrustedProxies:             f.proxies,
 		AllowInsecureSignIn:        f.allowInsecureSignIn,
 		DisableMetrics:             !f.metrics,
+
+		SSOAdmin:      sso,
+		IdentityStore: idstore,
 	})
 	if f.mode == modeTest {
 		fmt.Fprintln(os.Stderr, testModeWarning(f, storeKind(url)))

@@ -80,6 +80,19 @@ const (
 	RecordServerCertificate     = "iam-server-certificate"
 	RecordServiceCredential     = "iam-service-specific-credential"
 	RecordOutboundFederation    = "iam-outbound-web-identity-federation"
+
+	// IAM Identity Center: instances, and the users, groups and group
+	// memberships of their identity stores, with the indexes that keep
+	// user names and group display names unique and find memberships by
+	// group and by member.
+	RecordSSOInstance             = "sso-instance"
+	RecordIdentityStoreUser       = "identitystore-user"
+	RecordIdentityStoreUserName   = "identitystore-user-name"
+	RecordIdentityStoreGroup      = "identitystore-group"
+	RecordIdentityStoreGroupName  = "identitystore-group-name"
+	RecordIdentityStoreMembership = "identitystore-membership"
+	RecordIdentityStoreByGroup    = "identitystore-membership-by-group"
+	RecordIdentityStoreByMember   = "identitystore-membership-by-member"
 )
 
 // AccountRecords holds an account's records: the IAM and Identity Center

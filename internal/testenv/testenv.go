@@ -22,11 +22,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/workmail"
 
+	"github.com/mailgate/mailgate/internal/api/identitystoreapi"
 	"github.com/mailgate/mailgate/internal/bootstrap"
 	iamsvc "github.com/mailgate/mailgate/internal/iam"
+	idstoresvc "github.com/mailgate/mailgate/internal/identitystore"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/secretbox"
 	"github.com/mailgate/mailgate/internal/server"
+	ssosvc "github.com/mailgate/mailgate/internal/ssoadmin"
 	"github.com/mailgate/mailgate/internal/store"
 	"github.com/mailgate/mailgate/internal/store/sqlstore"
 	stssvc "github.com/mailgate/mailgate/internal/sts"
@@ -78,14 +81,23 @@ func New(t testing.TB, opts ...Options) *Env {
 	if _, err := bootstrap.Run(ctx, st, bootstrap.Options{AccountID: e.AccountID, RootAccessKeyID: e.AccessKey, RootSecretAccessKey: e.SecretKey}); err != nil {
 		t.Fatal(err)
 	}
+	sso := ssosvc.New(st, ssosvc.Options{})
+	idstore := idstoresvc.New(st, sso, idstoresvc.Options{})
 	cfg := server.Config{
-		Store:    st,
-		WorkMail: wmsvc.New(st, wmsvc.Options{}),
-		STS:      stssvc.New(st, stssvc.Options{}),
-		IAM:      iamsvc.New(st, iamsvc.Options{}),
+		Store:         st,
+		WorkMail:      wmsvc.New(st, wmsvc.Options{}),
+		STS:           stssvc.New(st, stssvc.Options{}),
+		IAM:           iamsvc.New(st, iamsvc.Options{}),
+		SSOAdmin:      sso,
+		IdentityStore: idstore,
 	}
 	if o.Configure != nil {
 		o.Configure(&cfg)
+	}
+	// WorkMail knows the instances created through sso-admin, as under
+	// `mailgate serve`, unless the test replaced the identity store.
+	if wm, ok := cfg.WorkMail.(*wmsvc.Service); ok && cfg.IdentityStore == identitystoreapi.API(idstore) {
+		wm.UseIdentityCenter(idstore)
 	}
 	if strings.HasPrefix(o.StoreURL, "postgres") {
 		e.storeURL = o.StoreURL

@@ -2,11 +2,17 @@ package workmail
 
 // Identity provider configuration.
 //
-// An "IAM Identity Center instance" is, in mailgate, an OpenID Connect
-// provider the operator configures (Options.IdentityProviders; `mailgate
-// serve --oidc-issuer --oidc-client-id --oidc-audience
-// --oidc-instance-arn`), named by an instance ARN. Instances cannot be
-// created through the API: they are whatever the operator configured.
+// An "IAM Identity Center instance" is either one created through
+// sso-admin (CreateInstance; UseIdentityCenter tells the service about
+// them), with its identity store, or an OpenID Connect provider the
+// operator configures (Options.IdentityProviders; `mailgate serve
+// --oidc-issuer ... --oidc-instance-arn`). Sign-in with ID tokens needs
+// the provider: an instance created through sso-admin signs its users in
+// with the issuer the server's configuration binds to its ARN
+// (`--identity-center-issuer`). When the organization's configuration
+// names an instance created through sso-admin, a user's
+// IdentityProviderUserId must be the UserId of a user of its identity
+// store.
 //
 // CreateIdentityCenterApplication registers a WorkMail application in
 // a configured instance for the caller's account and Region and returns
@@ -50,6 +56,7 @@ import (
 // verifier per configured instance, and the sign-in limiters.
 type idpState struct {
 	byInstance map[string]*mailauth.OIDCVerifier
+	center     IdentityCenter // nil: only the configured providers
 	perUser    *mailauth.Limiter
 	perAddress *mailauth.Limiter
 }
@@ -75,6 +82,74 @@ func (s *Service) initIdentityProviders() {
 
 // instance returns the verifier of a configured instance, or nil.
 func (s *Service) instance(arn string) *mailauth.OIDCVerifier { return s.idp.byInstance[arn] }
+
+// IdentityCenter answers for the Identity Center instances created
+// through sso-admin and their identity stores.
+type IdentityCenter interface {
+	// IdentityStoreID returns the identity store of the account's
+	// instance arn in the Region, "" when there is no such instance.
+	// create lets the test mode create the instance on first use.
+	IdentityStoreID(ctx context.Context, account, region, arn string, create bool) (string, error)
+	// HasUser reports whether the account's identity store holds userID.
+	HasUser(ctx context.Context, account, identityStoreID, userID string) (bool, error)
+}
+
+// UseIdentityCenter makes the instances ic knows usable, besides the
+// configured providers. Call it before the service serves.
+func (s *Service) UseIdentityCenter(ic IdentityCenter) { s.idp.center = ic }
+
+// identityStore returns the identity store of an instance of the
+// caller's account and Region: created through sso-admin, or configured.
+// "" when there is no such instance.
+func (s *Service) identityStore(ctx context.Context, sc scope, arn string) (id string, created bool, err error) {
+	if arnPartition(arn) != sc.partition {
+		return "", false, nil
+	}
+	// An instance created through sso-admin has its own identity store,
+	// even with a provider configured for it; a provider configured alone
+	// is not shadowed by the test mode's instances on first use.
+	v := s.instance(arn)
+	if s.idp.center != nil {
+		id, err := s.idp.center.IdentityStoreID(ctx, sc.account, sc.region, arn, v == nil)
+		if err != nil || id != "" {
+			return id, true, err
+		}
+	}
+	if v != nil {
+		return v.Config().IdentityStoreID, false, nil
+	}
+	return "", false, nil
+}
+
+// checkIdentityProviderUserID refuses, for an organization whose
+// configuration names an instance created through sso-admin, an
+// IdentityProviderUserId that is not a user of the instance's identity
+// store.
+func (s *Service) checkIdentityProviderUserID(ctx context.Context, orgID string, userID *string) error {
+	if userID == nil || *userID == "" {
+		return nil
+	}
+	o, sc, err := s.visibleOrg(ctx, orgID)
+	if err != nil {
+		return nil // the operation answers for the organization itself
+	}
+	c, err := s.st.GetIdentityProviderConfig(ctx, o.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	storeID, created, err := s.identityStore(ctx, sc, c.InstanceARN)
+	if err != nil || !created {
+		return err
+	}
+	ok, err := s.idp.center.HasUser(ctx, sc.account, storeID, *userID)
+	if err == nil && !ok {
+		return workmailapi.NewInvalidParameterException("The IdentityProviderUserId %s is not a user of the identity store %s.", *userID, storeID)
+	}
+	return err
+}
 
 func appRequestHash(in *workmailapi.CreateIdentityCenterApplicationRequest) string {
 	c := *in
@@ -109,7 +184,9 @@ func (s *Service) CreateIdentityCenterApplication(ctx context.Context, in *workm
 	if err != nil {
 		return nil, err
 	}
-	if s.instance(in.InstanceArn) == nil || arnPartition(in.InstanceArn) != sc.partition {
+	if storeID, _, err := s.identityStore(ctx, sc, in.InstanceArn); err != nil {
+		return nil, err
+	} else if storeID == "" {
 		return nil, workmailapi.NewInvalidParameterException("The Identity Center instance %s does not exist.", in.InstanceArn)
 	}
 	instanceID := in.InstanceArn[strings.LastIndexByte(in.InstanceArn, '/')+1:]
@@ -192,7 +269,9 @@ func (s *Service) PutIdentityProviderConfiguration(ctx context.Context, in *work
 		}
 		c.PATLifetimeDays = int(*pc.LifetimeInDays)
 	}
-	if s.instance(ic.InstanceArn) == nil || arnPartition(ic.InstanceArn) != sc.partition {
+	if storeID, _, err := s.identityStore(ctx, sc, ic.InstanceArn); err != nil {
+		return nil, err
+	} else if storeID == "" {
 		return nil, workmailapi.NewResourceNotFoundException("The Identity Center instance %s does not exist.", ic.InstanceArn)
 	}
 	a, err := s.application(ctx, sc, ic.ApplicationArn)
@@ -265,10 +344,9 @@ func (s *Service) identityStoreIDs(ctx context.Context, orgID string) func(u *st
 		}
 		if !read {
 			read = true
-			if c, err := s.st.GetIdentityProviderConfig(ctx, orgID); err == nil {
-				if v := s.instance(c.InstanceARN); v != nil {
-					storeID = v.Config().IdentityStoreID
-				}
+			c, err := s.st.GetIdentityProviderConfig(ctx, orgID)
+			if sc, serr := scopeOf(ctx); err == nil && serr == nil {
+				storeID, _, _ = s.identityStore(ctx, sc, c.InstanceARN)
 			}
 		}
 		return storeID

@@ -40,6 +40,9 @@ func checkRole(r *workmailapi.UserRole) error {
 }
 
 func (s *Service) CreateUser(ctx context.Context, in *workmailapi.CreateUserRequest) (*workmailapi.CreateUserResponse, error) {
+	if err := s.checkIdentityProviderUserID(ctx, in.OrganizationId, in.IdentityProviderUserId); err != nil {
+		return nil, err
+	}
 	id, err := s.createEntity(ctx, userKind, in.OrganizationId, in.Name, func() error { return checkRole(in.Role) }, func(o *store.Organization, e *store.Entity) error {
 		if o.DirectoryID != "" && len(in.Name) > maxExternalUserName {
 			return workmailapi.NewInvalidParameterException("User names of organizations with an external directory are at most %d characters long.", maxExternalUserName)
@@ -99,6 +102,9 @@ func (s *Service) ListUsers(ctx context.Context, in *workmailapi.ListUsersReques
 // UpdateUser sets the attributes present in the request; an empty string
 // clears an attribute, an absent one is left alone.
 func (s *Service) UpdateUser(ctx context.Context, in *workmailapi.UpdateUserRequest) (*workmailapi.UpdateUserResponse, error) {
+	if err := s.checkIdentityProviderUserID(ctx, in.OrganizationId, in.IdentityProviderUserId); err != nil {
+		return nil, err
+	}
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v

@@ -1,0 +1,215 @@
+package identitystore
+
+import (
+	"context"
+
+	"github.com/mailgate/mailgate/internal/api/identitystoreapi"
+	"github.com/mailgate/mailgate/internal/model"
+	"github.com/mailgate/mailgate/internal/opt"
+	"github.com/mailgate/mailgate/internal/records"
+	"github.com/mailgate/mailgate/internal/store"
+)
+
+// "Users in the Identity Center directory: 100,000" (IAM Identity Center
+// quotas).
+const maxUsers = 100000
+
+var users = records.Of[identitystoreapi.User](records.Account, store.RecordIdentityStoreUser).Max(maxUsers, func() error {
+	return identitystoreapi.NewServiceQuotaExceededException("The identity store holds the maximum number of users (%d).", maxUsers)
+})
+
+// convert copies the members of one generated shape into another shape
+// with members of the same names (a request into the stored user, the
+// stored user into a response).
+func convert[T any](from any) *T {
+	out := new(T)
+	if err := model.Bind(model.ToDocument(from), out); err != nil {
+		panic("identitystore: convert: " + err.Error())
+	}
+	return out
+}
+
+func userNotFound(id string) error {
+	return identitystoreapi.NewResourceNotFoundException("User %s does not exist.", id)
+}
+
+func (s *Service) CreateUser(ctx context.Context, in *identitystoreapi.CreateUserRequest) (*identitystoreapi.CreateUserResponse, error) {
+	d, err := s.open(ctx, in.IdentityStoreId)
+	if err != nil {
+		return nil, err
+	}
+	// UserName and, in IAM Identity Center, DisplayName are required
+	// (Identity Store API reference, CreateUser).
+	name := opt.Deref(in.UserName)
+	switch {
+	case name == "":
+		return nil, identitystoreapi.NewValidationException("UserName is required.")
+	case reserved(name):
+		return nil, identitystoreapi.NewValidationException("%s is a reserved name and can't be used for users or groups.", name)
+	case opt.Deref(in.DisplayName) == "":
+		return nil, identitystoreapi.NewValidationException("DisplayName is required.")
+	}
+	u := convert[identitystoreapi.User](in)
+	u.UserId, u.UserStatus = d.newID(), opt.Ptr(identitystoreapi.UserStatusEnabled)
+	u.CreatedAt, u.UpdatedAt, u.CreatedBy, u.UpdatedBy = s.now(), s.now(), opt.NonEmpty(d.caller), opt.NonEmpty(d.caller)
+	err = s.st.InTx(ctx, func(ctx context.Context) error {
+		if err := s.claim(ctx, userNames, d, "UserName", name, u.UserId); err != nil {
+			return err
+		}
+		_, err := users.Put(ctx, s.st, d.account, d.key(u.UserId), func(*identitystoreapi.User) (*identitystoreapi.User, error) { return u, nil })
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &identitystoreapi.CreateUserResponse{IdentityStoreId: d.id, UserId: u.UserId}, nil
+}
+
+// user returns a user of the store; ResourceNotFoundException when
+// there is none.
+func (s *Service) user(ctx context.Context, d dir, id string) (*identitystoreapi.User, error) {
+	u, ok, err := users.Get(ctx, s.st, d.account, d.key(id))
+	if err == nil && !ok {
+		return nil, userNotFound(id)
+	}
+	return u, err
+}
+
+func (s *Service) DescribeUser(ctx context.Context, in *identitystoreapi.DescribeUserRequest) (*identitystoreapi.DescribeUserResponse, error) {
+	d, err := s.open(ctx, in.IdentityStoreId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.user(ctx, d, in.UserId)
+	if err != nil {
+		return nil, err
+	}
+	return convert[identitystoreapi.DescribeUserResponse](u), nil
+}
+
+// ListUsers lists the users by ID, or the one whose UserName a filter
+// names (the only attribute ListUsers filters on).
+func (s *Service) ListUsers(ctx context.Context, in *identitystoreapi.ListUsersRequest) (*identitystoreapi.ListUsersResponse, error) {
+	d, err := s.open(ctx, in.IdentityStoreId)
+	if err != nil {
+		return nil, err
+	}
+	p, err := pageOf(in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := &identitystoreapi.ListUsersResponse{Users: []identitystoreapi.User{}}
+	if len(in.Filters) > 0 {
+		id, err := s.filtered(ctx, userNames, d, in.Filters, "UserName")
+		if err != nil || id == "" {
+			return out, err
+		}
+		if u, ok, err := users.Get(ctx, s.st, d.account, d.key(id)); err != nil || !ok {
+			return out, err
+		} else if p.after == "" {
+			out.Users = append(out.Users, *u)
+		}
+		return out, nil
+	}
+	recs, err := users.Page(ctx, s.st, d.account, d.key(), p.fetch())
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < len(recs) && i < p.limit; i++ {
+		out.Users = append(out.Users, recs[i].Value)
+		out.NextToken = p.next(len(recs), recs[i].Key)
+	}
+	return out, nil
+}
+
+// filtered answers a List operation's filter, on the one attribute its
+// operation filters on: the ID of the user or group that holds the name,
+// "" when none does.
+func (s *Service) filtered(ctx context.Context, index records.Kind[ref], d dir, filters []identitystoreapi.Filter, attr string) (string, error) {
+	if len(filters) != 1 || filters[0].AttributePath != attr {
+		return "", identitystoreapi.NewValidationException("Only one filter, on the attribute path %s, is supported.", attr)
+	}
+	return s.lookup(ctx, index, d, filters[0].AttributeValue)
+}
+
+// GetUserId finds a user by an alternate identifier: an external ID, or
+// a unique attribute.
+func (s *Service) GetUserId(ctx context.Context, in *identitystoreapi.GetUserIdRequest) (*identitystoreapi.GetUserIdResponse, error) {
+	d, err := s.open(ctx, in.IdentityStoreId)
+	if err != nil {
+		return nil, err
+	}
+	id, err := s.alternate(ctx, d, in.AlternateIdentifier, userNames, "userName", func(ctx context.Context) ([]idWithExternal, error) {
+		all, err := users.All(ctx, s.st, d.account, d.key())
+		out := make([]idWithExternal, len(all))
+		for i, u := range all {
+			out[i] = idWithExternal{u.UserId, u.ExternalIds}
+		}
+		return out, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, identitystoreapi.NewResourceNotFoundException("No user matches the alternate identifier.")
+	}
+	return &identitystoreapi.GetUserIdResponse{IdentityStoreId: d.id, UserId: id}, nil
+}
+
+func (s *Service) UpdateUser(ctx context.Context, in *identitystoreapi.UpdateUserRequest) (*identitystoreapi.UpdateUserResponse, error) {
+	d, err := s.open(ctx, in.IdentityStoreId)
+	if err != nil {
+		return nil, err
+	}
+	err = s.st.InTx(ctx, func(ctx context.Context) error {
+		u, err := s.user(ctx, d, in.UserId)
+		if err != nil {
+			return err
+		}
+		old := opt.Deref(u.UserName)
+		if err := applyUser(u, in.Operations); err != nil {
+			return err
+		}
+		if n := opt.Deref(u.UserName); nameKey(n) != nameKey(old) {
+			if err := s.claim(ctx, userNames, d, "UserName", n, u.UserId); err != nil {
+				return err
+			}
+			if err := s.release(ctx, userNames, d, old, u.UserId); err != nil {
+				return err
+			}
+		}
+		u.UpdatedAt, u.UpdatedBy = s.now(), opt.NonEmpty(d.caller)
+		_, err = users.Put(ctx, s.st, d.account, d.key(u.UserId), func(*identitystoreapi.User) (*identitystoreapi.User, error) { return u, nil })
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &identitystoreapi.UpdateUserResponse{}, nil
+}
+
+// DeleteUser deletes a user with its group memberships.
+func (s *Service) DeleteUser(ctx context.Context, in *identitystoreapi.DeleteUserRequest) (*identitystoreapi.DeleteUserResponse, error) {
+	d, err := s.open(ctx, in.IdentityStoreId)
+	if err != nil {
+		return nil, err
+	}
+	err = s.st.InTx(ctx, func(ctx context.Context) error {
+		u, err := s.user(ctx, d, in.UserId)
+		if err != nil {
+			return err
+		}
+		if err := s.removeMemberships(ctx, d, byMember, u.UserId); err != nil {
+			return err
+		}
+		if err := s.release(ctx, userNames, d, opt.Deref(u.UserName), u.UserId); err != nil {
+			return err
+		}
+		_, err = users.Remove(ctx, s.st, d.account, d.key(u.UserId))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &identitystoreapi.DeleteUserResponse{}, nil
+}
