@@ -102,7 +102,9 @@ func TestSSHPublicKeys(t *testing.T) {
 		apiErr(t, err, "LimitExceeded", 409)
 		wantPages(t, "ListSSHPublicKeys", "[[2] [2] [1]]", func(m *string) (*iam.ListSSHPublicKeysOutput, error) {
 			return c.ListSSHPublicKeys(ctx, &iam.ListSSHPublicKeysInput{UserName: aws.String("Git"), Marker: m, MaxItems: aws.Int32(2)})
-		}, func(o *iam.ListSSHPublicKeysOutput) []string { return []string{string(rune('0' + len(o.SSHPublicKeys)))} })
+		}, func(o *iam.ListSSHPublicKeysOutput) []string {
+			return []string{string(rune('0' + len(o.SSHPublicKeys)))}
+		})
 		_, err = c.ListSSHPublicKeys(ctx, &iam.ListSSHPublicKeysInput{UserName: aws.String("nobody")})
 		apiErr(t, err, "NoSuchEntity", 404)
 	})
