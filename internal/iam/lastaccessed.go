@@ -35,6 +35,9 @@ type accessJob struct {
 	Granularity string    `json:"granularity"`
 	Caller      string    `json:"caller"`
 	Created     time.Time `json:"created"`
+	// EntityPath is set instead of ARN for an organizations access
+	// report job.
+	EntityPath string `json:"entityPath,omitempty"`
 }
 
 var accessJobs = records.Of[accessJob](records.Account, store.RecordLastAccessedJob)
@@ -323,7 +326,7 @@ func (s *Service) job(ctx context.Context, sc scope, id string) (*accessJob, err
 	if err != nil {
 		return nil, err
 	}
-	if !ok || j.Caller != sc.caller.Arn {
+	if !ok || j.ARN == "" || j.Caller != sc.caller.Arn {
 		return nil, iamapi.NewNoSuchEntityException("No such job %s.", id)
 	}
 	return j, nil

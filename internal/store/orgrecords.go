@@ -81,7 +81,6 @@ const (
 	RecordServiceCredential     = "iam-service-specific-credential"
 	RecordServiceLastAccessed   = "iam-service-last-accessed"
 	RecordLastAccessedJob       = "iam-service-last-accessed-job"
-	RecordDelegationRequest     = "iam-delegation-request"
 )
 
 // AccountRecords holds an account's records: the IAM and Identity Center
