@@ -16,7 +16,7 @@ func TestDelegationRequests(t *testing.T) {
 	id := aws.String("dr-0123456789abcdef")
 	t.Run("method=CreateDelegationRequest/case=not-onboarded", func(t *testing.T) {
 		_, err := c.CreateDelegationRequest(ctx, &iam.CreateDelegationRequestInput{Description: aws.String("backup"),
-			Permissions: &types.DelegationPermission{PolicyTemplateArn: aws.String("arn:aws:iam::aws:delegation-template/example-template")},
+			Permissions:         &types.DelegationPermission{PolicyTemplateArn: aws.String("arn:aws:iam::aws:delegation-template/example-template")},
 			RequestorWorkflowId: aws.String("workflow-1"), NotificationChannel: aws.String("arn:aws:sns:us-east-1:111122223333:topic"), SessionDuration: aws.Int32(3600)})
 		apiErr(t, err, "InvalidInput", 400)
 		if !strings.Contains(message(err), "not onboarded as a delegation partner") {
