@@ -10,12 +10,14 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/arn"
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/records"
+	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -529,4 +531,20 @@ func (g grant) api() iamapi.PolicyGrantingServiceAccess {
 	}
 	return iamapi.PolicyGrantingServiceAccess{PolicyName: g.name, PolicyType: iamapi.PolicyTypeInline,
 		EntityType: opt.Ptr(iamapi.PolicyOwnerEntityType(strings.ToUpper(g.ownerKind))), EntityName: opt.Ptr(g.ownerName)}
+}
+
+// GenerateServiceLastAccessedDetailsTarget is the entity or policy the
+// report is about (the model names no member for it).
+func (s *Service) GenerateServiceLastAccessedDetailsTarget(_ context.Context, _ *reqctx.Request, in *iamapi.GenerateServiceLastAccessedDetailsRequest) (*api.Target, error) {
+	t := in.AuthzTarget()
+	t.Refs = append(t.Refs, api.Ref{Kind: api.KindARN, Name: in.Arn})
+	return t, nil
+}
+
+// ListPoliciesGrantingServiceAccessTarget is the identity whose policies
+// are listed.
+func (s *Service) ListPoliciesGrantingServiceAccessTarget(_ context.Context, _ *reqctx.Request, in *iamapi.ListPoliciesGrantingServiceAccessRequest) (*api.Target, error) {
+	t := in.AuthzTarget()
+	t.Refs = append(t.Refs, api.Ref{Kind: api.KindARN, Name: in.Arn})
+	return t, nil
 }

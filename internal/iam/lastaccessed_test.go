@@ -162,6 +162,17 @@ func TestServiceLastAccessed(t *testing.T) {
 		_, err = reader.GetServiceLastAccessedDetails(ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: job})
 		apiErr(t, err, "NoSuchEntity", 404)
 	})
+	t.Run("method=GenerateServiceLastAccessedDetails/case=enforced-on-the-entity", func(t *testing.T) {
+		_, err := c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("Reader"), PolicyName: aws.String("own-report"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GenerateServiceLastAccessedDetails","Resource":"` + userARN + `"}}`)})
+		must(t, err)
+		_, err = reader.GenerateServiceLastAccessedDetails(ctx, &iam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String(userARN)})
+		must(t, err)
+		_, err = reader.GenerateServiceLastAccessedDetails(ctx, &iam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String("arn:aws:iam::" + acct + ":user/Idle")})
+		apiErr(t, err, "AccessDenied", 403)
+		_, err = c.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String("Reader"), PolicyName: aws.String("own-report")})
+		must(t, err)
+	})
 	t.Run("method=ListPoliciesGrantingServiceAccess", func(t *testing.T) {
 		out, err := c.ListPoliciesGrantingServiceAccess(ctx, &iam.ListPoliciesGrantingServiceAccessInput{Arn: aws.String(userARN), ServiceNamespaces: []string{"iam", "workmail", "s3"}})
 		must(t, err)

@@ -90,6 +90,19 @@ func TestServerCertificates(t *testing.T) {
 			return c.ListServerCertificates(ctx, &iam.ListServerCertificatesInput{PathPrefix: aws.String("/cloud"), Marker: m})
 		}, names)
 	})
+	t.Run("method=GetServerCertificate/case=authorized-with-its-path", func(t *testing.T) {
+		createUser(t, c, "Web")
+		_, err := c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("Web"), PolicyName: aws.String("cf"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GetServerCertificate","Resource":"arn:aws:iam::*:server-certificate/cloudfront/*"}}`)})
+		must(t, err)
+		key, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("Web")})
+		must(t, err)
+		web := iam.NewFromConfig(e.AWSConfigFor(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, ""))
+		_, err = web.GetServerCertificate(ctx, &iam.GetServerCertificateInput{ServerCertificateName: aws.String("www")})
+		must(t, err)
+		_, err = web.GetServerCertificate(ctx, &iam.GetServerCertificateInput{ServerCertificateName: aws.String("api")})
+		apiErr(t, err, "AccessDenied", 403)
+	})
 	t.Run("method=UpdateServerCertificate/case=rename-and-move", func(t *testing.T) {
 		_, err := c.UpdateServerCertificate(ctx, &iam.UpdateServerCertificateInput{ServerCertificateName: aws.String("api"), NewServerCertificateName: aws.String("www")})
 		apiErr(t, err, "EntityAlreadyExists", 409)
