@@ -35,6 +35,7 @@ var passwordServices = map[string]bool{"codecommit.amazonaws.com": true, "cassan
 // its SHA-256 (it is random and long, so a slow hash adds nothing).
 type serviceCred struct {
 	User        string     `json:"user"`
+	UserID      string     `json:"userId"`
 	ID          string     `json:"id"`
 	Service     string     `json:"service"`
 	ServiceUser string     `json:"serviceUser,omitempty"`
@@ -98,17 +99,17 @@ func (s *Service) CreateServiceSpecificCredential(ctx context.Context, in *iamap
 	if err != nil {
 		return nil, err
 	}
-	user, err := s.namedUser(ctx, sc, in.UserName)
+	o, err := s.namedUser(ctx, sc, in.UserName)
 	if err != nil {
 		return nil, err
 	}
 	secret, hash := newSecret()
-	c := &serviceCred{User: user, ID: ids.Unique(prefixServiceCred), Service: in.ServiceName, SecretHash: hash,
+	c := &serviceCred{User: o.name, UserID: o.id, ID: ids.Unique(prefixServiceCred), Service: in.ServiceName, SecretHash: hash,
 		Status: string(iamapi.StatusTypeActive), Created: s.now()}
 	if in.CredentialAgeDays != nil {
 		c.Expires = opt.Ptr(c.Created.AddDate(0, 0, int(*in.CredentialAgeDays)))
 	}
-	err = serviceCreds.add(ctx, s, sc, user, c.ID, c, func(have []serviceCred) error {
+	err = serviceCreds.add(ctx, s, sc, o, c.ID, c, func(have []serviceCred) error {
 		taken := map[string]bool{}
 		for _, h := range have {
 			if h.Service == c.Service {
@@ -193,10 +194,13 @@ func (s *Service) ListServiceSpecificCredentials(ctx context.Context, in *iamapi
 	if all {
 		creds, err = serviceCreds.kind.All(ctx, s.st, sc.account, "")
 	} else {
-		var user string
-		if user, err = s.keyOwner(ctx, sc, in.UserName); err == nil && user != "" {
-			creds, err = serviceCreds.all(ctx, s, sc, user)
+		var o owner
+		if o, err = s.credentialOwner(ctx, sc, in.UserName); err == nil && o.id != "" {
+			creds, err = serviceCreds.all(ctx, s, sc, o)
 		}
+	}
+	if err == nil {
+		err = s.nameOwners(ctx, creds)
 	}
 	if err != nil {
 		return nil, err
@@ -216,12 +220,29 @@ func (s *Service) ListServiceSpecificCredentials(ctx context.Context, in *iamapi
 }
 
 // credOwner is the user a credential operation names, or the caller.
-func (s *Service) credOwner(ctx context.Context, sc scope, name *string, id string) (string, error) {
-	user, err := s.keyOwner(ctx, sc, name)
-	if err == nil && user == "" {
-		return "", serviceCreds.notFound(id) // the root has none
+func (s *Service) credOwner(ctx context.Context, sc scope, name *string, id string) (owner, error) {
+	o, err := s.credentialOwner(ctx, sc, name)
+	if err == nil && o.id == "" {
+		return o, serviceCreds.notFound(id) // the root has none
 	}
-	return user, err
+	return o, err
+}
+
+// nameOwners names each credential's user as it is named now.
+func (s *Service) nameOwners(ctx context.Context, creds []serviceCred) error {
+	names := map[string]string{}
+	for i := range creds {
+		id := creds[i].UserID
+		if _, ok := names[id]; !ok {
+			e, err := s.st.GetIAMEntityByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			names[id] = e.Name
+		}
+		creds[i].User = names[id]
+	}
+	return nil
 }
 
 func (s *Service) ResetServiceSpecificCredential(ctx context.Context, in *iamapi.ResetServiceSpecificCredentialRequest) (*iamapi.ResetServiceSpecificCredentialResponse, error) {
@@ -229,18 +250,19 @@ func (s *Service) ResetServiceSpecificCredential(ctx context.Context, in *iamapi
 	if err != nil {
 		return nil, err
 	}
-	user, err := s.credOwner(ctx, sc, in.UserName, in.ServiceSpecificCredentialId)
+	o, err := s.credOwner(ctx, sc, in.UserName, in.ServiceSpecificCredentialId)
 	if err != nil {
 		return nil, err
 	}
 	secret, hash := newSecret()
-	c, err := serviceCreds.change(ctx, s, sc, user, in.ServiceSpecificCredentialId, func(c *serviceCred) error {
+	c, err := serviceCreds.change(ctx, s, sc, o, in.ServiceSpecificCredentialId, func(c *serviceCred) error {
 		c.SecretHash = hash
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	c.User = o.name
 	return &iamapi.ResetServiceSpecificCredentialResponse{ServiceSpecificCredential: c.withSecret(secret)}, nil
 }
 
@@ -252,11 +274,11 @@ func (s *Service) UpdateServiceSpecificCredential(ctx context.Context, in *iamap
 	if err != nil {
 		return err
 	}
-	user, err := s.credOwner(ctx, sc, in.UserName, in.ServiceSpecificCredentialId)
+	o, err := s.credOwner(ctx, sc, in.UserName, in.ServiceSpecificCredentialId)
 	if err != nil {
 		return err
 	}
-	_, err = serviceCreds.change(ctx, s, sc, user, in.ServiceSpecificCredentialId, func(c *serviceCred) error {
+	_, err = serviceCreds.change(ctx, s, sc, o, in.ServiceSpecificCredentialId, func(c *serviceCred) error {
 		c.Status = string(in.Status)
 		return nil
 	})
@@ -268,9 +290,9 @@ func (s *Service) DeleteServiceSpecificCredential(ctx context.Context, in *iamap
 	if err != nil {
 		return err
 	}
-	user, err := s.credOwner(ctx, sc, in.UserName, in.ServiceSpecificCredentialId)
+	o, err := s.credOwner(ctx, sc, in.UserName, in.ServiceSpecificCredentialId)
 	if err != nil {
 		return err
 	}
-	return serviceCreds.remove(ctx, s, sc, user, in.ServiceSpecificCredentialId)
+	return serviceCreds.remove(ctx, s, sc, o, in.ServiceSpecificCredentialId)
 }

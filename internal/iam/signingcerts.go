@@ -99,9 +99,11 @@ func (s *Service) UploadSigningCertificate(ctx context.Context, in *iamapi.Uploa
 		return nil, iamapi.NewInvalidCertificateException("The certificate expired on %s.", c.NotAfter.UTC().Format(time.RFC3339))
 	}
 	sig := &signingCert{ID: signingCertID(c), Body: strings.TrimSpace(in.CertificateBody) + "\n", Status: string(iamapi.StatusTypeActive), Uploaded: now}
-	if sig.User, err = s.keyOwner(ctx, sc, in.UserName); err != nil {
+	o, err := s.credentialOwner(ctx, sc, in.UserName)
+	if err != nil {
 		return nil, err
 	}
+	sig.User = o.name
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		// The same certificate may belong to one user of the account only.
 		all, err := signingCerts.kind.All(ctx, s.st, sc.account, "")
@@ -113,7 +115,7 @@ func (s *Service) UploadSigningCertificate(ctx context.Context, in *iamapi.Uploa
 				return iamapi.NewDuplicateCertificateException("The Certificate with id %s already exists.", sig.ID)
 			}
 		}
-		return signingCerts.add(ctx, s, sc, sig.User, sig.ID, sig, nil)
+		return signingCerts.add(ctx, s, sc, o, sig.ID, sig, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -131,16 +133,17 @@ func (s *Service) ListSigningCertificates(ctx context.Context, in *iamapi.ListSi
 	if err != nil {
 		return nil, err
 	}
-	user, err := s.keyOwner(ctx, sc, in.UserName)
+	o, err := s.credentialOwner(ctx, sc, in.UserName)
 	if err != nil {
 		return nil, err
 	}
-	certs, err := signingCerts.all(ctx, s, sc, user)
+	certs, err := signingCerts.all(ctx, s, sc, o)
 	if err != nil {
 		return nil, err
 	}
 	all := make([]iamapi.SigningCertificate, 0, len(certs))
 	for i := range certs {
+		certs[i].User = o.name
 		all = append(all, *certs[i].api())
 	}
 	page, trunc, next, err := paginate(all, in.Marker, in.MaxItems)
@@ -158,11 +161,11 @@ func (s *Service) UpdateSigningCertificate(ctx context.Context, in *iamapi.Updat
 	if err != nil {
 		return err
 	}
-	user, err := s.keyOwner(ctx, sc, in.UserName)
+	o, err := s.credentialOwner(ctx, sc, in.UserName)
 	if err != nil {
 		return err
 	}
-	_, err = signingCerts.change(ctx, s, sc, user, in.CertificateId, func(c *signingCert) error {
+	_, err = signingCerts.change(ctx, s, sc, o, in.CertificateId, func(c *signingCert) error {
 		c.Status = string(in.Status)
 		return nil
 	})
@@ -174,9 +177,9 @@ func (s *Service) DeleteSigningCertificate(ctx context.Context, in *iamapi.Delet
 	if err != nil {
 		return err
 	}
-	user, err := s.keyOwner(ctx, sc, in.UserName)
+	o, err := s.credentialOwner(ctx, sc, in.UserName)
 	if err != nil {
 		return err
 	}
-	return signingCerts.remove(ctx, s, sc, user, in.CertificateId)
+	return signingCerts.remove(ctx, s, sc, o, in.CertificateId)
 }

@@ -97,10 +97,12 @@ func (s *Service) UploadSSHPublicKey(ctx context.Context, in *iamapi.UploadSSHPu
 	}
 	k := &sshKey{ID: ids.AccessKeyID(prefixSSHKey), Body: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sk))),
 		Fingerprint: ssh.FingerprintLegacyMD5(sk), Status: string(iamapi.StatusTypeActive), Uploaded: s.now()}
-	if k.User, err = s.namedUser(ctx, sc, in.UserName); err != nil {
+	o, err := s.namedUser(ctx, sc, in.UserName)
+	if err != nil {
 		return nil, err
 	}
-	err = sshKeys.add(ctx, s, sc, k.User, k.ID, k, func(have []sshKey) error {
+	k.User = o.name
+	err = sshKeys.add(ctx, s, sc, o, k.ID, k, func(have []sshKey) error {
 		for _, h := range have {
 			if h.Fingerprint == k.Fingerprint {
 				return iamapi.NewDuplicateSSHPublicKeyException("The SSH public key is already associated with the specified IAM user.")
@@ -142,14 +144,15 @@ func (s *Service) GetSSHPublicKey(ctx context.Context, in *iamapi.GetSSHPublicKe
 	if err != nil {
 		return nil, err
 	}
-	user, err := s.namedUser(ctx, sc, in.UserName)
+	o, err := s.namedUser(ctx, sc, in.UserName)
 	if err != nil {
 		return nil, err
 	}
-	k, err := sshKeys.get(ctx, s, sc, user, in.SSHPublicKeyId)
+	k, err := sshKeys.get(ctx, s, sc, o, in.SSHPublicKeyId)
 	if err != nil {
 		return nil, err
 	}
+	k.User = o.name
 	return &iamapi.GetSSHPublicKeyResponse{SSHPublicKey: k.api(in.Encoding)}, nil
 }
 
@@ -158,17 +161,17 @@ func (s *Service) ListSSHPublicKeys(ctx context.Context, in *iamapi.ListSSHPubli
 	if err != nil {
 		return nil, err
 	}
-	user, err := s.keyOwner(ctx, sc, in.UserName)
+	o, err := s.credentialOwner(ctx, sc, in.UserName)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := sshKeys.all(ctx, s, sc, user)
+	keys, err := sshKeys.all(ctx, s, sc, o)
 	if err != nil {
 		return nil, err
 	}
 	all := make([]iamapi.SSHPublicKeyMetadata, 0, len(keys))
 	for _, k := range keys {
-		all = append(all, iamapi.SSHPublicKeyMetadata{UserName: k.User, SSHPublicKeyId: k.ID, Status: iamapi.StatusType(k.Status), UploadDate: k.Uploaded})
+		all = append(all, iamapi.SSHPublicKeyMetadata{UserName: o.name, SSHPublicKeyId: k.ID, Status: iamapi.StatusType(k.Status), UploadDate: k.Uploaded})
 	}
 	page, trunc, next, err := paginate(all, in.Marker, in.MaxItems)
 	if err != nil {
@@ -185,11 +188,11 @@ func (s *Service) UpdateSSHPublicKey(ctx context.Context, in *iamapi.UpdateSSHPu
 	if err != nil {
 		return err
 	}
-	user, err := s.namedUser(ctx, sc, in.UserName)
+	o, err := s.namedUser(ctx, sc, in.UserName)
 	if err != nil {
 		return err
 	}
-	_, err = sshKeys.change(ctx, s, sc, user, in.SSHPublicKeyId, func(k *sshKey) error {
+	_, err = sshKeys.change(ctx, s, sc, o, in.SSHPublicKeyId, func(k *sshKey) error {
 		k.Status = string(in.Status)
 		return nil
 	})
@@ -201,9 +204,9 @@ func (s *Service) DeleteSSHPublicKey(ctx context.Context, in *iamapi.DeleteSSHPu
 	if err != nil {
 		return err
 	}
-	user, err := s.namedUser(ctx, sc, in.UserName)
+	o, err := s.namedUser(ctx, sc, in.UserName)
 	if err != nil {
 		return err
 	}
-	return sshKeys.remove(ctx, s, sc, user, in.SSHPublicKeyId)
+	return sshKeys.remove(ctx, s, sc, o, in.SSHPublicKeyId)
 }

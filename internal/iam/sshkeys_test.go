@@ -128,3 +128,47 @@ func TestSSHPublicKeys(t *testing.T) {
 		apiErr(t, err, "NoSuchEntity", 404)
 	})
 }
+
+// A user's credentials follow it through a rename and keep it from
+// deletion.
+func TestUserCredentialsFollowTheUser(t *testing.T) {
+	_, c := newEnv(t)
+	createUser(t, c, "Before")
+	body, _ := sshRSAKey(t, 2048)
+	key, err := c.UploadSSHPublicKey(ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("Before"), SSHPublicKeyBody: aws.String(body)})
+	must(t, err)
+	cert, err := c.UploadSigningCertificate(ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("Before"), CertificateBody: aws.String(newCert(t, "u", inAYear(), nil).PEM)})
+	must(t, err)
+	cred, err := c.CreateServiceSpecificCredential(ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String("Before"), ServiceName: aws.String("codecommit.amazonaws.com")})
+	must(t, err)
+	_, err = c.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String("Before"), NewUserName: aws.String("After")})
+	must(t, err)
+	got, err := c.GetSSHPublicKey(ctx, &iam.GetSSHPublicKeyInput{UserName: aws.String("After"), SSHPublicKeyId: key.SSHPublicKey.SSHPublicKeyId, Encoding: types.EncodingTypeSsh})
+	must(t, err)
+	if *got.SSHPublicKey.UserName != "After" {
+		t.Fatalf("user %s", *got.SSHPublicKey.UserName)
+	}
+	all, err := c.ListServiceSpecificCredentials(ctx, &iam.ListServiceSpecificCredentialsInput{AllUsers: aws.Bool(true)})
+	must(t, err)
+	if len(all.ServiceSpecificCredentials) != 1 || *all.ServiceSpecificCredentials[0].UserName != "After" {
+		t.Fatalf("credentials %+v", all.ServiceSpecificCredentials)
+	}
+	del := func() error {
+		_, err := c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("After")})
+		return err
+	}
+	wantDeleteConflicts(t, del,
+		conflict{"signing certificates", func() error {
+			_, err := c.DeleteSigningCertificate(ctx, &iam.DeleteSigningCertificateInput{UserName: aws.String("After"), CertificateId: cert.Certificate.CertificateId})
+			return err
+		}},
+		conflict{"SSH public keys", func() error {
+			_, err := c.DeleteSSHPublicKey(ctx, &iam.DeleteSSHPublicKeyInput{UserName: aws.String("After"), SSHPublicKeyId: key.SSHPublicKey.SSHPublicKeyId})
+			return err
+		}},
+		conflict{"service specific credentials", func() error {
+			_, err := c.DeleteServiceSpecificCredential(ctx, &iam.DeleteServiceSpecificCredentialInput{UserName: aws.String("After"), ServiceSpecificCredentialId: cred.ServiceSpecificCredential.ServiceSpecificCredentialId})
+			return err
+		}})
+	must(t, del())
+}

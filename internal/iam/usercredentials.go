@@ -5,13 +5,14 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/records"
+	"github.com/mailgate/mailgate/internal/store"
 )
 
 // A user's credentials other than access keys (SSH public keys, signing
 // certificates, service-specific credentials) are account records keyed
-// "<user>/<id>", so that a prefix finds all of one user's; the account
-// root's signing certificates are under "/<id>" (no user name starts with
-// a slash).
+// "<user ID>/<id>", so that a prefix finds all of one user's and a rename
+// carries them along; the account root's signing certificates are under
+// "/<id>". Responses name the user as it is named now.
 
 // userCredentials is one kind of such credentials.
 type userCredentials[T any] struct {
@@ -24,19 +25,22 @@ type userCredentials[T any] struct {
 	notFound func(id string) error
 }
 
-func credKey(user, id string) string { return user + "/" + id }
+// owner is the user a credential belongs to; both empty for the root.
+type owner struct{ id, name string }
+
+func credKey(o owner, id string) string { return o.id + "/" + id }
 
 // all lists a user's credentials, in ID order.
-func (u userCredentials[T]) all(ctx context.Context, s *Service, sc scope, user string) ([]T, error) {
-	return u.kind.All(ctx, s.st, sc.account, user+"/")
+func (u userCredentials[T]) all(ctx context.Context, s *Service, sc scope, o owner) ([]T, error) {
+	return u.kind.All(ctx, s.st, sc.account, o.id+"/")
 }
 
 // add writes a new credential of user in one transaction with the check
 // of the user's quota; check refuses one that clashes with one of the
 // user's (a duplicate).
-func (u userCredentials[T]) add(ctx context.Context, s *Service, sc scope, user, id string, v *T, check func(have []T) error) error {
+func (u userCredentials[T]) add(ctx context.Context, s *Service, sc scope, o owner, id string, v *T, check func(have []T) error) error {
 	return s.st.InTx(ctx, func(ctx context.Context) error {
-		have, err := u.all(ctx, s, sc, user)
+		have, err := u.all(ctx, s, sc, o)
 		if err != nil {
 			return err
 		}
@@ -48,14 +52,14 @@ func (u userCredentials[T]) add(ctx context.Context, s *Service, sc scope, user,
 				return err
 			}
 		}
-		_, err = u.kind.Put(ctx, s.st, sc.account, credKey(user, id), func(*T) (*T, error) { return v, nil })
+		_, err = u.kind.Put(ctx, s.st, sc.account, credKey(o, id), func(*T) (*T, error) { return v, nil })
 		return err
 	})
 }
 
 // get loads one credential of user.
-func (u userCredentials[T]) get(ctx context.Context, s *Service, sc scope, user, id string) (*T, error) {
-	v, ok, err := u.kind.Get(ctx, s.st, sc.account, credKey(user, id))
+func (u userCredentials[T]) get(ctx context.Context, s *Service, sc scope, o owner, id string) (*T, error) {
+	v, ok, err := u.kind.Get(ctx, s.st, sc.account, credKey(o, id))
 	if err == nil && !ok {
 		return nil, u.notFound(id)
 	}
@@ -63,8 +67,8 @@ func (u userCredentials[T]) get(ctx context.Context, s *Service, sc scope, user,
 }
 
 // change rewrites one credential of user through fn.
-func (u userCredentials[T]) change(ctx context.Context, s *Service, sc scope, user, id string, fn func(*T) error) (*T, error) {
-	return u.kind.Put(ctx, s.st, sc.account, credKey(user, id), func(cur *T) (*T, error) {
+func (u userCredentials[T]) change(ctx context.Context, s *Service, sc scope, o owner, id string, fn func(*T) error) (*T, error) {
+	return u.kind.Put(ctx, s.st, sc.account, credKey(o, id), func(cur *T) (*T, error) {
 		if cur == nil {
 			return nil, u.notFound(id)
 		}
@@ -73,8 +77,8 @@ func (u userCredentials[T]) change(ctx context.Context, s *Service, sc scope, us
 }
 
 // remove deletes one credential of user.
-func (u userCredentials[T]) remove(ctx context.Context, s *Service, sc scope, user, id string) error {
-	ok, err := u.kind.Remove(ctx, s.st, sc.account, credKey(user, id))
+func (u userCredentials[T]) remove(ctx context.Context, s *Service, sc scope, o owner, id string) error {
+	ok, err := u.kind.Remove(ctx, s.st, sc.account, credKey(o, id))
 	if err == nil && !ok {
 		return u.notFound(id)
 	}
@@ -89,7 +93,50 @@ func checkStatus(st iamapi.StatusType) error {
 	return nil
 }
 
-// namedUser is the existing user name names, with its stored spelling.
-func (s *Service) namedUser(ctx context.Context, sc scope, name string) (string, error) {
-	return s.keyOwner(ctx, sc, &name)
+// credentialOwner is the user a credential operation is about: the
+// named user, which must exist, or else the caller: an IAM user, or the
+// account root (whose credentials only signing certificates can be).
+func (s *Service) credentialOwner(ctx context.Context, sc scope, name *string) (owner, error) {
+	if name != nil && *name != "" {
+		e, err := s.entity(ctx, sc, store.IAMUser, *name)
+		if err != nil {
+			return owner{}, err
+		}
+		return owner{e.ID, e.Name}, nil
+	}
+	switch {
+	case sc.caller.Root:
+		return owner{}, nil
+	case sc.caller.Type == "User":
+		return owner{sc.caller.EntityID, sc.caller.UserName}, nil
+	}
+	return owner{}, apiValidation("Must specify userName when calling with non-User credentials")
+}
+
+// namedUser is credentialOwner for a required user name.
+func (s *Service) namedUser(ctx context.Context, sc scope, name string) (owner, error) {
+	return s.credentialOwner(ctx, sc, &name)
+}
+
+// checkNoUserCredentials keeps a user with credentials from deletion, as
+// IAM does (DeleteUser: they must be deleted first).
+func (s *Service) checkNoUserCredentials(ctx context.Context, sc scope, e *store.IAMEntity) error {
+	o := owner{e.ID, e.Name}
+	for _, c := range []struct {
+		what string
+		has  func() (bool, error)
+	}{
+		{"signing certificates", func() (bool, error) { l, err := signingCerts.all(ctx, s, sc, o); return len(l) > 0, err }},
+		{"SSH public keys", func() (bool, error) { l, err := sshKeys.all(ctx, s, sc, o); return len(l) > 0, err }},
+		{"service specific credentials", func() (bool, error) { l, err := serviceCreds.all(ctx, s, sc, o); return len(l) > 0, err }},
+	} {
+		has, err := c.has()
+		if err != nil {
+			return err
+		}
+		if has {
+			return iamapi.NewDeleteConflictException("Cannot delete entity, must delete %s first.", c.what)
+		}
+	}
+	return nil
 }
