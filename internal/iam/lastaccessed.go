@@ -321,6 +321,16 @@ func (s *Service) GenerateServiceLastAccessedDetails(ctx context.Context, in *ia
 	return &iamapi.GenerateServiceLastAccessedDetailsResponse{JobId: &job.ID}, nil
 }
 
+// scopedJob starts a read of a report job.
+func (s *Service) scopedJob(ctx context.Context, id string) (scope, *accessJob, error) {
+	sc, err := s.scope(ctx)
+	if err != nil {
+		return sc, nil, err
+	}
+	j, err := s.job(ctx, sc, id)
+	return sc, j, err
+}
+
 // job loads a report job of the caller: a job belongs to the user or
 // role session that generated it.
 func (s *Service) job(ctx context.Context, sc scope, id string) (*accessJob, error) {
@@ -351,11 +361,7 @@ func jobStatus(done time.Time) iamapi.JobStatusType {
 }
 
 func (s *Service) GetServiceLastAccessedDetails(ctx context.Context, in *iamapi.GetServiceLastAccessedDetailsRequest) (*iamapi.GetServiceLastAccessedDetailsResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	j, err := s.job(ctx, sc, in.JobId)
+	sc, j, err := s.scopedJob(ctx, in.JobId)
 	if err != nil {
 		return nil, err
 	}
@@ -454,11 +460,7 @@ func actionReport(name string, accesses []authz.ServiceAccess) iamapi.TrackedAct
 }
 
 func (s *Service) GetServiceLastAccessedDetailsWithEntities(ctx context.Context, in *iamapi.GetServiceLastAccessedDetailsWithEntitiesRequest) (*iamapi.GetServiceLastAccessedDetailsWithEntitiesResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	j, err := s.job(ctx, sc, in.JobId)
+	sc, j, err := s.scopedJob(ctx, in.JobId)
 	if err != nil {
 		return nil, err
 	}

@@ -171,6 +171,16 @@ func (c *serverCert) metadata(sc scope) *iamapi.ServerCertificateMetadata {
 		Arn: sc.arn("server-certificate", c.Path, c.Name), UploadDate: opt.Ptr(c.Uploaded), Expiration: opt.Ptr(c.Expiration)}
 }
 
+// scopedServerCert starts a read of one certificate.
+func (s *Service) scopedServerCert(ctx context.Context, name string) (scope, *serverCert, error) {
+	sc, err := s.scope(ctx)
+	if err != nil {
+		return sc, nil, err
+	}
+	c, err := s.serverCert(ctx, sc, name)
+	return sc, c, err
+}
+
 // serverCert loads a certificate by name.
 func (s *Service) serverCert(ctx context.Context, sc scope, name string) (*serverCert, error) {
 	c, ok, err := serverCerts.Get(ctx, s.st, sc.account, serverCertKey(name))
@@ -181,11 +191,7 @@ func (s *Service) serverCert(ctx context.Context, sc scope, name string) (*serve
 }
 
 func (s *Service) GetServerCertificate(ctx context.Context, in *iamapi.GetServerCertificateRequest) (*iamapi.GetServerCertificateResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.serverCert(ctx, sc, in.ServerCertificateName)
+	sc, c, err := s.scopedServerCert(ctx, in.ServerCertificateName)
 	if err != nil {
 		return nil, err
 	}
@@ -307,11 +313,7 @@ func (s *Service) UntagServerCertificate(ctx context.Context, in *iamapi.UntagSe
 }
 
 func (s *Service) ListServerCertificateTags(ctx context.Context, in *iamapi.ListServerCertificateTagsRequest) (*iamapi.ListServerCertificateTagsResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.serverCert(ctx, sc, in.ServerCertificateName)
+	_, c, err := s.scopedServerCert(ctx, in.ServerCertificateName)
 	if err != nil {
 		return nil, err
 	}

@@ -54,6 +54,7 @@ var serviceCreds = userCredentials[serviceCred]{
 	notFound: func(id string) error {
 		return iamapi.NewNoSuchEntityException("No such credential %s exists", id)
 	},
+	usersOnly: true,
 }
 
 func checkCredService(name string) error {
@@ -219,15 +220,6 @@ func (s *Service) ListServiceSpecificCredentials(ctx context.Context, in *iamapi
 	return &iamapi.ListServiceSpecificCredentialsResponse{ServiceSpecificCredentials: page, IsTruncated: trunc, Marker: next}, nil
 }
 
-// credOwner is the user a credential operation names, or the caller.
-func (s *Service) credOwner(ctx context.Context, sc scope, name *string, id string) (owner, error) {
-	o, err := s.credentialOwner(ctx, sc, name)
-	if err == nil && o.id == "" {
-		return o, serviceCreds.notFound(id) // the root has none
-	}
-	return o, err
-}
-
 // nameOwners names each credential's user as it is named now.
 func (s *Service) nameOwners(ctx context.Context, creds []serviceCred) error {
 	names := map[string]string{}
@@ -246,11 +238,7 @@ func (s *Service) nameOwners(ctx context.Context, creds []serviceCred) error {
 }
 
 func (s *Service) ResetServiceSpecificCredential(ctx context.Context, in *iamapi.ResetServiceSpecificCredentialRequest) (*iamapi.ResetServiceSpecificCredentialResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	o, err := s.credOwner(ctx, sc, in.UserName, in.ServiceSpecificCredentialId)
+	sc, o, err := serviceCreds.owned(ctx, s, in.UserName, in.ServiceSpecificCredentialId)
 	if err != nil {
 		return nil, err
 	}
@@ -267,32 +255,9 @@ func (s *Service) ResetServiceSpecificCredential(ctx context.Context, in *iamapi
 }
 
 func (s *Service) UpdateServiceSpecificCredential(ctx context.Context, in *iamapi.UpdateServiceSpecificCredentialRequest) error {
-	if err := checkStatus(in.Status); err != nil {
-		return err
-	}
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return err
-	}
-	o, err := s.credOwner(ctx, sc, in.UserName, in.ServiceSpecificCredentialId)
-	if err != nil {
-		return err
-	}
-	_, err = serviceCreds.change(ctx, s, sc, o, in.ServiceSpecificCredentialId, func(c *serviceCred) error {
-		c.Status = string(in.Status)
-		return nil
-	})
-	return err
+	return serviceCreds.setStatus(ctx, s, in.UserName, in.ServiceSpecificCredentialId, in.Status, func(c *serviceCred, st string) { c.Status = st })
 }
 
 func (s *Service) DeleteServiceSpecificCredential(ctx context.Context, in *iamapi.DeleteServiceSpecificCredentialRequest) error {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return err
-	}
-	o, err := s.credOwner(ctx, sc, in.UserName, in.ServiceSpecificCredentialId)
-	if err != nil {
-		return err
-	}
-	return serviceCreds.remove(ctx, s, sc, o, in.ServiceSpecificCredentialId)
+	return serviceCreds.delete(ctx, s, in.UserName, in.ServiceSpecificCredentialId)
 }

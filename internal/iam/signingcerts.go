@@ -129,24 +129,10 @@ func (c *signingCert) api() *iamapi.SigningCertificate {
 }
 
 func (s *Service) ListSigningCertificates(ctx context.Context, in *iamapi.ListSigningCertificatesRequest) (*iamapi.ListSigningCertificatesResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	o, err := s.credentialOwner(ctx, sc, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	certs, err := signingCerts.all(ctx, s, sc, o)
-	if err != nil {
-		return nil, err
-	}
-	all := make([]iamapi.SigningCertificate, 0, len(certs))
-	for i := range certs {
-		certs[i].User = o.name
-		all = append(all, *certs[i].api())
-	}
-	page, trunc, next, err := paginate(all, in.Marker, in.MaxItems)
+	page, trunc, next, err := list(ctx, s, signingCerts, in.UserName, in.Marker, in.MaxItems, func(user string, c *signingCert) iamapi.SigningCertificate {
+		c.User = user
+		return *c.api()
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -154,32 +140,9 @@ func (s *Service) ListSigningCertificates(ctx context.Context, in *iamapi.ListSi
 }
 
 func (s *Service) UpdateSigningCertificate(ctx context.Context, in *iamapi.UpdateSigningCertificateRequest) error {
-	if err := checkStatus(in.Status); err != nil {
-		return err
-	}
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return err
-	}
-	o, err := s.credentialOwner(ctx, sc, in.UserName)
-	if err != nil {
-		return err
-	}
-	_, err = signingCerts.change(ctx, s, sc, o, in.CertificateId, func(c *signingCert) error {
-		c.Status = string(in.Status)
-		return nil
-	})
-	return err
+	return signingCerts.setStatus(ctx, s, in.UserName, in.CertificateId, in.Status, func(c *signingCert, st string) { c.Status = st })
 }
 
 func (s *Service) DeleteSigningCertificate(ctx context.Context, in *iamapi.DeleteSigningCertificateRequest) error {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return err
-	}
-	o, err := s.credentialOwner(ctx, sc, in.UserName)
-	if err != nil {
-		return err
-	}
-	return signingCerts.remove(ctx, s, sc, o, in.CertificateId)
+	return signingCerts.delete(ctx, s, in.UserName, in.CertificateId)
 }

@@ -140,11 +140,7 @@ func pemOfSSHKey(body string) string {
 }
 
 func (s *Service) GetSSHPublicKey(ctx context.Context, in *iamapi.GetSSHPublicKeyRequest) (*iamapi.GetSSHPublicKeyResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	o, err := s.namedUser(ctx, sc, in.UserName)
+	sc, o, err := sshKeys.owned(ctx, s, &in.UserName, in.SSHPublicKeyId)
 	if err != nil {
 		return nil, err
 	}
@@ -157,23 +153,9 @@ func (s *Service) GetSSHPublicKey(ctx context.Context, in *iamapi.GetSSHPublicKe
 }
 
 func (s *Service) ListSSHPublicKeys(ctx context.Context, in *iamapi.ListSSHPublicKeysRequest) (*iamapi.ListSSHPublicKeysResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	o, err := s.credentialOwner(ctx, sc, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := sshKeys.all(ctx, s, sc, o)
-	if err != nil {
-		return nil, err
-	}
-	all := make([]iamapi.SSHPublicKeyMetadata, 0, len(keys))
-	for _, k := range keys {
-		all = append(all, iamapi.SSHPublicKeyMetadata{UserName: o.name, SSHPublicKeyId: k.ID, Status: iamapi.StatusType(k.Status), UploadDate: k.Uploaded})
-	}
-	page, trunc, next, err := paginate(all, in.Marker, in.MaxItems)
+	page, trunc, next, err := list(ctx, s, sshKeys, in.UserName, in.Marker, in.MaxItems, func(user string, k *sshKey) iamapi.SSHPublicKeyMetadata {
+		return iamapi.SSHPublicKeyMetadata{UserName: user, SSHPublicKeyId: k.ID, Status: iamapi.StatusType(k.Status), UploadDate: k.Uploaded}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -181,32 +163,9 @@ func (s *Service) ListSSHPublicKeys(ctx context.Context, in *iamapi.ListSSHPubli
 }
 
 func (s *Service) UpdateSSHPublicKey(ctx context.Context, in *iamapi.UpdateSSHPublicKeyRequest) error {
-	if err := checkStatus(in.Status); err != nil {
-		return err
-	}
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return err
-	}
-	o, err := s.namedUser(ctx, sc, in.UserName)
-	if err != nil {
-		return err
-	}
-	_, err = sshKeys.change(ctx, s, sc, o, in.SSHPublicKeyId, func(k *sshKey) error {
-		k.Status = string(in.Status)
-		return nil
-	})
-	return err
+	return sshKeys.setStatus(ctx, s, &in.UserName, in.SSHPublicKeyId, in.Status, func(k *sshKey, st string) { k.Status = st })
 }
 
 func (s *Service) DeleteSSHPublicKey(ctx context.Context, in *iamapi.DeleteSSHPublicKeyRequest) error {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return err
-	}
-	o, err := s.namedUser(ctx, sc, in.UserName)
-	if err != nil {
-		return err
-	}
-	return sshKeys.remove(ctx, s, sc, o, in.SSHPublicKeyId)
+	return sshKeys.delete(ctx, s, &in.UserName, in.SSHPublicKeyId)
 }

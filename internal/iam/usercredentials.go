@@ -23,6 +23,8 @@ type userCredentials[T any] struct {
 	quota string
 	// notFound is the NoSuchEntity error for an ID.
 	notFound func(id string) error
+	// usersOnly: the account root has none.
+	usersOnly bool
 }
 
 // owner is the user a credential belongs to; both empty for the root.
@@ -139,4 +141,62 @@ func (s *Service) checkNoUserCredentials(ctx context.Context, sc scope, e *store
 		}
 	}
 	return nil
+}
+
+// owned starts an operation on one credential: the caller's scope and
+// the credential's owner (named, or the caller).
+func (u userCredentials[T]) owned(ctx context.Context, s *Service, name *string, id string) (scope, owner, error) {
+	sc, err := s.scope(ctx)
+	if err != nil {
+		return sc, owner{}, err
+	}
+	o, err := s.credentialOwner(ctx, sc, name)
+	if err == nil && u.usersOnly && o.id == "" {
+		err = u.notFound(id)
+	}
+	return sc, o, err
+}
+
+// setStatus is the Update operation of a kind: set writes the status.
+func (u userCredentials[T]) setStatus(ctx context.Context, s *Service, name *string, id string, st iamapi.StatusType, set func(*T, string)) error {
+	if err := checkStatus(st); err != nil {
+		return err
+	}
+	sc, o, err := u.owned(ctx, s, name, id)
+	if err != nil {
+		return err
+	}
+	_, err = u.change(ctx, s, sc, o, id, func(v *T) error {
+		set(v, string(st))
+		return nil
+	})
+	return err
+}
+
+// delete is the Delete operation of a kind.
+func (u userCredentials[T]) delete(ctx context.Context, s *Service, name *string, id string) error {
+	sc, o, err := u.owned(ctx, s, name, id)
+	if err != nil {
+		return err
+	}
+	return u.remove(ctx, s, sc, o, id)
+}
+
+// list is the List operation of a kind: every credential of the named
+// user (or the caller), as out renders it with the user's name, a page
+// at a time.
+func list[T, A any](ctx context.Context, s *Service, u userCredentials[T], name, marker *string, max *int32, out func(user string, v *T) A) ([]A, *bool, *string, error) {
+	sc, o, err := u.owned(ctx, s, name, "")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	vs, err := u.all(ctx, s, sc, o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	all := make([]A, 0, len(vs))
+	for i := range vs {
+		all = append(all, out(o.name, &vs[i]))
+	}
+	return paginate(all, marker, max)
 }
