@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // waitReport polls a service last accessed job until it completes.
@@ -142,6 +143,24 @@ func TestServiceLastAccessed(t *testing.T) {
 		must(t, err)
 		if len(ents.EntityDetailsList) != 1 || *ents.EntityDetailsList[0].EntityInfo.Arn != userARN || ents.EntityDetailsList[0].LastAuthenticated != nil {
 			t.Fatalf("entities %+v", ents.EntityDetailsList)
+		}
+	})
+	t.Run("method=GenerateServiceLastAccessedDetails/case=role-sessions", func(t *testing.T) {
+		_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Auditor"), Path: aws.String("/audit/"),
+			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":"sts:AssumeRole"}}`)})
+		must(t, err)
+		_, err = c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("Auditor"), PolicyName: aws.String("list"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}}`)})
+		must(t, err)
+		roleARN := "arn:aws:iam::" + acct + ":role/audit/Auditor"
+		as, err := e.STS().AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("s1")})
+		must(t, err)
+		cr := as.Credentials
+		_, err = iam.NewFromConfig(e.AWSConfigFor(*cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken)).ListRoles(ctx, &iam.ListRolesInput{})
+		must(t, err)
+		out := waitReport(t, c, generate(t, c, roleARN, ""))
+		if got := serviceLines(out); got != "iam:1:true" || *out.ServicesLastAccessed[0].LastAuthenticatedEntity != roleARN {
+			t.Fatalf("role report %s %+v", got, out.ServicesLastAccessed)
 		}
 	})
 	t.Run("method=GenerateServiceLastAccessedDetails/case=errors", func(t *testing.T) {
