@@ -70,7 +70,8 @@ func (s *Service) GetOrganizationsAccessReport(ctx context.Context, in *iamapi.G
 	}
 	return &iamapi.GetOrganizationsAccessReportResponse{JobStatus: iamapi.JobStatusTypeFailed, JobCreationDate: j.Created,
 		JobCompletionDate: opt.Ptr(j.Created), IsTruncated: opt.Ptr(false), ErrorDetails: &iamapi.ErrorDetails{
-			Code:    "OrganizationNotFound",
-			Message: "The account " + sc.account + " is not a member of an organization, so no entity " + j.EntityPath + " can be reported on.",
+			// What AWS Organizations answers an account in none.
+			Code:    "AWSOrganizationsNotInUseException",
+			Message: "Your account is not a member of an organization.",
 		}}, nil
 }

@@ -26,7 +26,7 @@ func TestOrganizations(t *testing.T) {
 		must(t, err)
 		rep, err := c.GetOrganizationsAccessReport(ctx, &iam.GetOrganizationsAccessReportInput{JobId: out.JobId})
 		must(t, err)
-		if rep.JobStatus != types.JobStatusTypeFailed || rep.ErrorDetails == nil || *rep.ErrorDetails.Code != "OrganizationNotFound" ||
+		if rep.JobStatus != types.JobStatusTypeFailed || rep.ErrorDetails == nil || *rep.ErrorDetails.Code != "AWSOrganizationsNotInUseException" ||
 			!strings.Contains(*rep.ErrorDetails.Message, "not a member of an organization") || rep.JobCreationDate == nil {
 			t.Fatalf("report: %+v", rep)
 		}
