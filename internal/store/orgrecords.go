@@ -79,8 +79,6 @@ const (
 	RecordSigningCertificate    = "iam-signing-certificate"
 	RecordServerCertificate     = "iam-server-certificate"
 	RecordServiceCredential     = "iam-service-specific-credential"
-	RecordServiceLastAccessed   = "iam-service-last-accessed"
-	RecordLastAccessedJob       = "iam-service-last-accessed-job"
 )
 
 // AccountRecords holds an account's records: the IAM and Identity Center
