@@ -297,7 +297,7 @@ func (s *Service) TagServerCertificate(ctx context.Context, in *iamapi.TagServer
 		return err
 	}
 	return s.changeServerCert(ctx, in.ServerCertificateName, func(c *serverCert) error {
-		c.Tags = mergeTags(c.Tags, add)
+		c.Tags = setServerCertTags(c.Tags, add)
 		if len(c.Tags) > maxTagsPerResource {
 			return errTooManyTags()
 		}
@@ -324,9 +324,9 @@ func (s *Service) ListServerCertificateTags(ctx context.Context, in *iamapi.List
 	return &iamapi.ListServerCertificateTagsResponse{Tags: page, IsTruncated: trunc, Marker: next}, nil
 }
 
-// mergeTags sets tags on have, replacing the values of keys already
+// setServerCertTags sets tags on have, replacing the values of keys already
 // there (keys compare regardless of case), in key order.
-func mergeTags(have, set []store.Tag) []store.Tag {
+func setServerCertTags(have, set []store.Tag) []store.Tag {
 	out := dropTags(have, tagKeysOf(set))
 	out = append(out, set...)
 	sortTags(out)
