@@ -85,6 +85,8 @@ type Engine struct {
 	mode  Enforcement
 	now   func() time.Time
 	cache *policyCache
+	// access notes the calls allowed, for service last accessed reports.
+	access *accessRecorder
 }
 
 // NewEngine returns the policy engine authorizer.
@@ -95,7 +97,7 @@ func NewEngine(st store.Store, log *slog.Logger, mode Enforcement, now func() ti
 	if now == nil {
 		now = time.Now
 	}
-	return &Engine{st: st, log: log, mode: mode, now: now, cache: newPolicyCache(policyCacheSize)}
+	return &Engine{st: st, log: log, mode: mode, now: now, cache: newPolicyCache(policyCacheSize), access: newAccessRecorder(st, log)}
 }
 
 // ResetCache forgets the policies the engine keeps (the test mode's
@@ -108,10 +110,14 @@ func (e *Engine) Authorize(ctx context.Context, req *reqctx.Request, t *api.Targ
 		if req.Caller == nil || req.Caller.AccountID == "" {
 			return AccessDenied(req)
 		}
+		e.access.note(req, e.now())
 		return nil
 	}
 	dec, ex, err := e.Decide(ctx, req, t, false)
 	if err != nil || dec == policy.Allowed {
+		if err == nil {
+			e.access.note(req, e.now())
+		}
 		return err
 	}
 	if ex == nil {

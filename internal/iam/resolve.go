@@ -60,7 +60,7 @@ func (s *Service) resolve(ctx context.Context, sc scope, r api.Ref) (string, err
 		}
 		return sc.arn("mfa", pathOr(&r.Path), r.Name), nil
 	case "server-certificate":
-		return sc.arn("server-certificate", pathOr(&r.Path), r.Name), nil
+		return s.serverCertARN(ctx, sc, r)
 	case "access-key":
 		k, err := s.st.GetAccessKey(ctx, r.Name)
 		if err != nil || k.AccountID != sc.account || k.UserName == "" {

@@ -199,6 +199,9 @@ func (s *Service) checkNoDependents(ctx context.Context, sc scope, e *store.IAME
 		if len(keys) > 0 {
 			return iamapi.NewDeleteConflictException("Cannot delete entity, must delete access keys first.")
 		}
+		if err := s.checkNoUserCredentials(ctx, sc, e); err != nil {
+			return err
+		}
 		groups, err := s.st.ListIAMUserGroups(ctx, e.ID)
 		if err != nil {
 			return err
