@@ -18,7 +18,8 @@ var groups = records.Of[identitystoreapi.Group](records.Account, store.RecordIde
 })
 
 func groupNotFound(id string) error {
-	return identitystoreapi.NewResourceNotFoundException("Group %s does not exist.", id)
+	return identitystoreapi.NewResourceNotFoundException("Group %s does not exist.", id).
+		WithResourceType(identitystoreapi.ResourceTypeGroup).WithResourceId(id)
 }
 
 func (s *Service) CreateGroup(ctx context.Context, in *identitystoreapi.CreateGroupRequest) (*identitystoreapi.CreateGroupResponse, error) {
@@ -118,7 +119,12 @@ func (s *Service) GetGroupId(ctx context.Context, in *identitystoreapi.GetGroupI
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.alternate(ctx, d, in.AlternateIdentifier, groupNames, "displayName", func(ctx context.Context) ([]idWithExternal, error) {
+	// "For the unique attribute, the only valid path is displayName."
+	// (Identity Store API reference, GetGroupId)
+	unique := uniqueAttrs{"displayname": func(ctx context.Context, name string) (string, error) {
+		return s.lookup(ctx, groupNames, d, name)
+	}}
+	id, err := s.alternate(ctx, in.AlternateIdentifier, unique, func(ctx context.Context) ([]idWithExternal, error) {
 		all, err := groups.All(ctx, s.st, d.account, d.key())
 		out := make([]idWithExternal, len(all))
 		for i, g := range all {
@@ -130,7 +136,7 @@ func (s *Service) GetGroupId(ctx context.Context, in *identitystoreapi.GetGroupI
 		return nil, err
 	}
 	if id == "" {
-		return nil, identitystoreapi.NewResourceNotFoundException("No group matches the alternate identifier.")
+		return nil, identitystoreapi.NewResourceNotFoundException("No group matches the alternate identifier.").WithResourceType(identitystoreapi.ResourceTypeGroup)
 	}
 	return &identitystoreapi.GetGroupIdResponse{IdentityStoreId: d.id, GroupId: id}, nil
 }

@@ -17,7 +17,8 @@ var (
 )
 
 func membershipNotFound(id string) error {
-	return identitystoreapi.NewResourceNotFoundException("Group membership %s does not exist.", id)
+	return identitystoreapi.NewResourceNotFoundException("Group membership %s does not exist.", id).
+		WithResourceType(identitystoreapi.ResourceTypeGroupMembership).WithResourceId(id)
 }
 
 // memberOf is the user a MemberId names.
@@ -49,7 +50,8 @@ func (s *Service) CreateGroupMembership(ctx context.Context, in *identitystoreap
 		}
 		_, err := byGroup.Put(ctx, s.st, d.account, d.key(in.GroupId, userID), func(cur *ref) (*ref, error) {
 			if cur != nil {
-				return nil, identitystoreapi.NewConflictException("The user %s is already a member of the group %s (UNIQUENESS_CONSTRAINT_VIOLATION).", userID, in.GroupId)
+				return nil, identitystoreapi.NewConflictException("The user %s is already a member of the group %s.", userID, in.GroupId).
+					WithReason(identitystoreapi.ConflictExceptionReasonUniquenessConstraintViolation)
 			}
 			return &ref{ID: *m.MembershipId}, nil
 		})
@@ -156,7 +158,8 @@ func (s *Service) GetGroupMembershipId(ctx context.Context, in *identitystoreapi
 		return nil, err
 	}
 	if !ok {
-		return nil, identitystoreapi.NewResourceNotFoundException("The user %s is not a member of the group %s.", userID, in.GroupId)
+		return nil, identitystoreapi.NewResourceNotFoundException("The user %s is not a member of the group %s.", userID, in.GroupId).
+			WithResourceType(identitystoreapi.ResourceTypeGroupMembership)
 	}
 	return &identitystoreapi.GetGroupMembershipIdResponse{IdentityStoreId: d.id, MembershipId: r.ID}, nil
 }

@@ -32,7 +32,8 @@ func nameKey(name string) string { return strings.ToLower(name) }
 func (s *Service) claim(ctx context.Context, index records.Kind[ref], d dir, attr, name, id string) error {
 	_, err := index.Put(ctx, s.st, d.account, d.key(nameKey(name)), func(cur *ref) (*ref, error) {
 		if cur != nil && cur.ID != id {
-			return nil, identitystoreapi.NewConflictException("Duplicate %s: %s is already used in the identity store (UNIQUENESS_CONSTRAINT_VIOLATION).", attr, name)
+			return nil, identitystoreapi.NewConflictException("Duplicate %s: %s is already used in the identity store.", attr, name).
+				WithReason(identitystoreapi.ConflictExceptionReasonUniquenessConstraintViolation)
 		}
 		return &ref{ID: id}, nil
 	})

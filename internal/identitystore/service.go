@@ -77,7 +77,8 @@ func (s *Service) open(ctx context.Context, storeID string) (dir, error) {
 		return dir{}, err
 	}
 	if i == nil {
-		return dir{}, identitystoreapi.NewResourceNotFoundException("Identity store %s does not exist.", storeID)
+		return dir{}, identitystoreapi.NewResourceNotFoundException("Identity store %s does not exist.", storeID).
+			WithResourceType(identitystoreapi.ResourceTypeIdentityStore).WithResourceId(storeID)
 	}
 	return dir{account: r.Caller.AccountID, id: storeID, caller: r.Caller.Arn}, nil
 }

@@ -2,6 +2,7 @@ package identitystore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/identitystoreapi"
 	"github.com/mailgate/mailgate/internal/model"
@@ -30,7 +31,8 @@ func convert[T any](from any) *T {
 }
 
 func userNotFound(id string) error {
-	return identitystoreapi.NewResourceNotFoundException("User %s does not exist.", id)
+	return identitystoreapi.NewResourceNotFoundException("User %s does not exist.", id).
+		WithResourceType(identitystoreapi.ResourceTypeUser).WithResourceId(id)
 }
 
 func (s *Service) CreateUser(ctx context.Context, in *identitystoreapi.CreateUserRequest) (*identitystoreapi.CreateUserResponse, error) {
@@ -139,7 +141,17 @@ func (s *Service) GetUserId(ctx context.Context, in *identitystoreapi.GetUserIdR
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.alternate(ctx, d, in.AlternateIdentifier, userNames, "userName", func(ctx context.Context) ([]idWithExternal, error) {
+	// "For the unique attribute, the only valid paths are userName and
+	// emails.value." (Identity Store API reference, GetUserId)
+	unique := uniqueAttrs{
+		"username": func(ctx context.Context, name string) (string, error) {
+			return s.lookup(ctx, userNames, d, name)
+		},
+		"emails.value": func(ctx context.Context, email string) (string, error) {
+			return s.userByEmail(ctx, d, email)
+		},
+	}
+	id, err := s.alternate(ctx, in.AlternateIdentifier, unique, func(ctx context.Context) ([]idWithExternal, error) {
 		all, err := users.All(ctx, s.st, d.account, d.key())
 		out := make([]idWithExternal, len(all))
 		for i, u := range all {
@@ -151,9 +163,26 @@ func (s *Service) GetUserId(ctx context.Context, in *identitystoreapi.GetUserIdR
 		return nil, err
 	}
 	if id == "" {
-		return nil, identitystoreapi.NewResourceNotFoundException("No user matches the alternate identifier.")
+		return nil, identitystoreapi.NewResourceNotFoundException("No user matches the alternate identifier.").WithResourceType(identitystoreapi.ResourceTypeUser)
 	}
 	return &identitystoreapi.GetUserIdResponse{IdentityStoreId: d.id, UserId: id}, nil
+}
+
+// userByEmail is the ID of the first user (by ID) with an email address
+// of value, compared without regard to case; "" when none has one.
+func (s *Service) userByEmail(ctx context.Context, d dir, value string) (string, error) {
+	all, err := users.All(ctx, s.st, d.account, d.key())
+	if err != nil {
+		return "", err
+	}
+	for _, u := range all {
+		for _, e := range u.Emails {
+			if strings.EqualFold(opt.Deref(e.Value), value) {
+				return u.UserId, nil
+			}
+		}
+	}
+	return "", nil
 }
 
 func (s *Service) UpdateUser(ctx context.Context, in *identitystoreapi.UpdateUserRequest) (*identitystoreapi.UpdateUserResponse, error) {

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"sync"
 	"time"
+
+	"github.com/mailgate/mailgate/internal/model/document"
 )
 
 // The generated structs name each field after its model member (the tag
@@ -43,7 +45,10 @@ func fieldsOf(t reflect.Type) []fieldInfo {
 	return fs
 }
 
-var timeType = reflect.TypeOf(time.Time{})
+var (
+	timeType     = reflect.TypeOf(time.Time{})
+	documentType = reflect.TypeOf(document.Value{})
+)
 
 // Bind fills the struct pointed to by out from a validated document.
 func Bind(doc map[string]any, out any) error {
@@ -74,6 +79,14 @@ func bindValue(x any, v reflect.Value) error {
 			return err
 		}
 		v.Set(p)
+		return nil
+	}
+	if v.Type() == documentType {
+		d, err := documentOf(x)
+		if err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(d))
 		return nil
 	}
 	if v.Type() == timeType {
@@ -148,6 +161,19 @@ func bindValue(x any, v reflect.Value) error {
 		return fmt.Errorf("unsupported field kind %s", v.Kind())
 	}
 	return nil
+}
+
+// documentOf is the document.Value a document member holds: the codecs
+// decode one; a hand-built document may hold any JSON-marshalable value.
+func documentOf(x any) (document.Value, error) {
+	if d, ok := x.(document.Value); ok {
+		return d, nil
+	}
+	d, err := document.Of(x)
+	if err != nil {
+		return d, fmt.Errorf("want document, got %T: %w", x, err)
+	}
+	return d, nil
 }
 
 // bindNumber sets an integer or floating-point field from a document
@@ -239,6 +265,9 @@ func valueDoc(v reflect.Value) (any, bool) {
 		}
 		return out, true
 	case reflect.Struct:
+		if v.Type() == documentType {
+			return v.Interface(), true
+		}
 		if v.Type() == timeType {
 			t := v.Interface().(time.Time)
 			if t.IsZero() {

@@ -6,7 +6,8 @@
 // A "document" is the protocol-neutral form of a request or response that
 // the codecs produce and consume: map[string]any for structures and maps,
 // []any for lists, and string, int64, float64, bool, time.Time or []byte
-// for scalars. Both codecs (awsJson1_1 and awsQuery) decode into documents
+// for scalars; the value of a document shape (any JSON value) is a
+// document.Value. Both codecs (awsJson1_1 and awsQuery) decode into documents
 // and encode from them, so validation and binding are written once.
 package model
 
@@ -124,6 +125,9 @@ type Shape struct {
 	Exception bool
 	Error     *ErrorInfo
 	Doc       string
+	// Document marks a document shape ("document": true on a structure
+	// without members): any JSON value, held as a document.Value.
+	Document bool
 }
 
 // Member is a structure member (or list/map element reference).
@@ -228,6 +232,7 @@ func Load(name string, serviceJSON, paginatorsJSON []byte) (*Service, error) {
 		sh.Enum = rs.Enum
 		sh.Sensitive = rs.Sensitive
 		sh.Exception = rs.Exception
+		sh.Document = rs.Document
 		sh.Doc = rs.Documentation
 		if rs.Error != nil {
 			sh.Error = &ErrorInfo{Code: rs.Error.Code, HTTPStatus: rs.Error.HTTPStatusCode, SenderFault: rs.Error.SenderFault}
@@ -392,6 +397,7 @@ type rawShape struct {
 	Enum          []string           `json:"enum"`
 	Sensitive     bool               `json:"sensitive"`
 	Exception     bool               `json:"exception"`
+	Document      bool               `json:"document"`
 	Documentation string             `json:"documentation"`
 	Error         *struct {
 		Code           string `json:"code"`

@@ -11,6 +11,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/model"
+	"github.com/mailgate/mailgate/internal/model/document"
 	"github.com/mailgate/mailgate/internal/reqctx"
 )
 
@@ -80,6 +81,9 @@ const (
 	ValidationExceptionReasonKmsDisabled        ValidationExceptionReason = "KMS_DISABLED"
 )
 
+// AttributeValue is the AttributeValue document shape: any JSON value.
+type AttributeValue = document.Value
+
 // Address is the Address shape.
 type Address struct {
 	StreetAddress *string
@@ -102,10 +106,6 @@ type AlternateIdentifier struct {
 type AttributeOperation struct {
 	AttributePath  string
 	AttributeValue *AttributeValue
-}
-
-// AttributeValue is the AttributeValue shape.
-type AttributeValue struct {
 }
 
 // CreateGroupMembershipRequest is the CreateGroupMembershipRequest shape.
@@ -520,7 +520,29 @@ type User struct {
 }
 
 // AccessDeniedException is the modeled AccessDeniedException error (HTTP 400).
-type AccessDeniedException struct{ Message string }
+type AccessDeniedException struct {
+	Message   string
+	RequestId *string
+	Reason    *AccessDeniedExceptionReason
+}
+
+// WithRequestId sets RequestId and returns the error.
+func (e *AccessDeniedException) WithRequestId(v string) *AccessDeniedException {
+	e.RequestId = &v
+	return e
+}
+
+// WithReason sets Reason and returns the error.
+func (e *AccessDeniedException) WithReason(v AccessDeniedExceptionReason) *AccessDeniedException {
+	e.Reason = &v
+	return e
+}
+
+// ErrorShape is the model shape of AccessDeniedException: the awsJson codec writes its
+// members other than the message next to __type and message.
+func (e *AccessDeniedException) ErrorShape() *model.Shape {
+	return Model().Shapes["AccessDeniedException"]
+}
 
 // NewAccessDeniedException returns the modeled AccessDeniedException error.
 func NewAccessDeniedException(format string, args ...any) *AccessDeniedException {
@@ -537,7 +559,24 @@ func (e *AccessDeniedException) SenderFault() bool    { return true }
 const CodeAccessDeniedException = "AccessDeniedException"
 
 // ConflictException is the modeled ConflictException error (HTTP 400).
-type ConflictException struct{ Message string }
+type ConflictException struct {
+	Message   string
+	RequestId *string
+	Reason    *ConflictExceptionReason
+}
+
+// WithRequestId sets RequestId and returns the error.
+func (e *ConflictException) WithRequestId(v string) *ConflictException { e.RequestId = &v; return e }
+
+// WithReason sets Reason and returns the error.
+func (e *ConflictException) WithReason(v ConflictExceptionReason) *ConflictException {
+	e.Reason = &v
+	return e
+}
+
+// ErrorShape is the model shape of ConflictException: the awsJson codec writes its
+// members other than the message next to __type and message.
+func (e *ConflictException) ErrorShape() *model.Shape { return Model().Shapes["ConflictException"] }
 
 // NewConflictException returns the modeled ConflictException error.
 func NewConflictException(format string, args ...any) *ConflictException {
@@ -554,7 +593,29 @@ func (e *ConflictException) SenderFault() bool    { return true }
 const CodeConflictException = "ConflictException"
 
 // InternalServerException is the modeled InternalServerException error (HTTP 400).
-type InternalServerException struct{ Message string }
+type InternalServerException struct {
+	Message           string
+	RequestId         *string
+	RetryAfterSeconds *int32
+}
+
+// WithRequestId sets RequestId and returns the error.
+func (e *InternalServerException) WithRequestId(v string) *InternalServerException {
+	e.RequestId = &v
+	return e
+}
+
+// WithRetryAfterSeconds sets RetryAfterSeconds and returns the error.
+func (e *InternalServerException) WithRetryAfterSeconds(v int32) *InternalServerException {
+	e.RetryAfterSeconds = &v
+	return e
+}
+
+// ErrorShape is the model shape of InternalServerException: the awsJson codec writes its
+// members other than the message next to __type and message.
+func (e *InternalServerException) ErrorShape() *model.Shape {
+	return Model().Shapes["InternalServerException"]
+}
 
 // NewInternalServerException returns the modeled InternalServerException error.
 func NewInternalServerException(format string, args ...any) *InternalServerException {
@@ -573,7 +634,43 @@ func (e *InternalServerException) SenderFault() bool    { return true }
 const CodeInternalServerException = "InternalServerException"
 
 // ResourceNotFoundException is the modeled ResourceNotFoundException error (HTTP 400).
-type ResourceNotFoundException struct{ Message string }
+type ResourceNotFoundException struct {
+	Message      string
+	ResourceType *ResourceType
+	ResourceId   *string
+	Reason       *ResourceNotFoundExceptionReason
+	RequestId    *string
+}
+
+// WithResourceType sets ResourceType and returns the error.
+func (e *ResourceNotFoundException) WithResourceType(v ResourceType) *ResourceNotFoundException {
+	e.ResourceType = &v
+	return e
+}
+
+// WithResourceId sets ResourceId and returns the error.
+func (e *ResourceNotFoundException) WithResourceId(v string) *ResourceNotFoundException {
+	e.ResourceId = &v
+	return e
+}
+
+// WithReason sets Reason and returns the error.
+func (e *ResourceNotFoundException) WithReason(v ResourceNotFoundExceptionReason) *ResourceNotFoundException {
+	e.Reason = &v
+	return e
+}
+
+// WithRequestId sets RequestId and returns the error.
+func (e *ResourceNotFoundException) WithRequestId(v string) *ResourceNotFoundException {
+	e.RequestId = &v
+	return e
+}
+
+// ErrorShape is the model shape of ResourceNotFoundException: the awsJson codec writes its
+// members other than the message next to __type and message.
+func (e *ResourceNotFoundException) ErrorShape() *model.Shape {
+	return Model().Shapes["ResourceNotFoundException"]
+}
 
 // NewResourceNotFoundException returns the modeled ResourceNotFoundException error.
 func NewResourceNotFoundException(format string, args ...any) *ResourceNotFoundException {
@@ -592,7 +689,22 @@ func (e *ResourceNotFoundException) SenderFault() bool    { return true }
 const CodeResourceNotFoundException = "ResourceNotFoundException"
 
 // ServiceQuotaExceededException is the modeled ServiceQuotaExceededException error (HTTP 400).
-type ServiceQuotaExceededException struct{ Message string }
+type ServiceQuotaExceededException struct {
+	Message   string
+	RequestId *string
+}
+
+// WithRequestId sets RequestId and returns the error.
+func (e *ServiceQuotaExceededException) WithRequestId(v string) *ServiceQuotaExceededException {
+	e.RequestId = &v
+	return e
+}
+
+// ErrorShape is the model shape of ServiceQuotaExceededException: the awsJson codec writes its
+// members other than the message next to __type and message.
+func (e *ServiceQuotaExceededException) ErrorShape() *model.Shape {
+	return Model().Shapes["ServiceQuotaExceededException"]
+}
 
 // NewServiceQuotaExceededException returns the modeled ServiceQuotaExceededException error.
 func NewServiceQuotaExceededException(format string, args ...any) *ServiceQuotaExceededException {
@@ -611,7 +723,34 @@ func (e *ServiceQuotaExceededException) SenderFault() bool    { return true }
 const CodeServiceQuotaExceededException = "ServiceQuotaExceededException"
 
 // ThrottlingException is the modeled ThrottlingException error (HTTP 400).
-type ThrottlingException struct{ Message string }
+type ThrottlingException struct {
+	Message           string
+	RequestId         *string
+	RetryAfterSeconds *int32
+	Reason            *ThrottlingExceptionReason
+}
+
+// WithRequestId sets RequestId and returns the error.
+func (e *ThrottlingException) WithRequestId(v string) *ThrottlingException {
+	e.RequestId = &v
+	return e
+}
+
+// WithRetryAfterSeconds sets RetryAfterSeconds and returns the error.
+func (e *ThrottlingException) WithRetryAfterSeconds(v int32) *ThrottlingException {
+	e.RetryAfterSeconds = &v
+	return e
+}
+
+// WithReason sets Reason and returns the error.
+func (e *ThrottlingException) WithReason(v ThrottlingExceptionReason) *ThrottlingException {
+	e.Reason = &v
+	return e
+}
+
+// ErrorShape is the model shape of ThrottlingException: the awsJson codec writes its
+// members other than the message next to __type and message.
+func (e *ThrottlingException) ErrorShape() *model.Shape { return Model().Shapes["ThrottlingException"] }
 
 // NewThrottlingException returns the modeled ThrottlingException error.
 func NewThrottlingException(format string, args ...any) *ThrottlingException {
@@ -628,7 +767,27 @@ func (e *ThrottlingException) SenderFault() bool    { return true }
 const CodeThrottlingException = "ThrottlingException"
 
 // ValidationException is the modeled ValidationException error (HTTP 400).
-type ValidationException struct{ Message string }
+type ValidationException struct {
+	Message   string
+	RequestId *string
+	Reason    *ValidationExceptionReason
+}
+
+// WithRequestId sets RequestId and returns the error.
+func (e *ValidationException) WithRequestId(v string) *ValidationException {
+	e.RequestId = &v
+	return e
+}
+
+// WithReason sets Reason and returns the error.
+func (e *ValidationException) WithReason(v ValidationExceptionReason) *ValidationException {
+	e.Reason = &v
+	return e
+}
+
+// ErrorShape is the model shape of ValidationException: the awsJson codec writes its
+// members other than the message next to __type and message.
+func (e *ValidationException) ErrorShape() *model.Shape { return Model().Shapes["ValidationException"] }
 
 // NewValidationException returns the modeled ValidationException error.
 func NewValidationException(format string, args ...any) *ValidationException {

@@ -11,6 +11,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/model"
+	"github.com/mailgate/mailgate/internal/model/document"
 	"github.com/mailgate/mailgate/internal/reqctx"
 )
 
@@ -208,6 +209,9 @@ const (
 	ValidationExceptionReasonKMSDisabledException        ValidationExceptionReason = "KMS_DisabledException"
 )
 
+// ActorPolicyDocument is the ActorPolicyDocument document shape: any JSON value.
+type ActorPolicyDocument = document.Value
+
 // AccessControlAttribute is the AccessControlAttribute shape.
 type AccessControlAttribute struct {
 	Key   string
@@ -253,10 +257,6 @@ type AccountAssignmentOperationStatusMetadata struct {
 	Status      *StatusValues
 	RequestId   *string
 	CreatedDate *time.Time
-}
-
-// ActorPolicyDocument is the ActorPolicyDocument shape.
-type ActorPolicyDocument struct {
 }
 
 // AddRegionRequest is the AddRegionRequest shape.
@@ -1473,7 +1473,22 @@ type UpdateTrustedTokenIssuerResponse struct {
 }
 
 // AccessDeniedException is the modeled AccessDeniedException error (HTTP 400).
-type AccessDeniedException struct{ Message string }
+type AccessDeniedException struct {
+	Message string
+	Reason  *AccessDeniedExceptionReason
+}
+
+// WithReason sets Reason and returns the error.
+func (e *AccessDeniedException) WithReason(v AccessDeniedExceptionReason) *AccessDeniedException {
+	e.Reason = &v
+	return e
+}
+
+// ErrorShape is the model shape of AccessDeniedException: the awsJson codec writes its
+// members other than the message next to __type and message.
+func (e *AccessDeniedException) ErrorShape() *model.Shape {
+	return Model().Shapes["AccessDeniedException"]
+}
 
 // NewAccessDeniedException returns the modeled AccessDeniedException error.
 func NewAccessDeniedException(format string, args ...any) *AccessDeniedException {
@@ -1526,7 +1541,22 @@ func (e *InternalServerException) SenderFault() bool    { return true }
 const CodeInternalServerException = "InternalServerException"
 
 // ResourceNotFoundException is the modeled ResourceNotFoundException error (HTTP 400).
-type ResourceNotFoundException struct{ Message string }
+type ResourceNotFoundException struct {
+	Message string
+	Reason  *ResourceNotFoundExceptionReason
+}
+
+// WithReason sets Reason and returns the error.
+func (e *ResourceNotFoundException) WithReason(v ResourceNotFoundExceptionReason) *ResourceNotFoundException {
+	e.Reason = &v
+	return e
+}
+
+// ErrorShape is the model shape of ResourceNotFoundException: the awsJson codec writes its
+// members other than the message next to __type and message.
+func (e *ResourceNotFoundException) ErrorShape() *model.Shape {
+	return Model().Shapes["ResourceNotFoundException"]
+}
 
 // NewResourceNotFoundException returns the modeled ResourceNotFoundException error.
 func NewResourceNotFoundException(format string, args ...any) *ResourceNotFoundException {
@@ -1564,7 +1594,20 @@ func (e *ServiceQuotaExceededException) SenderFault() bool    { return true }
 const CodeServiceQuotaExceededException = "ServiceQuotaExceededException"
 
 // ThrottlingException is the modeled ThrottlingException error (HTTP 400).
-type ThrottlingException struct{ Message string }
+type ThrottlingException struct {
+	Message string
+	Reason  *ThrottlingExceptionReason
+}
+
+// WithReason sets Reason and returns the error.
+func (e *ThrottlingException) WithReason(v ThrottlingExceptionReason) *ThrottlingException {
+	e.Reason = &v
+	return e
+}
+
+// ErrorShape is the model shape of ThrottlingException: the awsJson codec writes its
+// members other than the message next to __type and message.
+func (e *ThrottlingException) ErrorShape() *model.Shape { return Model().Shapes["ThrottlingException"] }
 
 // NewThrottlingException returns the modeled ThrottlingException error.
 func NewThrottlingException(format string, args ...any) *ThrottlingException {
@@ -1581,7 +1624,20 @@ func (e *ThrottlingException) SenderFault() bool    { return true }
 const CodeThrottlingException = "ThrottlingException"
 
 // ValidationException is the modeled ValidationException error (HTTP 400).
-type ValidationException struct{ Message string }
+type ValidationException struct {
+	Message string
+	Reason  *ValidationExceptionReason
+}
+
+// WithReason sets Reason and returns the error.
+func (e *ValidationException) WithReason(v ValidationExceptionReason) *ValidationException {
+	e.Reason = &v
+	return e
+}
+
+// ErrorShape is the model shape of ValidationException: the awsJson codec writes its
+// members other than the message next to __type and message.
+func (e *ValidationException) ErrorShape() *model.Shape { return Model().Shapes["ValidationException"] }
 
 // NewValidationException returns the modeled ValidationException error.
 func NewValidationException(format string, args ...any) *ValidationException {

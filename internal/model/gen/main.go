@@ -65,6 +65,9 @@ func generate(svc *model.Service) ([]byte, error) {
 	g.p("\t\"github.com/mailgate/mailgate/internal/api\"")
 	g.p("\t\"github.com/mailgate/mailgate/internal/apierror\"")
 	g.p("\t\"github.com/mailgate/mailgate/internal/model\"")
+	if hasDocuments(svc) {
+		g.p("\t\"github.com/mailgate/mailgate/internal/model/document\"")
+	}
 	g.p("\t\"github.com/mailgate/mailgate/internal/reqctx\"")
 	g.p(")")
 	g.p("")
@@ -108,10 +111,19 @@ func generate(svc *model.Service) ([]byte, error) {
 		g.p("")
 	}
 
+	// Documents: any JSON value.
+	for _, n := range names {
+		if sh := svc.Shapes[n]; sh.Document {
+			g.p("// %s is the %s document shape: any JSON value.", typeName(n), n)
+			g.p("type %s = document.Value", typeName(n))
+			g.p("")
+		}
+	}
+
 	// Structures.
 	for _, n := range names {
 		sh := svc.Shapes[n]
-		if sh.Type != model.TypeStructure || sh.Exception {
+		if sh.Type != model.TypeStructure || sh.Exception || sh.Document {
 			continue
 		}
 		tn := typeName(n)
@@ -141,6 +153,16 @@ func generate(svc *model.Service) ([]byte, error) {
 		return g.buf.Bytes(), err
 	}
 	return src, nil
+}
+
+// hasDocuments reports whether the model has a document shape.
+func hasDocuments(svc *model.Service) bool {
+	for _, sh := range svc.Shapes {
+		if sh.Document {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *gen) signature(op *model.Operation) string {

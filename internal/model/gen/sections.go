@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/mailgate/mailgate/internal/model"
 )
 
@@ -18,8 +20,17 @@ func (g *gen) errors(names []string) {
 		tn := typeName(n)
 		sender := sh.Error == nil || sh.Error.SenderFault || sh.ErrorStatus() < 500
 		g.p("// %s is the modeled %s error (HTTP %d).", tn, sh.ErrorCode(), sh.ErrorStatus())
-		g.p("type %s struct{ Message string }", tn)
-		g.p("")
+		extra := errorMembers(sh)
+		if len(extra) == 0 {
+			g.p("type %s struct{ Message string }", tn)
+			g.p("")
+		} else {
+			g.errorStruct(sh, extra)
+			g.p("// ErrorShape is the model shape of %s: the awsJson codec writes its", tn)
+			g.p("// members other than the message next to __type and message.")
+			g.p("func (e *%s) ErrorShape() *model.Shape { return Model().Shapes[%q] }", tn, n)
+			g.p("")
+		}
 		g.p("// New%s returns the modeled %s error.", tn, sh.ErrorCode())
 		g.p("func New%s(format string, args ...any) *%s {", tn, tn)
 		g.p("\treturn &%s{Message: apierror.Message(format, args...)}", tn)
@@ -47,6 +58,43 @@ func (g *gen) errors(names []string) {
 	g.p("\treturn nil")
 	g.p("}")
 	g.p("")
+}
+
+// errorMembers are the members of an exception shape besides its message.
+func errorMembers(sh *model.Shape) []string {
+	var out []string
+	for _, mn := range sh.Order {
+		if !strings.EqualFold(mn, "message") {
+			out = append(out, mn)
+		}
+	}
+	return out
+}
+
+// errorStruct writes the type of an error whose shape has members besides
+// the message: a typed field for each, and a With<Member> method that sets
+// it and returns the error, so a handler writes
+// New<Error>(msg).With<Member>(v).
+func (g *gen) errorStruct(sh *model.Shape, extra []string) {
+	tn := typeName(sh.Name)
+	g.p("type %s struct {", tn)
+	g.p("\tMessage string")
+	for _, mn := range extra {
+		g.p("\t%s %s", model.GoName(mn), g.fieldType(sh.Members[mn].Shape, sh.Required[mn]))
+	}
+	g.p("}")
+	g.p("")
+	for _, mn := range extra {
+		fn := model.GoName(mn)
+		ft := g.fieldType(sh.Members[mn].Shape, sh.Required[mn])
+		g.p("// With%s sets %s and returns the error.", fn, mn)
+		if vt, ok := strings.CutPrefix(ft, "*"); ok {
+			g.p("func (e *%s) With%s(v %s) *%s { e.%s = &v; return e }", tn, fn, vt, tn, fn)
+		} else {
+			g.p("func (e *%s) With%s(v %s) *%s { e.%s = v; return e }", tn, fn, ft, tn, fn)
+		}
+		g.p("")
+	}
 }
 
 // handlerInterface writes API, the service's handlers, and Unimplemented.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/model"
+	"github.com/mailgate/mailgate/internal/model/document"
 )
 
 // ContentType is the media type of awsJson1_1 requests and responses.
@@ -247,6 +248,9 @@ func decodeStruct(sh *model.Shape, m map[string]any) (map[string]any, error) {
 }
 
 func decodeValue(sh *model.Shape, x any) (any, error) {
+	if sh.Document {
+		return decodeDocument(x)
+	}
 	switch sh.Type {
 	case model.TypeStructure:
 		m, ok := x.(map[string]any)
@@ -363,6 +367,16 @@ func decodeValue(sh *model.Shape, x any) (any, error) {
 		return b, nil
 	}
 	return nil, &fieldError{msg: "unsupported shape type " + sh.Type}
+}
+
+// decodeDocument passes the JSON value of a document shape through as it
+// is: any kind, numbers with every digit (json.Number marshals as read).
+func decodeDocument(x any) (any, error) {
+	d, err := document.Of(x)
+	if err != nil {
+		return nil, &fieldError{msg: err.Error()}
+	}
+	return d, nil
 }
 
 // parseInteger accepts a JSON number that is exactly an integer of the

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/model"
+	"github.com/mailgate/mailgate/internal/model/document"
 )
 
 // EncodeResponse renders a document as the JSON body of shape: members in
@@ -48,7 +49,39 @@ func EncodeError(e apierror.APIError) []byte {
 	b = appendString(b, code)
 	b = append(b, `,"message":`...)
 	b = appendString(b, msg)
+	if se, ok := e.(shapedError); ok {
+		b = appendErrorMembers(b, se.ErrorShape(), model.ToDocument(e))
+	}
 	return append(b, '}')
+}
+
+// shapedError is a modeled error whose shape has members besides the
+// message (identitystore's ConflictException.Reason, ...).
+type shapedError interface {
+	ErrorShape() *model.Shape
+}
+
+// appendErrorMembers writes the members of an error's shape that are set,
+// other than the message, after __type and message, as AWS does:
+// {"__type":"ConflictException","message":"...","Reason":"..."}.
+func appendErrorMembers(b []byte, sh *model.Shape, doc map[string]any) []byte {
+	if sh == nil {
+		return b
+	}
+	for _, name := range sh.Order {
+		v, ok := doc[name]
+		if !ok || model.Absent(v) || strings.EqualFold(name, "message") {
+			continue
+		}
+		mem := sh.Members[name]
+		w := appendString(append(b, ','), mem.WireName())
+		w, err := appendValue(append(w, ':'), mem.Shape, v)
+		if err != nil {
+			continue // a member that does not fit its shape is left out, not guessed at
+		}
+		b = w
+	}
+	return b
 }
 
 // DecodeError reads an awsJson error response the way the SDKs do: the code
@@ -125,6 +158,9 @@ func appendStruct(b []byte, sh *model.Shape, x any) ([]byte, error) {
 
 func appendValue(b []byte, sh *model.Shape, v any) ([]byte, error) {
 	v = model.Deref(v)
+	if sh.Document {
+		return appendDocument(b, v)
+	}
 	switch sh.Type {
 	case model.TypeStructure:
 		return appendStruct(b, sh, v)
@@ -180,6 +216,19 @@ func appendValue(b []byte, sh *model.Shape, v any) ([]byte, error) {
 		return nil, &fieldError{msg: err.Error()}
 	}
 	return b, nil
+}
+
+// appendDocument writes the value of a document shape: a document.Value
+// verbatim, anything else as encoding/json marshals it.
+func appendDocument(b []byte, v any) ([]byte, error) {
+	d, ok := v.(document.Value)
+	if !ok {
+		var err error
+		if d, err = document.Of(v); err != nil {
+			return nil, &fieldError{msg: err.Error()}
+		}
+	}
+	return append(b, d.JSON()...), nil
 }
 
 // jsonScalars are the awsJson forms of scalars: strings quoted and
