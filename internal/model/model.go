@@ -76,6 +76,10 @@ type Operation struct {
 	Errors        []*Shape
 	Paginator     *Paginator
 	Idempotent    bool
+	// NoAuth: the operation is called without credentials ("authtype":
+	// "none": AssumeRoleWithWebIdentity, AssumeRoleWithSAML); the handler
+	// authenticates what the request carries.
+	NoAuth bool
 }
 
 // Paginator describes how an operation pages (paginators-1.json).
@@ -282,7 +286,7 @@ func Load(name string, serviceJSON, paginatorsJSON []byte) (*Service, error) {
 		}
 	}
 	for n, ro := range raw.Operations {
-		op := &Operation{Name: n, Service: s, Idempotent: ro.Idempotent}
+		op := &Operation{Name: n, Service: s, Idempotent: ro.Idempotent, NoAuth: ro.AuthType == "none"}
 		if ro.Input != nil {
 			op.Input = s.Shapes[ro.Input.Shape]
 		}
@@ -362,6 +366,7 @@ type rawService struct {
 		Output     *rawRef  `json:"output"`
 		Errors     []rawRef `json:"errors"`
 		Idempotent bool     `json:"idempotent"`
+		AuthType   string   `json:"authtype"`
 	} `json:"operations"`
 	Shapes map[string]*rawShape `json:"shapes"`
 }

@@ -25,6 +25,10 @@ func (c Context) get(lower string) ([]string, bool) {
 type Caller struct {
 	Account string
 	ARNs    []string
+	// Federated is the identity provider that vouched for a federated
+	// caller (an OIDC or SAML provider's ARN, or a web identity
+	// provider's name), matched by "Federated" principals.
+	Federated string
 }
 
 // Request is what is being decided.
@@ -368,6 +372,12 @@ func (st *statement) matchPrincipal(c *Caller) pmatch {
 func principalMatch(pv principalValue, c *Caller) pmatch {
 	if pv.typ == "*" || (pv.typ == "AWS" && pv.val == "*") {
 		return pExact
+	}
+	if pv.typ == "Federated" && c != nil && c.Federated != "" {
+		if pv.val == c.Federated {
+			return pExact
+		}
+		return pNone
 	}
 	if pv.typ != "AWS" || c == nil {
 		return pNone
