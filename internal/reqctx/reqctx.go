@@ -50,6 +50,9 @@ type Session struct {
 	Tags              map[string]string
 	TransitiveTagKeys []string
 	SourceIdentity    string
+	// MFAAt is when the caller authenticated with an MFA device (zero:
+	// it did not).
+	MFAAt time.Time
 	// Kind is "assumed-role" or "session-token".
 	Kind string
 }

@@ -15,11 +15,16 @@ type sessionDetails struct {
 	Tags           []store.Tag `json:"tags,omitempty"`
 	Transitive     []string    `json:"transitive,omitempty"`
 	SourceIdentity string      `json:"source_identity,omitempty"`
+	MFAAt          int64       `json:"mfa_at,omitempty"`
 }
 
 func (db *DB) PutSTSSession(ctx context.Context, s store.STSSession) error {
 	sealed := db.box.Seal(s.SecretAccessKey, s.AccessKeyID)
-	details, err := json.Marshal(sessionDetails{Policies: s.SessionPolicies, Tags: s.Tags, Transitive: s.TransitiveTagKeys, SourceIdentity: s.SourceIdentity})
+	d := sessionDetails{Policies: s.SessionPolicies, Tags: s.Tags, Transitive: s.TransitiveTagKeys, SourceIdentity: s.SourceIdentity}
+	if !s.MFAAuthenticatedAt.IsZero() {
+		d.MFAAt = toNanos(s.MFAAuthenticatedAt)
+	}
+	details, err := json.Marshal(d)
 	if err != nil {
 		return err
 	}
@@ -62,6 +67,9 @@ func (db *DB) GetSTSSession(ctx context.Context, id string) (*store.STSSession, 
 		return nil, err
 	}
 	s.SessionPolicies, s.Tags, s.TransitiveTagKeys, s.SourceIdentity = d.Policies, d.Tags, d.Transitive, d.SourceIdentity
+	if d.MFAAt != 0 {
+		s.MFAAuthenticatedAt = fromNanos(d.MFAAt)
+	}
 	s.Chained = chained != 0
 	s.IssuedAt, s.ExpiresAt = fromNanos(issued), fromNanos(expires)
 	return &s, nil
