@@ -113,32 +113,9 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 	if max := role.MaxSessionDuration; max > 0 && dur > max {
 		return nil, validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
-
-	// Session policies: the inline Policy and the documents of PolicyArns.
-	var policies []string
-	packed := 0
-	if in.Policy != nil {
-		if _, err := policy.Parse(*in.Policy, policy.Identity); err != nil {
-			var pe *policy.Error
-			if errors.As(err, &pe) {
-				return nil, stsapi.NewMalformedPolicyDocumentException("%s", pe.Message)
-			}
-			return nil, err
-		}
-		packed += policy.Size(*in.Policy)
-		policies = append(policies, *in.Policy)
-	}
-	for _, pa := range in.PolicyArns {
-		arn := opt.Deref(pa.Arn)
-		doc, ok, err := authz.ManagedPolicyDocument(ctx, s.st, role.AccountID, arn)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, stsapi.NewMalformedPolicyDocumentException("The policy %s does not exist or is not attachable.", arn)
-		}
-		packed += len(arn)
-		policies = append(policies, doc)
+	policies, packed, err := s.sessionPolicies(ctx, role.AccountID, in.Policy, in.PolicyArns)
+	if err != nil {
+		return nil, err
 	}
 
 	// Session tags: the caller's transitive tags carry over and cannot be
@@ -174,9 +151,9 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 		}
 		transitive = append(transitive, k)
 	}
-	pct := (packed*100 + maxSessionPolicySize - 1) / maxSessionPolicySize
-	if pct > 100 {
-		return nil, stsapi.NewPackedPolicyTooLargeException("Packed policy consumes %d%% of allotted space, please use smaller policy for your session.", pct)
+	pct, err := packedPercent(packed)
+	if err != nil {
+		return nil, err
 	}
 
 	source := opt.Deref(in.SourceIdentity)
@@ -188,24 +165,22 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 	}
 
 	now := s.now().UTC().Truncate(time.Millisecond)
-	creds, sess := newCredentials(role.AccountID, now, dur)
-	sess.Kind, sess.RoleID, sess.RoleName, sess.RolePath, sess.SessionName = store.SessionAssumedRole, role.ID, role.Name, role.Path, in.RoleSessionName
-	sess.SessionPolicies, sess.Tags, sess.TransitiveTagKeys, sess.SourceIdentity, sess.Chained = policies, tags, transitive, source, chained
-	if err := s.st.PutSTSSession(ctx, *sess); err != nil {
+	mfaAt := time.Time{}
+	if c.Session != nil {
+		mfaAt = c.Session.MFAAt // an MFA-authenticated session passes it on
+	}
+	if in.SerialNumber != nil {
+		mfaAt = now // AssumeRoleTarget checked the code
+	}
+	creds, user, err := s.issueRoleSession(ctx, r, role, now, dur, func(sess *store.STSSession) {
+		sess.SessionName = in.RoleSessionName
+		sess.SessionPolicies, sess.Tags, sess.TransitiveTagKeys, sess.SourceIdentity, sess.Chained = policies, tags, transitive, source, chained
+		sess.MFAAuthenticatedAt = mfaAt
+	})
+	if err != nil {
 		return nil, err
 	}
-	_, _ = s.st.UpdateIAMEntity(ctx, role.AccountID, store.IAMRole, role.Name, func(e *store.IAMEntity) error {
-		e.LastUsedAt, e.LastUsedRegion = now, r.Region
-		return nil
-	})
-	s.sweep(ctx, now)
-	out := &stsapi.AssumeRoleResponse{
-		Credentials: creds,
-		AssumedRoleUser: &stsapi.AssumedRoleUser{
-			AssumedRoleId: role.ID + ":" + in.RoleSessionName,
-			Arn:           "arn:" + r.ARNPartition() + ":sts::" + role.AccountID + ":assumed-role/" + role.Name + "/" + in.RoleSessionName,
-		},
-	}
+	out := &stsapi.AssumeRoleResponse{Credentials: creds, AssumedRoleUser: user}
 	if packed > 0 {
 		p := int32(pct)
 		out.PackedPolicySize = &p
@@ -214,6 +189,68 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 		out.SourceIdentity = &source
 	}
 	return out, nil
+}
+
+// sessionPolicies checks the session policies of an assume call (the
+// inline Policy and the documents of PolicyArns) and returns them with
+// the size they add to the packed policy.
+func (s *Service) sessionPolicies(ctx context.Context, account string, doc *string, arns []stsapi.PolicyDescriptorType) ([]string, int, error) {
+	var policies []string
+	packed := 0
+	if doc != nil {
+		if _, err := policy.Parse(*doc, policy.Identity); err != nil {
+			var pe *policy.Error
+			if errors.As(err, &pe) {
+				return nil, 0, stsapi.NewMalformedPolicyDocumentException("%s", pe.Message)
+			}
+			return nil, 0, err
+		}
+		packed += policy.Size(*doc)
+		policies = append(policies, *doc)
+	}
+	for _, pa := range arns {
+		arn := opt.Deref(pa.Arn)
+		d, ok, err := authz.ManagedPolicyDocument(ctx, s.st, account, arn)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !ok {
+			return nil, 0, stsapi.NewMalformedPolicyDocumentException("The policy %s does not exist or is not attachable.", arn)
+		}
+		packed += len(arn)
+		policies = append(policies, d)
+	}
+	return policies, packed, nil
+}
+
+// packedPercent is the share of the packed policy space a session's
+// policies and tags take; beyond 100% the call is refused.
+func packedPercent(packed int) (int, error) {
+	pct := (packed*100 + maxSessionPolicySize - 1) / maxSessionPolicySize
+	if pct > 100 {
+		return 0, stsapi.NewPackedPolicyTooLargeException("Packed policy consumes %d%% of allotted space, please use smaller policy for your session.", pct)
+	}
+	return pct, nil
+}
+
+// issueRoleSession stores a new session of role (set completes it) and
+// returns its credentials and assumed-role user.
+func (s *Service) issueRoleSession(ctx context.Context, r *reqctx.Request, role *store.IAMEntity, now time.Time, dur int, set func(*store.STSSession)) (*stsapi.Credentials, *stsapi.AssumedRoleUser, error) {
+	creds, sess := newCredentials(role.AccountID, now, dur)
+	sess.Kind, sess.RoleID, sess.RoleName, sess.RolePath = store.SessionAssumedRole, role.ID, role.Name, role.Path
+	set(sess)
+	if err := s.st.PutSTSSession(ctx, *sess); err != nil {
+		return nil, nil, err
+	}
+	_, _ = s.st.UpdateIAMEntity(ctx, role.AccountID, store.IAMRole, role.Name, func(e *store.IAMEntity) error {
+		e.LastUsedAt, e.LastUsedRegion = now, r.Region
+		return nil
+	})
+	s.sweep(ctx, now)
+	return creds, &stsapi.AssumedRoleUser{
+		AssumedRoleId: role.ID + ":" + sess.SessionName,
+		Arn:           "arn:" + r.ARNPartition() + ":sts::" + role.AccountID + ":assumed-role/" + role.Name + "/" + sess.SessionName,
+	}, nil
 }
 
 // GetSessionToken issues temporary credentials for the calling user or
@@ -233,9 +270,16 @@ func (s *Service) GetSessionToken(ctx context.Context, in *stsapi.GetSessionToke
 			dur = rootTokenMaxDuration // AWS caps root sessions silently at one hour
 		}
 	}
+	mfa, err := s.checkMFA(ctx, reqctx.From(ctx), in.SerialNumber, in.TokenCode)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now().UTC().Truncate(time.Millisecond)
 	creds, sess := newCredentials(c.AccountID, now, dur)
 	sess.Kind = store.SessionToken
+	if mfa {
+		sess.MFAAuthenticatedAt = now
+	}
 	if !c.Root {
 		sess.UserName = c.UserName
 	}
