@@ -1,0 +1,117 @@
+package iam_test
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/pquerna/otp/totp"
+)
+
+// totpCode is the device's code at t, as an authenticator app shows it.
+func totpCode(t *testing.T, seed []byte, at time.Time) string {
+	t.Helper()
+	c, err := totp.GenerateCode(string(seed), at)
+	must(t, err)
+	return c
+}
+
+func TestVirtualMFADevices(t *testing.T) {
+	e, c := newEnv(t)
+	_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")})
+	must(t, err)
+	out, err := c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("alice-phone"),
+		Path: aws.String("/team/"), Tags: []types.Tag{tag("k", "v")}})
+	must(t, err)
+	d := out.VirtualMFADevice
+	serial := "arn:aws:iam::" + e.AccountID + ":mfa/team/alice-phone"
+	if *d.SerialNumber != serial || len(d.Base32StringSeed) != 64 || !bytes.HasPrefix(d.QRCodePNG, []byte("\x89PNG")) {
+		t.Fatalf("%s seed %d bytes png %q", *d.SerialNumber, len(d.Base32StringSeed), d.QRCodePNG[:4])
+	}
+	seed := d.Base32StringSeed
+	_, err = c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("alice-phone"), Path: aws.String("/team/")})
+	apiErr(t, err, "EntityAlreadyExists", 409)
+
+	listed := func(status types.AssignmentStatusType) []types.VirtualMFADevice {
+		l, err := c.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{AssignmentStatus: status})
+		must(t, err)
+		for _, v := range l.VirtualMFADevices {
+			if len(v.Base32StringSeed) > 0 || len(v.QRCodePNG) > 0 {
+				t.Fatal("a listing shows the seed")
+			}
+		}
+		return l.VirtualMFADevices
+	}
+	if n := len(listed(types.AssignmentStatusTypeUnassigned)); n != 1 {
+		t.Fatalf("unassigned: %d", n)
+	}
+	if n := len(listed(types.AssignmentStatusTypeAssigned)); n != 0 {
+		t.Fatalf("assigned: %d", n)
+	}
+
+	now := time.Now()
+	enable := func(user, c1, c2 string) error {
+		_, err := c.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: &user, SerialNumber: &serial, AuthenticationCode1: &c1, AuthenticationCode2: &c2})
+		return err
+	}
+	prev, cur := totpCode(t, seed, now.Add(-30*time.Second)), totpCode(t, seed, now)
+	apiErr(t, enable("alice", cur, prev), "InvalidAuthenticationCode", 403) // not consecutive
+	apiErr(t, enable("alice", "000000", "111111"), "InvalidAuthenticationCode", 403)
+	apiErr(t, enable("bob", prev, cur), "NoSuchEntity", 404)
+	must(t, enable("alice", prev, cur))
+	apiErr(t, enable("alice", prev, cur), "EntityAlreadyExists", 409)
+
+	devs, err := c.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String("alice")})
+	must(t, err)
+	if len(devs.MFADevices) != 1 || *devs.MFADevices[0].SerialNumber != serial || *devs.MFADevices[0].UserName != "alice" {
+		t.Fatalf("%+v", devs.MFADevices)
+	}
+	got, err := c.GetMFADevice(ctx, &iam.GetMFADeviceInput{SerialNumber: &serial, UserName: aws.String("alice")})
+	must(t, err)
+	if *got.UserName != "alice" || got.EnableDate == nil {
+		t.Fatalf("%+v", got)
+	}
+	if a := listed(types.AssignmentStatusTypeAssigned); len(a) != 1 || *a[0].User.UserName != "alice" || a[0].EnableDate == nil {
+		t.Fatalf("%+v", a)
+	}
+	_, err = c.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: &serial})
+	apiErr(t, err, "DeleteConflict", 409)
+
+	// Resync with two later codes; the same codes again are a replay.
+	resync := func() error {
+		n1, n2 := totpCode(t, seed, now.Add(30*time.Second)), totpCode(t, seed, now.Add(60*time.Second))
+		_, err := c.ResyncMFADevice(ctx, &iam.ResyncMFADeviceInput{UserName: aws.String("alice"), SerialNumber: &serial, AuthenticationCode1: &n1, AuthenticationCode2: &n2})
+		return err
+	}
+	must(t, resync())
+	apiErr(t, resync(), "InvalidAuthenticationCode", 403)
+
+	// Tags.
+	_, err = c.TagMFADevice(ctx, &iam.TagMFADeviceInput{SerialNumber: &serial, Tags: []types.Tag{tag("K", "w"), tag("x", "y")}})
+	must(t, err)
+	_, err = c.UntagMFADevice(ctx, &iam.UntagMFADeviceInput{SerialNumber: &serial, TagKeys: []string{"x"}})
+	must(t, err)
+	tags, err := c.ListMFADeviceTags(ctx, &iam.ListMFADeviceTagsInput{SerialNumber: &serial})
+	must(t, err)
+	if p := tagPairs(tags.Tags); len(p) != 1 || p[0] != "K=w" {
+		t.Fatal(p)
+	}
+	_, err = c.TagMFADevice(ctx, &iam.TagMFADeviceInput{SerialNumber: &serial, Tags: manyTags(50, "t")})
+	apiErr(t, err, "LimitExceeded", 409)
+
+	_, err = c.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String("alice"), SerialNumber: &serial})
+	must(t, err)
+	_, err = c.GetMFADevice(ctx, &iam.GetMFADeviceInput{SerialNumber: &serial, UserName: aws.String("alice")})
+	apiErr(t, err, "NoSuchEntity", 404)
+	_, err = c.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String("alice"), SerialNumber: &serial})
+	apiErr(t, err, "NoSuchEntity", 404)
+	_, err = c.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: &serial})
+	must(t, err)
+	_, err = c.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: &serial})
+	apiErr(t, err, "NoSuchEntity", 404)
+	_, err = c.ListMFADeviceTags(ctx, &iam.ListMFADeviceTagsInput{SerialNumber: &serial})
+	apiErr(t, err, "NoSuchEntity", 404)
+}
