@@ -241,21 +241,12 @@ func (s *Service) ResyncMFADevice(ctx context.Context, in *iamapi.ResyncMFADevic
 
 // DeactivateMFADevice unassigns a device from its user; the device stays.
 func (s *Service) DeactivateMFADevice(ctx context.Context, in *iamapi.DeactivateMFADeviceRequest) error {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return err
-	}
-	name := opt.Deref(in.UserName)
-	if name == "" {
-		name = sc.callerUserName()
-	}
 	return s.st.InTx(ctx, func(ctx context.Context) error {
-		if name != "" {
-			if _, err := s.entity(ctx, sc, store.IAMUser, name); err != nil {
-				return err
-			}
+		sc, name, err := s.mfaUser(ctx, in.UserName)
+		if err != nil {
+			return err
 		}
-		_, err := s.updateMFADevice(ctx, sc, in.SerialNumber, func(d *mfaDevice) error {
+		_, err = s.updateMFADevice(ctx, sc, in.SerialNumber, func(d *mfaDevice) error {
 			if d.UserName == "" || d.UserName != name {
 				return iamapi.NewNoSuchEntityException("MFA Device with serial number %s does not exist.", in.SerialNumber)
 			}
@@ -281,28 +272,30 @@ func (s *Service) userMFADevices(ctx context.Context, sc scope, user string) ([]
 	return out, nil
 }
 
-// mfaUser is the user an MFA operation is about: the named one, or the
-// caller (NoSuchEntity when there is none).
-func (s *Service) mfaUser(ctx context.Context, sc scope, name *string) (string, error) {
+// mfaUser starts an operation on a user's MFA devices: the caller's
+// scope and the user, the named one or the caller (NoSuchEntity when
+// there is none; "" for the root, which enables no virtual device
+// through the API).
+func (s *Service) mfaUser(ctx context.Context, name *string) (scope, string, error) {
+	sc, err := s.scope(ctx)
+	if err != nil {
+		return sc, "", err
+	}
 	n := opt.Deref(name)
 	if n == "" {
 		n = sc.callerUserName()
 	}
 	if n == "" {
-		return "", nil // the root: no virtual devices are enabled through the API
+		return sc, "", nil
 	}
-	_, err := s.entity(ctx, sc, store.IAMUser, n)
-	return n, err
+	_, err = s.entity(ctx, sc, store.IAMUser, n)
+	return sc, n, err
 }
 
 // ListMFADevices lists the devices enabled for a user (the caller when
 // no user is named).
 func (s *Service) ListMFADevices(ctx context.Context, in *iamapi.ListMFADevicesRequest) (*iamapi.ListMFADevicesResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.mfaUser(ctx, sc, in.UserName)
+	sc, name, err := s.mfaUser(ctx, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -325,11 +318,7 @@ func (s *Service) ListMFADevices(ctx context.Context, in *iamapi.ListMFADevicesR
 
 // GetMFADevice describes a device enabled for a user.
 func (s *Service) GetMFADevice(ctx context.Context, in *iamapi.GetMFADeviceRequest) (*iamapi.GetMFADeviceResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.mfaUser(ctx, sc, in.UserName)
+	sc, name, err := s.mfaUser(ctx, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -343,41 +332,40 @@ func (s *Service) GetMFADevice(ctx context.Context, in *iamapi.GetMFADeviceReque
 	return &iamapi.GetMFADeviceResponse{UserName: opt.Ptr(d.UserName), SerialNumber: in.SerialNumber, EnableDate: opt.Ptr(d.EnabledAt)}, nil
 }
 
-func (s *Service) TagMFADevice(ctx context.Context, in *iamapi.TagMFADeviceRequest) error {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return err
+// mfaTags are the tag operations of virtual MFA devices.
+func (s *Service) mfaTags() recordTags {
+	return recordTags{
+		update: func(ctx context.Context, serial string, fn func(*[]store.Tag) error) error {
+			sc, err := s.scope(ctx)
+			if err == nil {
+				_, err = s.updateMFADevice(ctx, sc, serial, func(d *mfaDevice) error { return fn(&d.Tags) })
+			}
+			return err
+		},
+		get: func(ctx context.Context, serial string) ([]store.Tag, error) {
+			sc, err := s.scope(ctx)
+			if err != nil {
+				return nil, err
+			}
+			d, err := s.mfaDevice(ctx, sc, serial)
+			if err != nil {
+				return nil, err
+			}
+			return d.Tags, nil
+		},
 	}
-	_, err = s.updateMFADevice(ctx, sc, in.SerialNumber, func(d *mfaDevice) error {
-		tags, err := withTags(d.Tags, in.Tags)
-		d.Tags = tags
-		return err
-	})
-	return err
+}
+
+func (s *Service) TagMFADevice(ctx context.Context, in *iamapi.TagMFADeviceRequest) error {
+	return s.mfaTags().tag(ctx, in.SerialNumber, in.Tags)
 }
 
 func (s *Service) UntagMFADevice(ctx context.Context, in *iamapi.UntagMFADeviceRequest) error {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = s.updateMFADevice(ctx, sc, in.SerialNumber, func(d *mfaDevice) error {
-		d.Tags = withoutTags(d.Tags, in.TagKeys)
-		return nil
-	})
-	return err
+	return s.mfaTags().untag(ctx, in.SerialNumber, in.TagKeys)
 }
 
 func (s *Service) ListMFADeviceTags(ctx context.Context, in *iamapi.ListMFADeviceTagsRequest) (*iamapi.ListMFADeviceTagsResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.mfaDevice(ctx, sc, in.SerialNumber)
-	if err != nil {
-		return nil, err
-	}
-	tags, trunc, next, err := paginate(toAPITags(d.Tags), in.Marker, in.MaxItems)
+	tags, trunc, next, err := s.mfaTags().list(ctx, in.SerialNumber, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

@@ -131,12 +131,17 @@ func (s *Service) CreateSAMLProvider(ctx context.Context, in *iamapi.CreateSAMLP
 	return &iamapi.CreateSAMLProviderResponse{SAMLProviderArn: &arn, Tags: tagsOrNil(p.Tags)}, nil
 }
 
-func (s *Service) GetSAMLProvider(ctx context.Context, in *iamapi.GetSAMLProviderRequest) (*iamapi.GetSAMLProviderResponse, error) {
+// scopedSAMLProvider loads a provider of the caller's account.
+func (s *Service) scopedSAMLProvider(ctx context.Context, arn string) (*samlProvider, error) {
 	sc, err := s.scope(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.samlProvider(ctx, sc, in.SAMLProviderArn)
+	return s.samlProvider(ctx, sc, arn)
+}
+
+func (s *Service) GetSAMLProvider(ctx context.Context, in *iamapi.GetSAMLProviderRequest) (*iamapi.GetSAMLProviderResponse, error) {
+	p, err := s.scopedSAMLProvider(ctx, in.SAMLProviderArn)
 	if err != nil {
 		return nil, err
 	}
@@ -250,33 +255,33 @@ func (s *Service) DeleteSAMLProvider(ctx context.Context, in *iamapi.DeleteSAMLP
 	return err
 }
 
+// samlTags are the tag operations of SAML providers.
+func (s *Service) samlTags() recordTags {
+	return recordTags{
+		update: func(ctx context.Context, arn string, fn func(*[]store.Tag) error) error {
+			_, err := s.updateSAMLProvider(ctx, arn, func(_ scope, p *samlProvider) error { return fn(&p.Tags) })
+			return err
+		},
+		get: func(ctx context.Context, arn string) ([]store.Tag, error) {
+			p, err := s.scopedSAMLProvider(ctx, arn)
+			if err != nil {
+				return nil, err
+			}
+			return p.Tags, nil
+		},
+	}
+}
+
 func (s *Service) TagSAMLProvider(ctx context.Context, in *iamapi.TagSAMLProviderRequest) error {
-	_, err := s.updateSAMLProvider(ctx, in.SAMLProviderArn, func(_ scope, p *samlProvider) error {
-		tags, err := withTags(p.Tags, in.Tags)
-		p.Tags = tags
-		return err
-	})
-	return err
+	return s.samlTags().tag(ctx, in.SAMLProviderArn, in.Tags)
 }
 
 func (s *Service) UntagSAMLProvider(ctx context.Context, in *iamapi.UntagSAMLProviderRequest) error {
-	_, err := s.updateSAMLProvider(ctx, in.SAMLProviderArn, func(_ scope, p *samlProvider) error {
-		p.Tags = withoutTags(p.Tags, in.TagKeys)
-		return nil
-	})
-	return err
+	return s.samlTags().untag(ctx, in.SAMLProviderArn, in.TagKeys)
 }
 
 func (s *Service) ListSAMLProviderTags(ctx context.Context, in *iamapi.ListSAMLProviderTagsRequest) (*iamapi.ListSAMLProviderTagsResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.samlProvider(ctx, sc, in.SAMLProviderArn)
-	if err != nil {
-		return nil, err
-	}
-	tags, trunc, next, err := paginate(toAPITags(p.Tags), in.Marker, in.MaxItems)
+	tags, trunc, next, err := s.samlTags().list(ctx, in.SAMLProviderArn, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

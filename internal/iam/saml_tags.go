@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"context"
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
@@ -55,4 +56,35 @@ func tagIndex(tags []store.Tag, key string) int {
 		}
 	}
 	return -1
+}
+
+// recordTags are the tag operations of one kind of record-kept resource:
+// update changes a resource's tags in one transaction, get reads them
+// (both answer NoSuchEntity for a resource that does not exist).
+type recordTags struct {
+	update func(ctx context.Context, id string, fn func(tags *[]store.Tag) error) error
+	get    func(ctx context.Context, id string) ([]store.Tag, error)
+}
+
+func (r recordTags) tag(ctx context.Context, id string, tags []iamapi.Tag) error {
+	return r.update(ctx, id, func(cur *[]store.Tag) error {
+		next, err := withTags(*cur, tags)
+		*cur = next
+		return err
+	})
+}
+
+func (r recordTags) untag(ctx context.Context, id string, keys []string) error {
+	return r.update(ctx, id, func(cur *[]store.Tag) error {
+		*cur = withoutTags(*cur, keys)
+		return nil
+	})
+}
+
+func (r recordTags) list(ctx context.Context, id string, marker *string, max *int32) ([]iamapi.Tag, *bool, *string, error) {
+	tags, err := r.get(ctx, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return paginate(toAPITags(tags), marker, max)
 }
