@@ -85,8 +85,14 @@ func TestSAMLProviders(t *testing.T) {
 	_, err = c.DeleteSAMLProvider(ctx, &iam.DeleteSAMLProviderInput{SAMLProviderArn: &arn})
 	must(t, err)
 	for _, call := range []func() error{
-		func() error { _, err := c.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: &arn}); return err },
-		func() error { _, err := c.DeleteSAMLProvider(ctx, &iam.DeleteSAMLProviderInput{SAMLProviderArn: &arn}); return err },
+		func() error {
+			_, err := c.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: &arn})
+			return err
+		},
+		func() error {
+			_, err := c.DeleteSAMLProvider(ctx, &iam.DeleteSAMLProviderInput{SAMLProviderArn: &arn})
+			return err
+		},
 		func() error {
 			_, err := c.ListSAMLProviderTags(ctx, &iam.ListSAMLProviderTagsInput{SAMLProviderArn: &arn})
 			return err
