@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+	"github.com/crewjam/saml/xmlenc"
 	dsig "github.com/russellhaering/goxmldsig"
 )
 
@@ -63,6 +64,9 @@ type assertion struct {
 	signer *testIdP
 	// tamper changes the signed document before it is sent.
 	tamper func(string) string
+	// encryptTo encrypts the signed assertion to a service provider's
+	// certificate (saml:EncryptedAssertion).
+	encryptTo *x509.Certificate
 }
 
 const (
@@ -148,7 +152,11 @@ func (p *testIdP) response(t *testing.T, a assertion) string {
 	resp.CreateAttr("Destination", a.recipient)
 	resp.CreateElement("saml:Issuer").SetText(p.entityID)
 	resp.CreateElement("samlp:Status").CreateElement("samlp:StatusCode").CreateAttr("Value", "urn:oasis:names:tc:SAML:2.0:status:Success")
-	resp.AddChild(signed)
+	if a.encryptTo != nil {
+		resp.CreateElement("saml:EncryptedAssertion").AddChild(encrypt(t, signed, a.encryptTo))
+	} else {
+		resp.AddChild(signed)
+	}
 	out, err := doc.WriteToString()
 	must(t, err)
 	if a.tamper != nil {
@@ -168,4 +176,25 @@ func rnd() string {
 func (p *testIdP) privateKeyPEM() string {
 	der, _ := x509.MarshalPKCS8PrivateKey(p.key)
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}
+
+// encrypt is the xenc:EncryptedData of an element, for cert's key.
+func encrypt(t *testing.T, el *etree.Element, cert *x509.Certificate) *etree.Element {
+	t.Helper()
+	d := etree.NewDocument()
+	d.SetRoot(el.Copy())
+	plain, err := d.WriteToBytes()
+	must(t, err)
+	e := xmlenc.OAEP()
+	e.BlockCipher = xmlenc.AES256GCM
+	enc, err := e.Encrypt(cert, plain, nil)
+	must(t, err)
+	return enc
+}
+
+// certificate is the parsed certificate of the IdP's key.
+func (p *testIdP) certificate(t *testing.T) *x509.Certificate {
+	c, err := x509.ParseCertificate(p.cert)
+	must(t, err)
+	return c
 }

@@ -191,3 +191,28 @@ func TestAssumeRoleWithSAML(t *testing.T) {
 	_, err = anonymous(f.e).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: &role, PrincipalArn: &provider, SAMLAssertion: aws.String(strings.Repeat("!", 10))})
 	apiErr(t, err, "InvalidIdentityToken", 400)
 }
+
+// A provider that requires encryption takes only encrypted assertions,
+// which it decrypts with its private key.
+func TestAssumeRoleWithEncryptedSAML(t *testing.T) {
+	f := newFx(t, authz.EnforceStrict)
+	idp, sp := newIdP(t, "https://idp.example.com/saml"), newIdP(t, "https://signin.aws.amazon.com/saml")
+	made, err := f.iam.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Okta"), SAMLMetadataDocument: aws.String(idp.metadata()),
+		AssertionEncryptionMode: iamtypes.AssertionEncryptionModeTypeRequired, AddPrivateKey: aws.String(sp.privateKeyPEM())})
+	must(t, err)
+	provider := *made.SAMLProviderArn
+	role := f.role(t, "r", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"`+provider+`"},"Action":"sts:AssumeRoleWithSAML"}]}`, 0, "")
+	a := assertion{attributes: map[string][]string{
+		"https://aws.amazon.com/SAML/Attributes/Role":            {role + "," + provider},
+		"https://aws.amazon.com/SAML/Attributes/RoleSessionName": {"alice"},
+	}}
+	assume := func(a assertion) error {
+		_, err := anonymous(f.e).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: &role, PrincipalArn: &provider, SAMLAssertion: aws.String(idp.response(t, a))})
+		return err
+	}
+	apiErr(t, assume(a), "InvalidIdentityToken", 400)
+	a.encryptTo = sp.certificate(t)
+	must(t, assume(a))
+	a.encryptTo = newIdP(t, "https://elsewhere.example.com").certificate(t)
+	apiErr(t, assume(a), "InvalidIdentityToken", 400)
+}
