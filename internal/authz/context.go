@@ -114,6 +114,8 @@ func (e *Engine) resourceTags(ctx context.Context, req *reqctx.Request, role *st
 	switch {
 	case role != nil:
 		tags, err = e.st.ListIAMTags(ctx, role.ID)
+	case strings.Contains(req.Resource, ":saml-provider/") || strings.Contains(req.Resource, ":mfa/"):
+		tags, err = e.recordTags(ctx, req.Resource)
 	case strings.Contains(req.Resource, ":iam::"):
 		ent, ok, lerr := EntityByARN(ctx, e.st, req.Resource)
 		if lerr != nil || !ok {

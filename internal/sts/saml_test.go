@@ -216,3 +216,29 @@ func TestAssumeRoleWithEncryptedSAML(t *testing.T) {
 	a.encryptTo = newIdP(t, "https://elsewhere.example.com").certificate(t)
 	apiErr(t, assume(a), "InvalidIdentityToken", 400)
 }
+
+// Who may read or delete a SAML provider or an MFA device is up to
+// policies, down to the resource's tags.
+func TestProviderAndDeviceTagsAuthorize(t *testing.T) {
+	f := newFx(t, authz.EnforceStrict)
+	idp := newIdP(t, "https://idp.example.com/saml")
+	owner := func(v string) []iamtypes.Tag { return []iamtypes.Tag{{Key: aws.String("owner"), Value: aws.String(v)}} }
+	for _, name := range []string{"Mine", "Theirs"} {
+		_, err := f.iam.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String(name), SAMLMetadataDocument: aws.String(idp.metadata()), Tags: owner(name)})
+		must(t, err)
+		_, err = f.iam.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(name), Tags: owner(name)})
+		must(t, err)
+	}
+	alice := iam.NewFromConfig(f.user(t, "alice"))
+	f.putUserPolicy(t, "alice", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetSAMLProvider","iam:DeleteVirtualMFADevice"],"Resource":"*",
+		"Condition":{"StringEquals":{"aws:ResourceTag/owner":"Mine"}}}]}`)
+	arn := func(kind, name string) *string { return aws.String("arn:aws:iam::" + f.e.AccountID + ":" + kind + "/" + name) }
+	_, err := alice.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: arn("saml-provider", "Mine")})
+	must(t, err)
+	_, err = alice.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: arn("saml-provider", "Theirs")})
+	apiErr(t, err, "AccessDenied", 403)
+	_, err = alice.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: arn("mfa", "Theirs")})
+	apiErr(t, err, "AccessDenied", 403)
+	_, err = alice.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: arn("mfa", "Mine")})
+	must(t, err)
+}
