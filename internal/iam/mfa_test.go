@@ -2,6 +2,7 @@ package iam_test
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
@@ -114,4 +115,53 @@ func TestVirtualMFADevices(t *testing.T) {
 	apiErr(t, err, "NoSuchEntity", 404)
 	_, err = c.ListMFADeviceTags(ctx, &iam.ListMFADeviceTagsInput{SerialNumber: &serial})
 	apiErr(t, err, "NoSuchEntity", 404)
+}
+
+// A user has at most eight MFA devices; listings page.
+func TestMFADeviceQuotaAndPages(t *testing.T) {
+	_, c := newEnv(t)
+	_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")})
+	must(t, err)
+	now := time.Now()
+	var serials []string
+	for i := 0; i < 9; i++ {
+		out, err := c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(fmt.Sprintf("d%d", i))})
+		must(t, err)
+		d := out.VirtualMFADevice
+		serials = append(serials, *d.SerialNumber)
+		_, err = c.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String("alice"), SerialNumber: d.SerialNumber,
+			AuthenticationCode1: aws.String(totpCode(t, d.Base32StringSeed, now.Add(-30*time.Second))), AuthenticationCode2: aws.String(totpCode(t, d.Base32StringSeed, now))})
+		if i < 8 {
+			must(t, err)
+		} else {
+			apiErr(t, err, "LimitExceeded", 409)
+		}
+	}
+	wantPages(t, "virtual devices", chunks(serials, 4), func(m *string) (*iam.ListVirtualMFADevicesOutput, error) {
+		return c.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{Marker: m, MaxItems: aws.Int32(4)})
+	}, func(o *iam.ListVirtualMFADevicesOutput) []string {
+		var out []string
+		for _, d := range o.VirtualMFADevices {
+			out = append(out, *d.SerialNumber)
+		}
+		return out
+	})
+	wantPages(t, "user devices", chunks(serials[:8], 3), func(m *string) (*iam.ListMFADevicesOutput, error) {
+		return c.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String("alice"), Marker: m, MaxItems: aws.Int32(3)})
+	}, func(o *iam.ListMFADevicesOutput) []string {
+		var out []string
+		for _, d := range o.MFADevices {
+			out = append(out, *d.SerialNumber)
+		}
+		return out
+	})
+}
+
+// chunks is how pages prints a listing of items in pages of n.
+func chunks(items []string, n int) string {
+	var out [][]string
+	for len(items) > n {
+		out, items = append(out, items[:n]), items[n:]
+	}
+	return fmt.Sprint(append(out, items))
 }

@@ -3,6 +3,7 @@ package sts_test
 import (
 	"crypto/sha1"
 	"encoding/base64"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -232,7 +233,9 @@ func TestProviderAndDeviceTagsAuthorize(t *testing.T) {
 	alice := iam.NewFromConfig(f.user(t, "alice"))
 	f.putUserPolicy(t, "alice", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetSAMLProvider","iam:DeleteVirtualMFADevice"],"Resource":"*",
 		"Condition":{"StringEquals":{"aws:ResourceTag/owner":"Mine"}}}]}`)
-	arn := func(kind, name string) *string { return aws.String("arn:aws:iam::" + f.e.AccountID + ":" + kind + "/" + name) }
+	arn := func(kind, name string) *string {
+		return aws.String("arn:aws:iam::" + f.e.AccountID + ":" + kind + "/" + name)
+	}
 	_, err := alice.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: arn("saml-provider", "Mine")})
 	must(t, err)
 	_, err = alice.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: arn("saml-provider", "Theirs")})
@@ -241,4 +244,21 @@ func TestProviderAndDeviceTagsAuthorize(t *testing.T) {
 	apiErr(t, err, "AccessDenied", 403)
 	_, err = alice.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: arn("mfa", "Mine")})
 	must(t, err)
+}
+
+func TestSAMLProviderQuota(t *testing.T) {
+	f := newFx(t, authz.EnforceStrict)
+	doc := aws.String(newIdP(t, "https://idp.example.com/saml").metadata())
+	create := func(i int) error {
+		_, err := f.iam.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("p" + strconv.Itoa(i)), SAMLMetadataDocument: doc})
+		return err
+	}
+	for i := 0; i < 100; i++ {
+		must(t, create(i))
+	}
+	err := create(100)
+	apiErr(t, err, "LimitExceeded", 409)
+	if !strings.Contains(err.Error(), "SAMLProvidersPerAccount: 100") {
+		t.Fatal(err)
+	}
 }
