@@ -5,10 +5,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/records"
+	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -286,4 +288,15 @@ func (s *Service) ListSAMLProviderTags(ctx context.Context, in *iamapi.ListSAMLP
 		return nil, err
 	}
 	return &iamapi.ListSAMLProviderTagsResponse{Tags: tags, IsTruncated: trunc, Marker: next}, nil
+}
+
+// CreateSAMLProviderTarget is the provider to be (the model names no
+// resource member for it).
+func (s *Service) CreateSAMLProviderTarget(_ context.Context, r *reqctx.Request, in *iamapi.CreateSAMLProviderRequest) (*api.Target, error) {
+	t := in.AuthzTarget()
+	if r.Caller != nil && r.Caller.AccountID != "" {
+		sc := scope{account: r.Caller.AccountID, partition: r.ARNPartition()}
+		t.Resources = []string{sc.samlARN(in.Name)}
+	}
+	return t, nil
 }

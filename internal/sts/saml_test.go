@@ -262,3 +262,15 @@ func TestSAMLProviderQuota(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Creating a provider is authorized on the provider to be.
+func TestCreateSAMLProviderResource(t *testing.T) {
+	f := newFx(t, authz.EnforceStrict)
+	alice := iam.NewFromConfig(f.user(t, "alice"))
+	f.putUserPolicy(t, "alice", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateSAMLProvider","Resource":"arn:aws:iam::*:saml-provider/team-*"}]}`)
+	doc := aws.String(newIdP(t, "https://idp.example.com/saml").metadata())
+	_, err := alice.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("team-a"), SAMLMetadataDocument: doc})
+	must(t, err)
+	_, err = alice.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("other"), SAMLMetadataDocument: doc})
+	apiErr(t, err, "AccessDenied", 403)
+}
