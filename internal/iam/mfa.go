@@ -99,7 +99,7 @@ func (s *Service) CreateVirtualMFADevice(ctx context.Context, in *iamapi.CreateV
 	d := &mfaDevice{Path: pathOr(in.Path), Name: in.VirtualMFADeviceName, CreatedAt: s.now(), Tags: tags}
 	serial := sc.mfaSerial(d)
 	seed := newTOTPSeed()
-	if d.Seed, err = s.sealSeed(seed, serial); err != nil {
+	if d.Seed, err = sealSecret(s.st, seed, serial); err != nil {
 		return nil, err
 	}
 	_, err = mfaDevices.Put(ctx, s.st, sc.account, d.key(), func(cur *mfaDevice) (*mfaDevice, error) {

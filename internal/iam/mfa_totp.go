@@ -43,27 +43,25 @@ func newTOTPSeed() string {
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
 }
 
-var errNoSealer = errors.New("iam: the store cannot seal MFA seeds")
+var errNoSealer = errors.New("iam: the store cannot seal secrets")
 
-// sealSeed seals a seed bound to its device's serial number.
-func (s *Service) sealSeed(seed, serial string) (string, error) {
-	return sealSeed(s.st, seed, serial)
-}
-
-func sealSeed(st store.Store, seed, serial string) (string, error) {
+// sealSecret seals a secret kept in a record (an MFA seed, a SAML
+// provider's private key) bound to what it belongs to (aad): a sealed
+// secret copied to another record does not open.
+func sealSecret(st store.Store, secret, aad string) (string, error) {
 	sl, ok := st.(store.Sealer)
 	if !ok {
 		return "", errNoSealer
 	}
-	return sl.SealSecret(seed, serial), nil
+	return sl.SealSecret(secret, aad), nil
 }
 
-func openSeed(st store.Store, sealed, serial string) (string, error) {
+func openSecret(st store.Store, sealed, aad string) (string, error) {
 	sl, ok := st.(store.Sealer)
 	if !ok {
 		return "", errNoSealer
 	}
-	return sl.OpenSecret(sealed, serial)
+	return sl.OpenSecret(sealed, aad)
 }
 
 // qrCode is the PNG of the otpauth URI authenticator apps scan, labelled
@@ -98,7 +96,7 @@ func step(t time.Time) int64 { return t.Unix() / int64(totpOpts.Period) }
 // and returns the second step.
 func (s *Service) consecutiveCodes(d *mfaDevice, serial, code1, code2 string, window int64) (int64, error) {
 	bad := iamapi.NewInvalidAuthenticationCodeException("Authentication code for device is not valid.")
-	seed, err := openSeed(s.st, d.Seed, serial)
+	seed, err := openSecret(s.st, d.Seed, serial)
 	if err != nil {
 		return 0, err
 	}
@@ -133,7 +131,7 @@ func CheckMFACode(ctx context.Context, st store.Store, partition, account, user,
 		if d == nil || d.UserName != user {
 			return nil, ErrMFADevice
 		}
-		seed, err := openSeed(st, d.Seed, serial)
+		seed, err := openSecret(st, d.Seed, serial)
 		if err != nil {
 			return nil, err
 		}

@@ -213,7 +213,7 @@ func (s *Service) changeSAMLKeys(p *samlProvider, arn string, add, remove *strin
 			return iamapi.NewLimitExceededException("Private key limit of %d is reached.", maxSAMLPrivateKeys)
 		}
 		id := "SAML" + ids.Unique("")[:18]
-		sealed, err := sealSeed(s.st, *add, arn+"/"+id)
+		sealed, err := sealSecret(s.st, *add, arn+"/"+id)
 		if err != nil {
 			return err
 		}

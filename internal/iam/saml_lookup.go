@@ -48,7 +48,7 @@ func LookupSAMLProvider(ctx context.Context, st store.Store, providerARN string)
 	out := &SAMLProvider{ARN: sc.samlARN(p.Name), Issuer: md.EntityID, Certs: md.Certs, ValidUntil: p.ValidUntil,
 		EncryptionRequired: p.EncryptionMode == samlEncryptionRequired}
 	for _, pk := range p.PrivateKeys {
-		text, err := openSeed(st, pk.Sealed, out.ARN+"/"+pk.KeyID)
+		text, err := openSecret(st, pk.Sealed, out.ARN+"/"+pk.KeyID)
 		if err != nil {
 			return nil, false, err
 		}
