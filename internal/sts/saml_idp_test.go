@@ -64,6 +64,8 @@ type assertion struct {
 	signer *testIdP
 	// tamper changes the signed document before it is sent.
 	tamper func(string) string
+	// status is the response's status code (default Success).
+	status string
 	// encryptTo encrypts the signed assertion to a service provider's
 	// certificate (saml:EncryptedAssertion).
 	encryptTo *x509.Certificate
@@ -95,6 +97,9 @@ func (p *testIdP) response(t *testing.T, a assertion) string {
 	}
 	if a.notAfter.IsZero() {
 		a.notAfter = a.issued.Add(5 * time.Minute)
+	}
+	if a.status == "" {
+		a.status = "urn:oasis:names:tc:SAML:2.0:status:Success"
 	}
 	as := etree.NewElement("saml:Assertion")
 	as.CreateAttr("xmlns:saml", samlNS)
@@ -151,7 +156,7 @@ func (p *testIdP) response(t *testing.T, a assertion) string {
 	resp.CreateAttr("IssueInstant", stamp(a.issued))
 	resp.CreateAttr("Destination", a.recipient)
 	resp.CreateElement("saml:Issuer").SetText(p.entityID)
-	resp.CreateElement("samlp:Status").CreateElement("samlp:StatusCode").CreateAttr("Value", "urn:oasis:names:tc:SAML:2.0:status:Success")
+	resp.CreateElement("samlp:Status").CreateElement("samlp:StatusCode").CreateAttr("Value", a.status)
 	if a.encryptTo != nil {
 		resp.CreateElement("saml:EncryptedAssertion").AddChild(encrypt(t, signed, a.encryptTo))
 	} else {

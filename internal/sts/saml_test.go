@@ -180,6 +180,7 @@ func TestAssumeRoleWithSAML(t *testing.T) {
 		{"expired", "ExpiredTokenException", 400, role, assertion{issued: time.Now().Add(-20 * time.Minute), notAfter: time.Now().Add(-10 * time.Minute)}},
 		{"role not in the assertion", "AccessDenied", 403, other, assertion{}},
 		{"trust condition", "AccessDenied", 403, role, assertion{subject: "bob@example.com"}},
+		{"IdP refused", "IDPRejectedClaim", 403, role, assertion{status: "urn:oasis:names:tc:SAML:2.0:status:Responder"}},
 		{"no session name", "InvalidIdentityToken", 400, role, assertion{attributes: map[string][]string{
 			"https://aws.amazon.com/SAML/Attributes/Role": {provider + "," + role}}}},
 	}
@@ -191,6 +192,18 @@ func TestAssumeRoleWithSAML(t *testing.T) {
 	}
 	_, err = anonymous(f.e).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: &role, PrincipalArn: &provider, SAMLAssertion: aws.String(strings.Repeat("!", 10))})
 	apiErr(t, err, "InvalidIdentityToken", 400)
+	_, err = anonymous(f.e).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: &role, PrincipalArn: &provider,
+		SAMLAssertion: aws.String(idp.response(t, assertion{attributes: attrs(role, "alice")})), Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow"}]}`)})
+	apiErr(t, err, "MalformedPolicyDocument", 400)
+	// A session policy caps the session.
+	capped, err := anonymous(f.e).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: &role, PrincipalArn: &provider,
+		SAMLAssertion: aws.String(idp.response(t, assertion{attributes: attrs(role, "alice")})), Policy: aws.String(allow("iam:GetRole"))})
+	must(t, err)
+	if capped.PackedPolicySize == nil {
+		t.Fatal("no PackedPolicySize")
+	}
+	_, err = iam.NewFromConfig(f.as(capped.Credentials)).ListRoles(ctx, &iam.ListRolesInput{})
+	apiErr(t, err, "AccessDenied", 403)
 }
 
 // A provider that requires encryption takes only encrypted assertions,
