@@ -287,3 +287,38 @@ func TestCreateSAMLProviderResource(t *testing.T) {
 	_, err = alice.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("other"), SAMLMetadataDocument: doc})
 	apiErr(t, err, "AccessDenied", 403)
 }
+
+// Session tags and a source identity from the assertion need
+// sts:TagSession and sts:SetSourceIdentity in the trust policy, and then
+// reach the session.
+func TestSAMLSessionTags(t *testing.T) {
+	f := newFx(t, authz.EnforceStrict)
+	idp := newIdP(t, "https://idp.example.com/saml")
+	made, err := f.iam.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Okta"), SAMLMetadataDocument: aws.String(idp.metadata())})
+	must(t, err)
+	provider := *made.SAMLProviderArn
+	trust := func(actions string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":[` + actions + `]}]}`
+	}
+	perms := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}}]}`
+	bare := f.role(t, "bare", trust(`"sts:AssumeRoleWithSAML"`), 0, perms)
+	full := f.role(t, "full", trust(`"sts:AssumeRoleWithSAML","sts:TagSession","sts:SetSourceIdentity"`), 0, perms)
+	assume := func(role string) (*sts.AssumeRoleWithSAMLOutput, error) {
+		a := assertion{attributes: map[string][]string{
+			"https://aws.amazon.com/SAML/Attributes/Role":              {provider + "," + role},
+			"https://aws.amazon.com/SAML/Attributes/RoleSessionName":   {"alice"},
+			"https://aws.amazon.com/SAML/Attributes/PrincipalTag:team": {"blue"},
+			"https://aws.amazon.com/SAML/Attributes/SourceIdentity":    {"alice@example.com"},
+		}}
+		return anonymous(f.e).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: &role, PrincipalArn: &provider, SAMLAssertion: aws.String(idp.response(t, a))})
+	}
+	_, err = assume(bare)
+	apiErr(t, err, "AccessDenied", 403)
+	out, err := assume(full)
+	must(t, err)
+	if out.SourceIdentity == nil || *out.SourceIdentity != "alice@example.com" {
+		t.Fatalf("%v", out.SourceIdentity)
+	}
+	_, err = iam.NewFromConfig(f.as(out.Credentials)).ListRoles(ctx, &iam.ListRolesInput{})
+	must(t, err)
+}
