@@ -198,7 +198,7 @@ func (s *Service) virtualMFADevice(ctx context.Context, sc scope, d *mfaDevice) 
 // from it prove the user holds the seed.
 func (s *Service) EnableMFADevice(ctx context.Context, in *iamapi.EnableMFADeviceRequest) error {
 	return s.inEntityTx(ctx, store.IAMUser, in.UserName, func(ctx context.Context, sc scope, u *store.IAMEntity) error {
-		mine, err := s.userMFADevices(ctx, sc, u.Name)
+		mine, err := s.userMFADevices(ctx, sc, mfaOwner{u.Name, u.ID})
 		if err != nil {
 			return err
 		}
@@ -225,7 +225,7 @@ func (s *Service) EnableMFADevice(ctx context.Context, in *iamapi.EnableMFADevic
 func (s *Service) ResyncMFADevice(ctx context.Context, in *iamapi.ResyncMFADeviceRequest) error {
 	return s.inEntityTx(ctx, store.IAMUser, in.UserName, func(ctx context.Context, sc scope, u *store.IAMEntity) error {
 		_, err := s.updateMFADevice(ctx, sc, in.SerialNumber, func(d *mfaDevice) error {
-			if d.UserName != u.Name {
+			if !(mfaOwner{u.Name, u.ID}).owns(d) {
 				return noSuchMFADevice(in.SerialNumber)
 			}
 			step, err := s.consecutiveCodes(d, in.SerialNumber, in.AuthenticationCode1, in.AuthenticationCode2, resyncWindow)
@@ -242,12 +242,14 @@ func (s *Service) ResyncMFADevice(ctx context.Context, in *iamapi.ResyncMFADevic
 // DeactivateMFADevice unassigns a device from its user; the device stays.
 func (s *Service) DeactivateMFADevice(ctx context.Context, in *iamapi.DeactivateMFADeviceRequest) error {
 	return s.st.InTx(ctx, func(ctx context.Context) error {
-		sc, name, err := s.mfaUser(ctx, in.UserName)
+		sc, owner, err := s.mfaUser(ctx, in.UserName)
 		if err != nil {
 			return err
 		}
 		_, err = s.updateMFADevice(ctx, sc, in.SerialNumber, func(d *mfaDevice) error {
-			if d.UserName == "" || d.UserName != name {
+			// By name alone, so that the device of a deleted namesake
+			// can be freed.
+			if d.UserName == "" || d.UserName != owner.name {
 				return iamapi.NewNoSuchEntityException("MFA Device with serial number %s does not exist.", in.SerialNumber)
 			}
 			d.UserName, d.UserID, d.EnabledAt, d.LastStep = "", "", time.Time{}, 0
@@ -257,16 +259,23 @@ func (s *Service) DeactivateMFADevice(ctx context.Context, in *iamapi.Deactivate
 	})
 }
 
+// mfaOwner is a user that devices are enabled for, by name and ID: a
+// user deleted and made again under the same name does not inherit the
+// old one's devices.
+type mfaOwner struct{ name, id string }
+
+func (o mfaOwner) owns(d *mfaDevice) bool { return o.name != "" && d.UserName == o.name && d.UserID == o.id }
+
 // userMFADevices are the devices enabled for a user.
-func (s *Service) userMFADevices(ctx context.Context, sc scope, user string) ([]mfaDevice, error) {
+func (s *Service) userMFADevices(ctx context.Context, sc scope, o mfaOwner) ([]mfaDevice, error) {
 	all, err := mfaDevices.All(ctx, s.st, sc.account, "")
 	if err != nil {
 		return nil, err
 	}
 	var out []mfaDevice
-	for _, d := range all {
-		if d.UserName != "" && d.UserName == user {
-			out = append(out, d)
+	for i := range all {
+		if o.owns(&all[i]) {
+			out = append(out, all[i])
 		}
 	}
 	return out, nil
@@ -276,38 +285,39 @@ func (s *Service) userMFADevices(ctx context.Context, sc scope, user string) ([]
 // scope and the user, the named one or the caller (NoSuchEntity when
 // there is none; "" for the root, which enables no virtual device
 // through the API).
-func (s *Service) mfaUser(ctx context.Context, name *string) (scope, string, error) {
+func (s *Service) mfaUser(ctx context.Context, name *string) (scope, mfaOwner, error) {
 	sc, err := s.scope(ctx)
 	if err != nil {
-		return sc, "", err
+		return sc, mfaOwner{}, err
 	}
 	n := opt.Deref(name)
 	if n == "" {
 		n = sc.callerUserName()
 	}
 	if n == "" {
-		return sc, "", nil
+		return sc, mfaOwner{}, nil
 	}
-	_, err = s.entity(ctx, sc, store.IAMUser, n)
-	return sc, n, err
+	u, err := s.entity(ctx, sc, store.IAMUser, n)
+	if err != nil {
+		return sc, mfaOwner{}, err
+	}
+	return sc, mfaOwner{u.Name, u.ID}, nil
 }
 
 // ListMFADevices lists the devices enabled for a user (the caller when
 // no user is named).
 func (s *Service) ListMFADevices(ctx context.Context, in *iamapi.ListMFADevicesRequest) (*iamapi.ListMFADevicesResponse, error) {
-	sc, name, err := s.mfaUser(ctx, in.UserName)
+	sc, owner, err := s.mfaUser(ctx, in.UserName)
+	if err != nil {
+		return nil, err
+	}
+	mine, err := s.userMFADevices(ctx, sc, owner)
 	if err != nil {
 		return nil, err
 	}
 	var out []iamapi.MFADevice
-	if name != "" {
-		mine, err := s.userMFADevices(ctx, sc, name)
-		if err != nil {
-			return nil, err
-		}
-		for i := range mine {
-			out = append(out, iamapi.MFADevice{UserName: name, SerialNumber: sc.mfaSerial(&mine[i]), EnableDate: mine[i].EnabledAt})
-		}
+	for i := range mine {
+		out = append(out, iamapi.MFADevice{UserName: owner.name, SerialNumber: sc.mfaSerial(&mine[i]), EnableDate: mine[i].EnabledAt})
 	}
 	page, trunc, next, err := paginate(out, in.Marker, in.MaxItems)
 	if err != nil {
@@ -318,7 +328,7 @@ func (s *Service) ListMFADevices(ctx context.Context, in *iamapi.ListMFADevicesR
 
 // GetMFADevice describes a device enabled for a user.
 func (s *Service) GetMFADevice(ctx context.Context, in *iamapi.GetMFADeviceRequest) (*iamapi.GetMFADeviceResponse, error) {
-	sc, name, err := s.mfaUser(ctx, in.UserName)
+	sc, owner, err := s.mfaUser(ctx, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +336,7 @@ func (s *Service) GetMFADevice(ctx context.Context, in *iamapi.GetMFADeviceReque
 	if err != nil {
 		return nil, err
 	}
-	if d.UserName == "" || d.UserName != name {
+	if !owner.owns(d) {
 		return nil, iamapi.NewNoSuchEntityException("MFA Device with serial number %s does not exist.", in.SerialNumber)
 	}
 	return &iamapi.GetMFADeviceResponse{UserName: opt.Ptr(d.UserName), SerialNumber: in.SerialNumber, EnableDate: opt.Ptr(d.EnabledAt)}, nil

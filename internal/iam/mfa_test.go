@@ -165,3 +165,35 @@ func chunks(items []string, n int) string {
 	}
 	return fmt.Sprint(append(out, items))
 }
+
+// A user made again under a deleted user's name does not inherit its
+// devices; the device can still be freed.
+func TestMFADeviceOfADeletedUser(t *testing.T) {
+	_, c := newEnv(t)
+	_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")})
+	must(t, err)
+	out, err := c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("phone")})
+	must(t, err)
+	d, now := out.VirtualMFADevice, time.Now()
+	_, err = c.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String("alice"), SerialNumber: d.SerialNumber,
+		AuthenticationCode1: aws.String(totpCode(t, d.Base32StringSeed, now.Add(-30*time.Second))), AuthenticationCode2: aws.String(totpCode(t, d.Base32StringSeed, now))})
+	must(t, err)
+	_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("alice")})
+	if err != nil {
+		apiErr(t, err, "DeleteConflict", 409) // as AWS, once DeleteUser checks devices
+		return
+	}
+	_, err = c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")})
+	must(t, err)
+	l, err := c.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String("alice")})
+	must(t, err)
+	if len(l.MFADevices) != 0 {
+		t.Fatalf("inherited: %+v", l.MFADevices)
+	}
+	_, err = c.GetMFADevice(ctx, &iam.GetMFADeviceInput{UserName: aws.String("alice"), SerialNumber: d.SerialNumber})
+	apiErr(t, err, "NoSuchEntity", 404)
+	_, err = c.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String("alice"), SerialNumber: d.SerialNumber})
+	must(t, err)
+	_, err = c.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: d.SerialNumber})
+	must(t, err)
+}

@@ -127,8 +127,17 @@ func CheckMFACode(ctx context.Context, st store.Store, partition, account, user,
 	if !ok || user == "" {
 		return ErrMFADevice
 	}
-	_, err := mfaDevices.Put(ctx, st, account, k, func(d *mfaDevice) (*mfaDevice, error) {
-		if d == nil || d.UserName != user {
+	// The device must be the user's by ID too: a user deleted and made
+	// again under the same name does not inherit the old one's device.
+	u, err := st.GetIAMEntity(ctx, account, store.IAMUser, user)
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrMFADevice
+	}
+	if err != nil {
+		return err
+	}
+	_, err = mfaDevices.Put(ctx, st, account, k, func(d *mfaDevice) (*mfaDevice, error) {
+		if d == nil || !(mfaOwner{user, u.ID}).owns(d) {
 			return nil, ErrMFADevice
 		}
 		seed, err := openSecret(st, d.Seed, serial)
