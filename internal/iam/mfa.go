@@ -264,7 +264,9 @@ func (s *Service) DeactivateMFADevice(ctx context.Context, in *iamapi.Deactivate
 // old one's devices.
 type mfaOwner struct{ name, id string }
 
-func (o mfaOwner) owns(d *mfaDevice) bool { return o.name != "" && d.UserName == o.name && d.UserID == o.id }
+func (o mfaOwner) owns(d *mfaDevice) bool {
+	return o.name != "" && d.UserName == o.name && d.UserID == o.id
+}
 
 // userMFADevices are the devices enabled for a user.
 func (s *Service) userMFADevices(ctx context.Context, sc scope, o mfaOwner) ([]mfaDevice, error) {
