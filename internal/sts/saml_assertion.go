@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beevik/etree"
 	"github.com/crewjam/saml"
 	dsig "github.com/russellhaering/goxmldsig"
 
@@ -29,6 +30,7 @@ const (
 	samlAttrTagPrefix    = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
 	samlAttrTransitive   = "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys"
 	samlNameIDFormatPref = "urn:oasis:names:tc:SAML:2.0:nameid-format:"
+	samlAssertionNS      = "urn:oasis:names:tc:SAML:2.0:assertion"
 )
 
 // samlClaims is what a verified assertion says.
@@ -92,7 +94,7 @@ func verifySAML(b64 string, p *iam.SAMLProvider, region string, now time.Time) (
 	if err != nil {
 		return nil, samlError(err)
 	}
-	if p.EncryptionRequired && !strings.Contains(string(raw), "EncryptedAssertion") {
+	if p.EncryptionRequired && !encrypted(raw) {
 		return nil, stsapi.NewInvalidIdentityTokenException("The SAML provider requires encrypted assertions.")
 	}
 	return claimsOf(a), nil
@@ -219,4 +221,26 @@ func (c *samlClaims) readAttributes() {
 		}
 	}
 	c.TransitiveKeys = c.attributesByName[samlAttrTransitive]
+}
+
+// encrypted: the response carries its assertion encrypted
+// (saml:EncryptedAssertion) and none in the clear.
+func encrypted(raw []byte) bool {
+	doc := etree.NewDocument()
+	if doc.ReadFromBytes(raw) != nil || doc.Root() == nil {
+		return false
+	}
+	found := false
+	for _, el := range doc.Root().ChildElements() {
+		if el.NamespaceURI() != samlAssertionNS {
+			continue
+		}
+		switch el.Tag {
+		case "Assertion":
+			return false
+		case "EncryptedAssertion":
+			found = true
+		}
+	}
+	return found
 }
