@@ -120,8 +120,8 @@ func (cs Credentials) sessionCaller(ctx context.Context, sess *store.STSSession,
 	caller := &reqctx.Caller{AccountID: sess.AccountID, AccessKeyID: sess.AccessKeyID, Session: &reqctx.Session{
 		IssuedAt: sess.IssuedAt, ExpiresAt: sess.ExpiresAt, Policies: sess.SessionPolicies, Tags: tags,
 		TransitiveTagKeys: sess.TransitiveTagKeys, SourceIdentity: sess.SourceIdentity, Kind: sess.Kind,
-		MFAAt: sess.MFAAuthenticatedAt,
 	}}
+	caller.Session.MFAAt = sess.MFAAuthenticatedAt
 	switch {
 	case sess.Kind == store.SessionAssumedRole:
 		role, gen, err := cs.Store.GetIAMPrincipalByID(ctx, sess.RoleID)

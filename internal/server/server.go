@@ -264,8 +264,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if c.op.NoAuth && unsigned(r) {
 		// Called without credentials, as AWS allows for this operation:
-		// the handler verifies the token or assertion it carries.
-		c.req.Caller = nil
+		// the handler verifies the token or assertion it carries. The
+		// caller is anonymous: no account.
+		c.req.Caller = &reqctx.Caller{}
 	} else if aerr := s.authenticate(r, body, c); aerr != nil {
 		s.writeError(w, c, aerr)
 		return
@@ -305,8 +306,11 @@ func (s *Server) run(ctx context.Context, c *call, body []byte, form url.Values)
 	if err != nil {
 		return nil, err
 	}
-	if c.op.NoAuth && c.req.Caller == nil {
-		return op.Call(ctx, in) // the handler authorizes (trust policy)
+	if c.op.NoAuth {
+		// Signed or not, the handler authorizes what the request carries
+		// (the token or assertion against the role's trust policy), as
+		// AWS needs no permission of a signer for these operations.
+		return op.Call(ctx, in)
 	}
 	if err := s.cfg.Authorizer.Authorize(ctx, c.req, t); err != nil {
 		return nil, err

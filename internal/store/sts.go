@@ -39,6 +39,10 @@ type STSSession struct {
 	Tags              []Tag
 	TransitiveTagKeys []string
 	SourceIdentity    string
+	// ContextKeys are condition keys every request of the session
+	// carries: the web identity token's (<provider>:sub, :aud, ...) and
+	// aws:FederatedProvider.
+	ContextKeys map[string][]string
 	// Chained: assumed with temporary credentials (role chaining).
 	Chained bool
 	// MFAAuthenticatedAt is when the session's caller proved an MFA

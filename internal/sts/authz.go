@@ -2,6 +2,7 @@ package sts
 
 import (
 	"context"
+	"time"
 
 	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/api/stsapi"
@@ -24,6 +25,7 @@ func (s *Service) AssumeRoleTarget(ctx context.Context, r *reqctx.Request, in *s
 	// SerialNumber and TokenCode: checked before the trust policy is, since
 	// it may require aws:MultiFactorAuthPresent (sessiontoken_mfa.go).
 	if mfa, err := s.checkMFA(ctx, r, in.SerialNumber, in.TokenCode); err != nil || mfa {
+		r.MFAAt = s.now().UTC().Truncate(time.Millisecond)
 		t.SetKey("aws:MultiFactorAuthPresent", "true")
 		t.SetKey("aws:MultiFactorAuthAge", "0")
 		return t, err

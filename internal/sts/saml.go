@@ -64,20 +64,14 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, in *stsapi.AssumeRoleW
 	if err != nil {
 		return nil, err
 	}
-	policies, packed, err := s.sessionPolicies(ctx, role.AccountID, in.Policy, in.PolicyArns)
-	if err != nil {
-		return nil, err
-	}
 	tags, transitive := claims.sessionTags()
-	for _, t := range tags {
-		packed += len(t.Key) + len(t.Value)
-	}
-	pct, err := packedPercent(packed)
+	policies, packed, pct, err := packedSession(ctx, s.st, role.AccountID, in.Policy, in.PolicyArns, tags)
 	if err != nil {
 		return nil, err
 	}
 	qualifier := nameQualifier(claims.Issuer, role.AccountID, provider.ARN)
-	fed := authz.Federation{Role: role, Provider: provider.ARN, Actions: []string{"sts:AssumeRoleWithSAML"}, Keys: claims.conditionKeys(qualifier, role.AccountID+"/"+providerName(provider.ARN))}
+	keys := claims.conditionKeys(qualifier, role.AccountID+"/"+providerName(provider.ARN))
+	fed := authz.Federation{Role: role, Provider: provider.ARN, Actions: []string{"sts:AssumeRoleWithSAML"}, Keys: keys}
 	if len(tags) > 0 {
 		fed.Actions = append(fed.Actions, "sts:TagSession")
 	}
@@ -87,20 +81,15 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, in *stsapi.AssumeRoleW
 	if err := authz.AuthorizeFederated(r, fed, now); err != nil {
 		return nil, err
 	}
-	creds, user, err := s.issueRoleSession(ctx, r, role, now, dur, func(sess *store.STSSession) {
-		sess.SessionName = claims.SessionName
-		sess.SessionPolicies, sess.Tags, sess.TransitiveTagKeys, sess.SourceIdentity = policies, tags, transitive, claims.SourceIdentity
-	})
+	creds, user, err := s.issueRoleSession(ctx, roleSession{role: role, name: claims.SessionName, duration: dur, policies: policies,
+		tags: tags, transitive: transitive, sourceIdentity: claims.SourceIdentity, contextKeys: samlSessionKeys(keys),
+		partition: r.ARNPartition(), region: r.Region})
 	if err != nil {
 		return nil, err
 	}
-	out := &stsapi.AssumeRoleWithSAMLResponse{Credentials: creds, AssumedRoleUser: user,
+	out := &stsapi.AssumeRoleWithSAMLResponse{Credentials: creds, AssumedRoleUser: user, PackedPolicySize: packedSize(packed, pct),
 		Subject: &claims.Subject, SubjectType: &claims.SubjectType, Issuer: &claims.Issuer,
 		Audience: &claims.Recipient, NameQualifier: &qualifier}
-	if packed > 0 {
-		p := int32(pct)
-		out.PackedPolicySize = &p
-	}
 	if claims.SourceIdentity != "" {
 		out.SourceIdentity = &claims.SourceIdentity
 	}
@@ -203,6 +192,19 @@ func (c *samlClaims) conditionKeys(qualifier, doc string) policy.Context {
 		keys.Set("sts:RoleSessionName", c.SessionName)
 	}
 	return keys
+}
+
+// samlSessionKeys are the saml:* keys among a request's: the session
+// carries them to its requests, where permission policies read them as
+// keys and policy variables (${saml:sub}).
+func samlSessionKeys(keys policy.Context) map[string][]string {
+	out := map[string][]string{}
+	for k, v := range keys {
+		if strings.HasPrefix(k, "saml:") {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // samlAttributeKeys are the attributes AWS exposes as saml:* keys, by

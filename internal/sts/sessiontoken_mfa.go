@@ -3,6 +3,7 @@ package sts
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/iam"
@@ -33,4 +34,18 @@ func (s *Service) checkMFA(ctx context.Context, r *reqctx.Request, serial, code 
 		return false, apierror.AccessDenied.InQuery("MultiFactorAuthentication failed with invalid MFA one time pass code.")
 	}
 	return err == nil, err
+}
+
+// sessionMFA is the MFA time a new role session carries: the request's
+// own proof (AssumeRole's SerialNumber and TokenCode), else the calling
+// session's (an MFA-authenticated session passes it on).
+func sessionMFA(ctx context.Context) time.Time {
+	r := reqctx.From(ctx)
+	switch {
+	case !r.MFAAt.IsZero():
+		return r.MFAAt
+	case r.Caller != nil && r.Caller.Session != nil:
+		return r.Caller.Session.MFAAt
+	}
+	return time.Time{}
 }

@@ -35,7 +35,6 @@ import (
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/opt"
-	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/reqctx"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -113,7 +112,9 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 	if max := role.MaxSessionDuration; max > 0 && dur > max {
 		return nil, validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
-	policies, packed, err := s.sessionPolicies(ctx, role.AccountID, in.Policy, in.PolicyArns)
+
+	// Session policies: the inline Policy and the documents of PolicyArns.
+	policies, packed, err := sessionPolicies(ctx, s.st, role.AccountID, in.Policy, in.PolicyArns)
 	if err != nil {
 		return nil, err
 	}
@@ -164,93 +165,16 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 		source = c.Session.SourceIdentity
 	}
 
-	now := s.now().UTC().Truncate(time.Millisecond)
-	mfaAt := time.Time{}
-	if c.Session != nil {
-		mfaAt = c.Session.MFAAt // an MFA-authenticated session passes it on
-	}
-	if in.SerialNumber != nil {
-		mfaAt = now // AssumeRoleTarget checked the code
-	}
-	creds, user, err := s.issueRoleSession(ctx, r, role, now, dur, func(sess *store.STSSession) {
-		sess.SessionName = in.RoleSessionName
-		sess.SessionPolicies, sess.Tags, sess.TransitiveTagKeys, sess.SourceIdentity, sess.Chained = policies, tags, transitive, source, chained
-		sess.MFAAuthenticatedAt = mfaAt
-	})
+	creds, user, err := s.issueRoleSession(ctx, roleSession{role: role, name: in.RoleSessionName, duration: dur, policies: policies,
+		tags: tags, transitive: transitive, sourceIdentity: source, chained: chained, partition: r.ARNPartition(), region: r.Region})
 	if err != nil {
 		return nil, err
 	}
-	out := &stsapi.AssumeRoleResponse{Credentials: creds, AssumedRoleUser: user}
-	if packed > 0 {
-		p := int32(pct)
-		out.PackedPolicySize = &p
-	}
+	out := &stsapi.AssumeRoleResponse{Credentials: creds, AssumedRoleUser: user, PackedPolicySize: packedSize(packed, pct)}
 	if source != "" {
 		out.SourceIdentity = &source
 	}
 	return out, nil
-}
-
-// sessionPolicies checks the session policies of an assume call (the
-// inline Policy and the documents of PolicyArns) and returns them with
-// the size they add to the packed policy.
-func (s *Service) sessionPolicies(ctx context.Context, account string, doc *string, arns []stsapi.PolicyDescriptorType) ([]string, int, error) {
-	var policies []string
-	packed := 0
-	if doc != nil {
-		if _, err := policy.Parse(*doc, policy.Identity); err != nil {
-			var pe *policy.Error
-			if errors.As(err, &pe) {
-				return nil, 0, stsapi.NewMalformedPolicyDocumentException("%s", pe.Message)
-			}
-			return nil, 0, err
-		}
-		packed += policy.Size(*doc)
-		policies = append(policies, *doc)
-	}
-	for _, pa := range arns {
-		arn := opt.Deref(pa.Arn)
-		d, ok, err := authz.ManagedPolicyDocument(ctx, s.st, account, arn)
-		if err != nil {
-			return nil, 0, err
-		}
-		if !ok {
-			return nil, 0, stsapi.NewMalformedPolicyDocumentException("The policy %s does not exist or is not attachable.", arn)
-		}
-		packed += len(arn)
-		policies = append(policies, d)
-	}
-	return policies, packed, nil
-}
-
-// packedPercent is the share of the packed policy space a session's
-// policies and tags take; beyond 100% the call is refused.
-func packedPercent(packed int) (int, error) {
-	pct := (packed*100 + maxSessionPolicySize - 1) / maxSessionPolicySize
-	if pct > 100 {
-		return 0, stsapi.NewPackedPolicyTooLargeException("Packed policy consumes %d%% of allotted space, please use smaller policy for your session.", pct)
-	}
-	return pct, nil
-}
-
-// issueRoleSession stores a new session of role (set completes it) and
-// returns its credentials and assumed-role user.
-func (s *Service) issueRoleSession(ctx context.Context, r *reqctx.Request, role *store.IAMEntity, now time.Time, dur int, set func(*store.STSSession)) (*stsapi.Credentials, *stsapi.AssumedRoleUser, error) {
-	creds, sess := newCredentials(role.AccountID, now, dur)
-	sess.Kind, sess.RoleID, sess.RoleName, sess.RolePath = store.SessionAssumedRole, role.ID, role.Name, role.Path
-	set(sess)
-	if err := s.st.PutSTSSession(ctx, *sess); err != nil {
-		return nil, nil, err
-	}
-	_, _ = s.st.UpdateIAMEntity(ctx, role.AccountID, store.IAMRole, role.Name, func(e *store.IAMEntity) error {
-		e.LastUsedAt, e.LastUsedRegion = now, r.Region
-		return nil
-	})
-	s.sweep(ctx, now)
-	return creds, &stsapi.AssumedRoleUser{
-		AssumedRoleId: role.ID + ":" + sess.SessionName,
-		Arn:           "arn:" + r.ARNPartition() + ":sts::" + role.AccountID + ":assumed-role/" + role.Name + "/" + sess.SessionName,
-	}, nil
 }
 
 // GetSessionToken issues temporary credentials for the calling user or

@@ -15,17 +15,15 @@ type sessionDetails struct {
 	Tags           []store.Tag `json:"tags,omitempty"`
 	Transitive     []string    `json:"transitive,omitempty"`
 	SourceIdentity string      `json:"source_identity,omitempty"`
-	MFAAt          int64       `json:"mfa_at,omitempty"`
 }
 
 func (db *DB) PutSTSSession(ctx context.Context, s store.STSSession) error {
 	sealed := db.box.Seal(s.SecretAccessKey, s.AccessKeyID)
-	d := sessionDetails{Policies: s.SessionPolicies, Tags: s.Tags, Transitive: s.TransitiveTagKeys, SourceIdentity: s.SourceIdentity}
-	if !s.MFAAuthenticatedAt.IsZero() {
-		d.MFAAt = toNanos(s.MFAAuthenticatedAt)
-	}
-	details, err := json.Marshal(d)
+	details, err := json.Marshal(sessionDetails{Policies: s.SessionPolicies, Tags: s.Tags, Transitive: s.TransitiveTagKeys, SourceIdentity: s.SourceIdentity})
 	if err != nil {
+		return err
+	}
+	if details, err = withMFA(details, s.MFAAuthenticatedAt); err != nil {
 		return err
 	}
 	chained := 0
@@ -67,11 +65,11 @@ func (db *DB) GetSTSSession(ctx context.Context, id string) (*store.STSSession, 
 		return nil, err
 	}
 	s.SessionPolicies, s.Tags, s.TransitiveTagKeys, s.SourceIdentity = d.Policies, d.Tags, d.Transitive, d.SourceIdentity
-	if d.MFAAt != 0 {
-		s.MFAAuthenticatedAt = fromNanos(d.MFAAt)
-	}
 	s.Chained = chained != 0
 	s.IssuedAt, s.ExpiresAt = fromNanos(issued), fromNanos(expires)
+	if s.MFAAuthenticatedAt, err = mfaOf(details); err != nil {
+		return nil, err
+	}
 	return &s, nil
 }
 
