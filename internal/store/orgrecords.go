@@ -94,11 +94,3 @@ type AccountRecords interface {
 	DeleteAccountRecord(ctx context.Context, accountID, kind, key string) error
 	DeleteAccountRecords(ctx context.Context, accountID, kind, prefix string) (int, error)
 }
-
-// Sealer seals the secrets a service keeps inside its records (a virtual
-// MFA device's seed) under the server's master key, bound to aad (the
-// record's identity), as access keys' secrets are.
-type Sealer interface {
-	SealSecret(plaintext, aad string) string
-	OpenSecret(sealed, aad string) (string, error)
-}
