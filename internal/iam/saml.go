@@ -240,7 +240,7 @@ func (s *Service) changeSAMLKeys(p *samlProvider, arn string, add, remove *strin
 
 // validPrivateKey: a PEM RSA or EC private key (PKCS #1, SEC 1 or
 // PKCS #8).
-func validPrivateKey(s string) bool { return parsePrivateKey(s) != nil }
+func validPrivateKey(s string) bool { return pemPrivateKey(s) != nil }
 
 func (s *Service) DeleteSAMLProvider(ctx context.Context, in *iamapi.DeleteSAMLProviderRequest) error {
 	sc, err := s.scope(ctx)

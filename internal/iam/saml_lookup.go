@@ -52,14 +52,14 @@ func LookupSAMLProvider(ctx context.Context, st store.Store, providerARN string)
 		if err != nil {
 			return nil, false, err
 		}
-		if key := parsePrivateKey(text); key != nil {
+		if key := pemPrivateKey(text); key != nil {
 			out.PrivateKeys = append(out.PrivateKeys, key)
 		}
 	}
 	return out, true, nil
 }
 
-func parsePrivateKey(s string) crypto.PrivateKey {
+func pemPrivateKey(s string) crypto.PrivateKey {
 	b, _ := pem.Decode([]byte(strings.TrimSpace(s)))
 	if b == nil {
 		return nil
