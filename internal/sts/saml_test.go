@@ -115,12 +115,17 @@ func anonymous(e *testenv.Env) *sts.Client {
 	return sts.NewFromConfig(cfg)
 }
 
-func TestAssumeRoleWithSAML(t *testing.T) {
+// newSAMLFx is a server with an IdP registered as the SAML provider Okta.
+func newSAMLFx(t *testing.T) (*fx, *testIdP, string) {
 	f := newFx(t, authz.EnforceStrict)
 	idp := newIdP(t, "https://idp.example.com/saml")
 	made, err := f.iam.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Okta"), SAMLMetadataDocument: aws.String(idp.metadata())})
 	must(t, err)
-	provider := *made.SAMLProviderArn
+	return f, idp, *made.SAMLProviderArn
+}
+
+func TestAssumeRoleWithSAML(t *testing.T) {
+	f, idp, provider := newSAMLFx(t)
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithSAML",
 		"Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml","saml:sub":"alice@example.com"}}}]}`
 	role := f.role(t, "saml-admin", trust, 0, allow("iam:ListRoles"))
@@ -292,11 +297,7 @@ func TestCreateSAMLProviderResource(t *testing.T) {
 // sts:TagSession and sts:SetSourceIdentity in the trust policy, and then
 // reach the session.
 func TestSAMLSessionTags(t *testing.T) {
-	f := newFx(t, authz.EnforceStrict)
-	idp := newIdP(t, "https://idp.example.com/saml")
-	made, err := f.iam.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Okta"), SAMLMetadataDocument: aws.String(idp.metadata())})
-	must(t, err)
-	provider := *made.SAMLProviderArn
+	f, idp, provider := newSAMLFx(t)
 	trust := func(actions string) string {
 		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":[` + actions + `]}]}`
 	}
@@ -312,7 +313,7 @@ func TestSAMLSessionTags(t *testing.T) {
 		}}
 		return anonymous(f.e).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: &role, PrincipalArn: &provider, SAMLAssertion: aws.String(idp.response(t, a))})
 	}
-	_, err = assume(bare)
+	_, err := assume(bare)
 	apiErr(t, err, "AccessDenied", 403)
 	out, err := assume(full)
 	must(t, err)
