@@ -11,6 +11,10 @@ import (
 	"github.com/mailgate/mailgate/internal/reqctx"
 )
 
+// msgNoMFADevice is AWS's answer to a serial number that names no device
+// of the caller.
+const msgNoMFADevice = "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user."
+
 // checkMFA verifies the SerialNumber and TokenCode of GetSessionToken or
 // AssumeRole against the caller's virtual MFA device; ok is false when
 // the request carries neither. The messages are AWS's.
@@ -18,18 +22,16 @@ func (s *Service) checkMFA(ctx context.Context, r *reqctx.Request, serial, code 
 	if serial == nil && code == nil {
 		return false, nil
 	}
-	c := r.Caller
 	if opt.Deref(serial) == "" || opt.Deref(code) == "" {
-		return false, apierror.AccessDenied.InQuery("MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.")
+		return false, apierror.AccessDenied.InQuery("%s", msgNoMFADevice)
 	}
-	user := ""
-	if c.Session == nil || c.Session.Kind != "assumed-role" {
-		user = c.UserName
-	}
-	err := iam.CheckMFACode(ctx, s.st, r.ARNPartition(), c.AccountID, user, *serial, *code, s.now())
+	// Only IAM users (and their sessions) have virtual devices: the
+	// caller's user name is "" for the root and role sessions.
+	c := r.Caller
+	err := iam.CheckMFACode(ctx, s.st, r.ARNPartition(), c.AccountID, c.UserName, *serial, *code, s.now())
 	switch {
 	case errors.Is(err, iam.ErrMFADevice):
-		return false, apierror.AccessDenied.InQuery("MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.")
+		return false, apierror.AccessDenied.InQuery("%s", msgNoMFADevice)
 	case errors.Is(err, iam.ErrMFACode):
 		return false, apierror.AccessDenied.InQuery("MultiFactorAuthentication failed with invalid MFA one time pass code.")
 	}
