@@ -70,7 +70,15 @@ func TestSAMLProviders(t *testing.T) {
 	apiErr(t, update(iam.UpdateSAMLProviderInput{RemovePrivateKey: keyID}), "InvalidInput", 400)
 	must(t, update(iam.UpdateSAMLProviderInput{AssertionEncryptionMode: iamtypes.AssertionEncryptionModeTypeAllowed}))
 	must(t, update(iam.UpdateSAMLProviderInput{RemovePrivateKey: keyID}))
-	must(t, update(iam.UpdateSAMLProviderInput{SAMLMetadataDocument: aws.String(idp.metadata())}))
+	// New metadata, with a validUntil of its own.
+	until := strings.Replace(idp.metadata(), `entityID="`, `validUntil="2030-01-02T03:04:05Z" entityID="`, 1)
+	must(t, update(iam.UpdateSAMLProviderInput{SAMLMetadataDocument: &until}))
+	got, err = c.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: &arn})
+	must(t, err)
+	if !got.ValidUntil.Equal(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)) || *got.SAMLMetadataDocument != until {
+		t.Fatalf("%v", got.ValidUntil)
+	}
+	apiErr(t, update(iam.UpdateSAMLProviderInput{SAMLMetadataDocument: &bad}), "InvalidInput", 400)
 
 	// Tags.
 	_, err = c.TagSAMLProvider(ctx, &iam.TagSAMLProviderInput{SAMLProviderArn: &arn, Tags: []iamtypes.Tag{{Key: aws.String("Env"), Value: aws.String("prod")}}})
