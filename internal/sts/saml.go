@@ -36,29 +36,9 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, in *stsapi.AssumeRoleW
 	r := reqctx.From(ctx)
 	r.Resource = in.RoleArn
 	now := s.now().UTC().Truncate(time.Millisecond)
-	denied := func() error {
-		return apierror.AccessDenied.InQuery("Not authorized to perform sts:AssumeRoleWithSAML")
-	}
-	provider, ok, err := iam.LookupSAMLProvider(ctx, s.st, in.PrincipalArn)
+	provider, claims, role, err := s.samlRequest(ctx, in, r.Region, now)
 	if err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, stsapi.NewInvalidIdentityTokenException("SAML provider %s does not exist.", in.PrincipalArn)
-	}
-	claims, err := verifySAML(in.SAMLAssertion, provider, r.Region, now)
-	if err != nil {
-		return nil, err
-	}
-	role, ok, err := authz.EntityByARN(ctx, s.st, in.RoleArn)
-	if err != nil {
-		return nil, err
-	}
-	if !ok || role.Kind != store.IAMRole || role.AccountID != arn.Account(provider.ARN) || !claims.names(in.RoleArn, in.PrincipalArn) {
-		return nil, denied()
-	}
-	if !samlSessionName.MatchString(claims.SessionName) {
-		return nil, stsapi.NewInvalidIdentityTokenException("RoleSessionName in the SAML assertion is missing or invalid: it must be 2 to 64 characters of letters, digits and +=,.@-_.")
 	}
 	dur, err := samlDuration(in.DurationSeconds, claims, role, now)
 	if err != nil {
@@ -71,14 +51,7 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, in *stsapi.AssumeRoleW
 	}
 	qualifier := nameQualifier(claims.Issuer, role.AccountID, provider.ARN)
 	keys := claims.conditionKeys(qualifier, role.AccountID+"/"+providerName(provider.ARN))
-	fed := authz.Federation{Role: role, Provider: provider.ARN, Actions: []string{"sts:AssumeRoleWithSAML"}, Keys: keys}
-	if len(tags) > 0 {
-		fed.Actions = append(fed.Actions, "sts:TagSession")
-	}
-	if claims.SourceIdentity != "" {
-		fed.Actions = append(fed.Actions, "sts:SetSourceIdentity")
-	}
-	if err := authz.AuthorizeFederated(r, fed, now); err != nil {
+	if err := authorizeSAML(r, role, provider.ARN, claims, keys, now); err != nil {
 		return nil, err
 	}
 	creds, user, err := s.issueRoleSession(ctx, roleSession{role: role, name: claims.SessionName, duration: dur, policies: policies,
@@ -94,6 +67,48 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, in *stsapi.AssumeRoleW
 		out.SourceIdentity = &claims.SourceIdentity
 	}
 	return out, nil
+}
+
+// samlRequest verifies the assertion against the provider PrincipalArn
+// names and finds the role it pairs with the provider: a role of the
+// provider's account that the Role attribute names, or AccessDenied.
+func (s *Service) samlRequest(ctx context.Context, in *stsapi.AssumeRoleWithSAMLRequest, region string, now time.Time) (*iam.SAMLProvider, *samlClaims, *store.IAMEntity, error) {
+	provider, ok, err := iam.LookupSAMLProvider(ctx, s.st, in.PrincipalArn)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !ok {
+		return nil, nil, nil, stsapi.NewInvalidIdentityTokenException("SAML provider %s does not exist.", in.PrincipalArn)
+	}
+	claims, err := verifySAML(in.SAMLAssertion, provider, region, now)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	role, ok, err := authz.EntityByARN(ctx, s.st, in.RoleArn)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !ok || role.Kind != store.IAMRole || role.AccountID != arn.Account(provider.ARN) || !claims.names(in.RoleArn, in.PrincipalArn) {
+		return nil, nil, nil, apierror.AccessDenied.InQuery("Not authorized to perform sts:AssumeRoleWithSAML")
+	}
+	if !samlSessionName.MatchString(claims.SessionName) {
+		return nil, nil, nil, stsapi.NewInvalidIdentityTokenException("RoleSessionName in the SAML assertion is missing or invalid: it must be 2 to 64 characters of letters, digits and +=,.@-_.")
+	}
+	return provider, claims, role, nil
+}
+
+// authorizeSAML asks the role's trust policy: sts:AssumeRoleWithSAML for
+// the provider, with sts:TagSession for session tags and
+// sts:SetSourceIdentity for a source identity.
+func authorizeSAML(r *reqctx.Request, role *store.IAMEntity, provider string, c *samlClaims, keys policy.Context, now time.Time) error {
+	fed := authz.Federation{Role: role, Provider: provider, Actions: []string{"sts:AssumeRoleWithSAML"}, Keys: keys}
+	if len(c.Tags) > 0 {
+		fed.Actions = append(fed.Actions, "sts:TagSession")
+	}
+	if c.SourceIdentity != "" {
+		fed.Actions = append(fed.Actions, "sts:SetSourceIdentity")
+	}
+	return authz.AuthorizeFederated(r, fed, now)
 }
 
 // names: the Role attribute pairs the role with the provider.
