@@ -121,6 +121,7 @@ func (cs Credentials) sessionCaller(ctx context.Context, sess *store.STSSession,
 		IssuedAt: sess.IssuedAt, ExpiresAt: sess.ExpiresAt, Policies: sess.SessionPolicies, Tags: tags,
 		TransitiveTagKeys: sess.TransitiveTagKeys, SourceIdentity: sess.SourceIdentity, Kind: sess.Kind, ContextKeys: sess.ContextKeys,
 	}}
+	caller.Session.MFAAt = sess.MFAAuthenticatedAt
 	switch {
 	case sess.Kind == store.SessionAssumedRole:
 		role, gen, err := cs.Store.GetIAMPrincipalByID(ctx, sess.RoleID)

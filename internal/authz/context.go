@@ -89,6 +89,13 @@ func (e *Engine) globalKeys(req *reqctx.Request, principalTags map[string]string
 	if s := c.Session; s != nil {
 		ctx["aws:tokenissuetime"] = []string{s.IssuedAt.UTC().Format(time.RFC3339)}
 		ctx["aws:multifactorauthpresent"] = []string{"false"}
+		if !s.MFAAt.IsZero() {
+			// aws:MultiFactorAuthAge: seconds since the MFA check, present
+			// only for MFA-authenticated sessions (IAM user guide, "AWS
+			// global condition context keys").
+			ctx["aws:multifactorauthpresent"] = []string{"true"}
+			ctx["aws:multifactorauthage"] = []string{strconv.FormatInt(int64(e.now().Sub(s.MFAAt)/time.Second), 10)}
+		}
 		for k, v := range s.Tags {
 			ctx.Set("aws:PrincipalTag/"+k, v) // session tags win over the role's
 		}
@@ -110,6 +117,8 @@ func (e *Engine) resourceTags(ctx context.Context, req *reqctx.Request, role *st
 	switch {
 	case role != nil:
 		tags, err = e.st.ListIAMTags(ctx, role.ID)
+	case strings.Contains(req.Resource, ":saml-provider/") || strings.Contains(req.Resource, ":mfa/"):
+		tags, err = e.recordTags(ctx, req.Resource)
 	case strings.Contains(req.Resource, ":iam::"):
 		ent, ok, lerr := EntityByARN(ctx, e.st, req.Resource)
 		if lerr != nil || !ok {

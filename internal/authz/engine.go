@@ -173,9 +173,13 @@ func (e *Engine) decide(ctx context.Context, req *reqctx.Request, t *api.Target,
 	// Credentials from GetSessionToken without MFA call neither IAM nor
 	// STS beyond AssumeRole and GetCallerIdentity (IAM user guide,
 	// "Comparing the AWS STS API operations").
+	// With MFA they may call IAM; STS stays limited either way.
 	if c.Session != nil && c.Session.Kind == store.SessionToken {
-		if req.Service == "iam" || (req.Service == "sts" && req.Action != "sts:AssumeRole") {
+		if req.Service == "iam" && c.Session.MFAAt.IsZero() {
 			return implicitDeny("because temporary credentials from GetSessionToken without MFA cannot call " + req.Action)
+		}
+		if req.Service == "sts" && req.Action != "sts:AssumeRole" {
+			return implicitDeny("because temporary credentials from GetSessionToken cannot call " + req.Action)
 		}
 	}
 	// Federated users call no IAM operation and no STS operation but

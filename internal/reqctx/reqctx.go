@@ -55,6 +55,10 @@ type Session struct {
 	ContextKeys map[string][]string
 	// Kind is "assumed-role" or "session-token".
 	Kind string
+
+	// MFAAt is when the session's caller proved an MFA device (zero: it
+	// did not).
+	MFAAt time.Time
 }
 
 // Request describes one API request.
@@ -70,6 +74,11 @@ type Request struct {
 	SourceIP  string
 	Secure    bool
 	Received  time.Time
+
+	// MFAAt is set when the request itself proved an MFA device
+	// (AssumeRole's SerialNumber and TokenCode, checked before
+	// authorization).
+	MFAAt time.Time
 }
 
 type key struct{}

@@ -49,6 +49,10 @@ type STSSession struct {
 	ContextKeys map[string][]string
 	// Chained: assumed with temporary credentials (role chaining).
 	Chained bool
+	// MFAAuthenticatedAt is when the session's caller proved an MFA
+	// device (zero: not MFA-authenticated): aws:MultiFactorAuthPresent
+	// and aws:MultiFactorAuthAge.
+	MFAAuthenticatedAt time.Time
 
 	IssuedAt  time.Time
 	ExpiresAt time.Time

@@ -106,6 +106,7 @@ func (s *Service) issueRoleSession(ctx context.Context, rs roleSession) (*stsapi
 	sess.Kind, sess.RoleID, sess.RoleName, sess.RolePath, sess.SessionName = store.SessionAssumedRole, role.ID, role.Name, role.Path, rs.name
 	sess.SessionPolicies, sess.Tags, sess.TransitiveTagKeys, sess.SourceIdentity, sess.Chained = rs.policies, rs.tags, rs.transitive, rs.sourceIdentity, rs.chained
 	sess.ContextKeys = rs.contextKeys
+	sess.MFAAuthenticatedAt = sessionMFA(ctx)
 	if err := s.st.PutSTSSession(ctx, *sess); err != nil {
 		return nil, nil, err
 	}

@@ -204,9 +204,16 @@ func (s *Service) GetSessionToken(ctx context.Context, in *stsapi.GetSessionToke
 			dur = rootTokenMaxDuration // AWS caps root sessions silently at one hour
 		}
 	}
+	mfa, err := s.checkMFA(ctx, reqctx.From(ctx), in.SerialNumber, in.TokenCode)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now().UTC().Truncate(time.Millisecond)
 	creds, sess := newCredentials(c.AccountID, now, dur)
 	sess.Kind = store.SessionToken
+	if mfa {
+		sess.MFAAuthenticatedAt = now
+	}
 	if !c.Root {
 		sess.UserName = c.UserName
 	}

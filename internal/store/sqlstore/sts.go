@@ -24,6 +24,9 @@ func (db *DB) PutSTSSession(ctx context.Context, s store.STSSession) error {
 	if err != nil {
 		return err
 	}
+	if details, err = withMFA(details, s.MFAAuthenticatedAt); err != nil {
+		return err
+	}
 	chained := 0
 	if s.Chained {
 		chained = 1
@@ -66,6 +69,9 @@ func (db *DB) GetSTSSession(ctx context.Context, id string) (*store.STSSession, 
 	s.ContextKeys = d.ContextKeys
 	s.Chained = chained != 0
 	s.IssuedAt, s.ExpiresAt = fromNanos(issued), fromNanos(expires)
+	if s.MFAAuthenticatedAt, err = mfaOf(details); err != nil {
+		return nil, err
+	}
 	return &s, nil
 }
 

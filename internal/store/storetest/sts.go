@@ -20,6 +20,7 @@ func testSTS(t *testing.T, s store.Store) {
 		Kind: store.SessionAssumedRole, RoleID: "AROA" + randHex(8), RoleName: "r", RolePath: "/p/", SessionName: "s",
 		SessionPolicies: []string{`{"Statement":[]}`}, Tags: []store.Tag{{Key: "k", Value: "v"}}, TransitiveTagKeys: []string{"k"},
 		SourceIdentity: "me", Chained: true, IssuedAt: now, ExpiresAt: now.Add(time.Hour),
+		MFAAuthenticatedAt: now.Add(-time.Minute),
 	}
 	t.Run("method=PutSTSSession/case=roundtrip", func(t *testing.T) {
 		if err := s.PutSTSSession(ctx, sess); err != nil {
@@ -36,6 +37,9 @@ func testSTS(t *testing.T, s store.Store) {
 			!got.Chained || got.SourceIdentity != "me" || len(got.Tags) != 1 || got.TransitiveTagKeys[0] != "k" || len(got.SessionPolicies) != 1 ||
 			!got.IssuedAt.Equal(now) || !got.ExpiresAt.Equal(now.Add(time.Hour)) {
 			t.Fatalf("session: %+v", got)
+		}
+		if !got.MFAAuthenticatedAt.Equal(now.Add(-time.Minute)) {
+			t.Fatalf("MFA time: %v", got.MFAAuthenticatedAt)
 		}
 		if _, err := s.GetSTSSession(ctx, "ASIANOTTHERE"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("missing: %v", err)
