@@ -41,11 +41,12 @@
 // UnmodifiableEntity. DeleteServiceLinkedRole deletes at once and its
 // task reports SUCCEEDED.
 //
-// AWS-managed policies: a handful (AdministratorAccess, ReadOnlyAccess,
-// IAMFullAccess, AmazonWorkMailFullAccess, AmazonWorkMailReadOnlyAccess)
-// are seeded into the store on first use, shared by all accounts, and
-// read-only (InvalidInput on writes). Their attachment and boundary
-// counts are each account's own.
+// AWS-managed policies: the whole catalogue AWS publishes (package
+// managed, generated from a maintained source and embedded), shared by
+// all accounts and read-only (InvalidInput on writes). The store holds a
+// row only for a policy some account attached or set as a boundary
+// (awsmanaged.go); its attachment and boundary counts are each account's
+// own.
 //
 // Access keys created here are sealed by the store and authenticate
 // SigV4 at once; the server reads the key on every request, so an

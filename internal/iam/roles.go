@@ -101,6 +101,9 @@ func (s *Service) CreateRole(ctx context.Context, in *iamapi.CreateRoleRequest) 
 		e.MaxSessionDuration = int(*in.MaxSessionDuration)
 	}
 	var out *iamapi.Role
+	if err := s.materialize(ctx, opt.Deref(in.PermissionsBoundary)); err != nil {
+		return nil, err
+	}
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		if in.PermissionsBoundary != nil {
 			p, err := s.policyByARN(ctx, sc, *in.PermissionsBoundary, badScope)
