@@ -187,6 +187,9 @@ func (s *Service) DeleteRole(ctx context.Context, in *iamapi.DeleteRoleRequest) 
 		if err := s.checkNoDependents(ctx, sc, e); err != nil {
 			return err
 		}
+		if err := s.checkNotInInstanceProfile(ctx, sc, e); err != nil {
+			return err
+		}
 		return s.st.DeleteIAMEntity(ctx, sc.account, store.IAMRole, e.Name)
 	})
 }
