@@ -198,6 +198,9 @@ func (s *Service) DeleteRole(ctx context.Context, in *iamapi.DeleteRoleRequest) 
 // attached policies, access keys, members or groups, with IAM's messages.
 func (s *Service) checkNoDependents(ctx context.Context, sc scope, e *store.IAMEntity) error {
 	if e.Kind == store.IAMUser {
+		if err := s.checkNoLoginProfile(ctx, sc, e); err != nil {
+			return err
+		}
 		keys, err := s.st.ListUserAccessKeys(ctx, sc.account, e.Name)
 		if err != nil {
 			return err

@@ -79,6 +79,8 @@ const (
 	RecordSigningCertificate    = "iam-signing-certificate"
 	RecordServerCertificate     = "iam-server-certificate"
 	RecordServiceCredential     = "iam-service-specific-credential"
+	RecordAccountSettings       = "iam-account-settings"
+	RecordCredentialReport      = "iam-credential-report"
 )
 
 // AccountRecords holds an account's records: the IAM and Identity Center
