@@ -11,13 +11,13 @@ import (
 // Quotas GetAccountSummary reports besides those enforced elsewhere
 // (IAM user guide, "IAM and AWS STS quotas").
 const (
-	usersQuota                   = 5000
-	groupsQuota                  = 300
-	rolesQuota                   = 1000
-	customerPoliciesQuota        = 1500
-	policyVersionsInUseQuota     = 10000
-	serverCertificatesQuota      = 20
-	signingCertificatesPerUser   = 2
+	usersQuota                 = 5000
+	groupsQuota                = 300
+	rolesQuota                 = 1000
+	customerPoliciesQuota      = 1500
+	policyVersionsInUseQuota   = 10000
+	serverCertificatesQuota    = 20
+	signingCertificatesPerUser = 2
 )
 
 // GetAccountSummary reports the account's IAM usage and quotas under
@@ -144,7 +144,9 @@ func (s *Service) looseRecords(ctx context.Context, account, kind string) ([]loo
 }
 
 // enabled says whether an MFA device is assigned to someone.
-func (r looseRecord) enabled() bool { return r.EnabledAt != "" && r.EnabledAt != "0001-01-01T00:00:00Z" }
+func (r looseRecord) enabled() bool {
+	return r.EnabledAt != "" && r.EnabledAt != "0001-01-01T00:00:00Z"
+}
 
 func (s *Service) summarizeRecords(ctx context.Context, sc scope, m map[string]int32) error {
 	profiles, err := instanceProfiles.All(ctx, s.st, sc.account, "")
