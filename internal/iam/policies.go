@@ -113,7 +113,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *iamapi.CreatePolicyReque
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDocument(in.PolicyDocument, policy.Identity, maxManagedPolicySize, "PolicySize"); err != nil {
+	if err := checkDocument(&in.PolicyDocument, policy.Identity, maxManagedPolicySize, "PolicySize"); err != nil {
 		return nil, err
 	}
 	tags, err := toStoreTags(in.Tags)
@@ -220,7 +220,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, in *iamapi.CreatePoli
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDocument(in.PolicyDocument, policy.Identity, maxManagedPolicySize, "PolicySize"); err != nil {
+	if err := checkDocument(&in.PolicyDocument, policy.Identity, maxManagedPolicySize, "PolicySize"); err != nil {
 		return nil, err
 	}
 	var out *iamapi.PolicyVersion

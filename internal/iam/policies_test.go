@@ -42,7 +42,7 @@ func TestManagedPolicies(t *testing.T) {
 			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"bucket"}}`:                                                                     "must be in ARN format",
 			`{"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Allow","Action":"s3:Get","Resource":"*"},{"Sid":"a","Effect":"Deny","Action":"s3:Get","Resource":"*"}]}`: "unique",
 			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"*"},"Extra":1}`:                                                                "Unknown field Extra",
-			`{"Version":"2001-01-01","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"*"}}`:                                                                          "Version",
+			`{"Version":"2001-01-01","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"*"}}`:                                                                          "legacy parsing",
 		} {
 			_, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("bad-" + rnd()), PolicyDocument: aws.String(doc)})
 			apiErr(t, err, "MalformedPolicyDocument", 400)

@@ -81,7 +81,7 @@ func (s *Service) CreateRole(ctx context.Context, in *iamapi.CreateRoleRequest) 
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDocument(in.AssumeRolePolicyDocument, policy.Trust, maxTrustPolicySize, "ACLSizePerRole"); err != nil {
+	if err := checkDocument(&in.AssumeRolePolicyDocument, policy.Trust, maxTrustPolicySize, "ACLSizePerRole"); err != nil {
 		return nil, err
 	}
 	path := pathOr(in.Path)
@@ -293,7 +293,7 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, in *iamapi.UpdateA
 	if err != nil {
 		return err
 	}
-	if err := checkDocument(in.PolicyDocument, policy.Trust, maxTrustPolicySize, "ACLSizePerRole"); err != nil {
+	if err := checkDocument(&in.PolicyDocument, policy.Trust, maxTrustPolicySize, "ACLSizePerRole"); err != nil {
 		return err
 	}
 	_, err = s.update(ctx, sc, store.IAMRole, in.RoleName, func(e *store.IAMEntity) error {
@@ -332,10 +332,14 @@ func (s *Service) ListRoleTags(ctx context.Context, in *iamapi.ListRoleTagsReque
 
 // ---- service-linked roles ----
 
-// serviceRoleName is AWS's name for a service's linked role:
-// AWSServiceRoleFor + the service's first label in title case
+// serviceRoleName is AWS's name for a service's linked role: the known
+// one (servicelinked.go), else AWSServiceRoleFor + the service's first
+// label in title case
 // (workmail.amazonaws.com → AWSServiceRoleForWorkmail), with _suffix.
 func serviceRoleName(service, suffix string) string {
+	if name, ok := knownServiceRoleName(service, suffix); ok {
+		return name
+	}
 	label, _, _ := strings.Cut(service, ".")
 	var b strings.Builder
 	b.WriteString(serviceLinkedRolePrefx)
