@@ -121,12 +121,19 @@ func (s *Service) CreateInstanceProfile(ctx context.Context, in *iamapi.CreateIn
 	return &iamapi.CreateInstanceProfileResponse{InstanceProfile: out}, nil
 }
 
-func (s *Service) GetInstanceProfile(ctx context.Context, in *iamapi.GetInstanceProfileRequest) (*iamapi.GetInstanceProfileResponse, error) {
+// scopedInstanceProfile starts a read of one profile: the caller's scope,
+// then the profile (NoSuchEntity when there is none).
+func (s *Service) scopedInstanceProfile(ctx context.Context, name string) (scope, *instanceProfile, error) {
 	sc, err := s.scope(ctx)
 	if err != nil {
-		return nil, err
+		return sc, nil, err
 	}
-	p, err := s.instanceProfile(ctx, sc, in.InstanceProfileName)
+	p, err := s.instanceProfile(ctx, sc, name)
+	return sc, p, err
+}
+
+func (s *Service) GetInstanceProfile(ctx context.Context, in *iamapi.GetInstanceProfileRequest) (*iamapi.GetInstanceProfileResponse, error) {
+	sc, p, err := s.scopedInstanceProfile(ctx, in.InstanceProfileName)
 	if err != nil {
 		return nil, err
 	}
@@ -307,11 +314,7 @@ func (s *Service) UntagInstanceProfile(ctx context.Context, in *iamapi.UntagInst
 }
 
 func (s *Service) ListInstanceProfileTags(ctx context.Context, in *iamapi.ListInstanceProfileTagsRequest) (*iamapi.ListInstanceProfileTagsResponse, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.instanceProfile(ctx, sc, in.InstanceProfileName)
+	_, p, err := s.scopedInstanceProfile(ctx, in.InstanceProfileName)
 	if err != nil {
 		return nil, err
 	}

@@ -142,3 +142,27 @@ func TestInstanceProfiles(t *testing.T) {
 		}
 	})
 }
+
+// Instance-profile operations are authorized on the profile's ARN with
+// its path, AddRoleToInstanceProfile included (IAM's authorization
+// reference names the instance profile, not the role).
+func TestInstanceProfileAuthorization(t *testing.T) {
+	e, c := newEnv(t)
+	for _, p := range []struct{ name, path string }{{"Web", "/app/"}, {"Db", "/data/"}} {
+		_, err := c.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String(p.name), Path: aws.String(p.path)})
+		must(t, err)
+	}
+	createRole(t, c, "R")
+	uc := userClient(t, e, c, "ops", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["iam:GetInstanceProfile","iam:AddRoleToInstanceProfile"],
+		"Resource":"arn:aws:iam::`+e.AccountID+`:instance-profile/app/*"}}`)
+	_, err := uc.GetInstanceProfile(ctx, &iam.GetInstanceProfileInput{InstanceProfileName: aws.String("Web")})
+	must(t, err)
+	_, err = uc.GetInstanceProfile(ctx, &iam.GetInstanceProfileInput{InstanceProfileName: aws.String("Db")})
+	apiErr(t, err, "AccessDenied", 403)
+	_, err = uc.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("Web"), RoleName: aws.String("R")})
+	must(t, err)
+	_, err = uc.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("Db"), RoleName: aws.String("R")})
+	apiErr(t, err, "AccessDenied", 403)
+	_, err = uc.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("New"), Path: aws.String("/data/")})
+	apiErr(t, err, "AccessDenied", 403)
+}

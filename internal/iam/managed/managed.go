@@ -53,19 +53,25 @@ type catalogue struct {
 	byID   map[string]*Policy
 }
 
+// Entry is one policy in the catalogue file (short keys: the file is
+// read whole on first use); File is the file. The generator writes them.
+type Entry struct {
+	Name     string `json:"n"`
+	Path     string `json:"p"`
+	ID       string `json:"i"`
+	Version  string `json:"v"`
+	Created  string `json:"c"`
+	Updated  string `json:"u"`
+	Document string `json:"d"`
+}
+
+type File struct {
+	Source   string  `json:"source"`
+	Policies []Entry `json:"policies"`
+}
+
 var load = sync.OnceValue(func() *catalogue {
-	var raw struct {
-		Source   string `json:"source"`
-		Policies []struct {
-			Name     string `json:"n"`
-			Path     string `json:"p"`
-			ID       string `json:"i"`
-			Version  string `json:"v"`
-			Created  string `json:"c"`
-			Updated  string `json:"u"`
-			Document string `json:"d"`
-		} `json:"policies"`
-	}
+	var raw File
 	zr, err := gzip.NewReader(bytes.NewReader(compressed))
 	if err == nil {
 		err = json.NewDecoder(zr).Decode(&raw)

@@ -26,6 +26,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/mailgate/mailgate/internal/iam/managed"
 )
 
 // source is one policy as the package carries it.
@@ -38,23 +40,6 @@ type source struct {
 	} `json:"versions"`
 	CreatedDate     string `json:"createdDate"`
 	LastUpdatedDate string `json:"lastUpdatedDate"`
-}
-
-// entry is one policy in the catalogue (short keys: the file is read
-// whole on first use).
-type entry struct {
-	Name     string `json:"n"`
-	Path     string `json:"p"`
-	ID       string `json:"i"`
-	Version  string `json:"v"`
-	Created  string `json:"c"`
-	Updated  string `json:"u"`
-	Document string `json:"d"`
-}
-
-type catalogue struct {
-	Source   string  `json:"source"`
-	Policies []entry `json:"policies"`
 }
 
 // knownIDs are the policy IDs AWS gives the policies this server has
@@ -143,12 +128,12 @@ func fetch(pkg string) (string, []byte, error) {
 	return meta.Name + "@" + meta.Version, data, nil
 }
 
-func build(name string, data []byte) (*catalogue, error) {
+func build(name string, data []byte) (*managed.File, error) {
 	var all map[string]source
 	if err := json.Unmarshal(data, &all); err != nil {
 		return nil, err
 	}
-	cat := &catalogue{Source: name}
+	cat := &managed.File{Source: name}
 	for policyName, p := range all {
 		_, rest, ok := strings.Cut(p.Arn, ":policy/")
 		v, found := p.Versions[p.LatestVersionID]
@@ -168,7 +153,7 @@ func build(name string, data []byte) (*catalogue, error) {
 		if updated == "" {
 			updated = v.CreatedDate
 		}
-		cat.Policies = append(cat.Policies, entry{Name: policyName, Path: path, ID: policyID(policyName, p.Arn),
+		cat.Policies = append(cat.Policies, managed.Entry{Name: policyName, Path: path, ID: policyID(policyName, p.Arn),
 			Version: p.LatestVersionID, Created: created, Updated: updated, Document: doc.String()})
 	}
 	// The listing's order: path, then name ignoring case.
@@ -192,7 +177,7 @@ func policyID(name, arn string) string {
 	return "ANPA" + base32.StdEncoding.EncodeToString(sum[:])[:17]
 }
 
-func write(path string, cat *catalogue) error {
+func write(path string, cat *managed.File) error {
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	if err != nil {
