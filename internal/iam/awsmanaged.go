@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sort"
 
 	"github.com/mailgate/mailgate/internal/arn"
@@ -80,8 +81,13 @@ func (s *Service) seed(ctx context.Context) error {
 			return err
 		}
 		for i := range ps {
+			// Another server refreshing the same row at once makes one of
+			// the two fail; the other's refresh stands.
 			if err := s.refresh(ctx, &ps[i]); err != nil {
-				return err
+				if store.IsUnavailable(err) {
+					return err
+				}
+				slog.Warn("iam: refreshing an AWS-managed policy", "policy", ps[i].Name, "err", err)
 			}
 		}
 		if len(ps) < page.Limit {
@@ -93,20 +99,25 @@ func (s *Service) seed(ctx context.Context) error {
 	return nil
 }
 
-// refresh replaces a stored AWS-managed policy's default version by the
-// catalogue's when they differ.
+// refresh replaces a stored AWS-managed policy's versions by the
+// catalogue's default version when they differ.
 func (s *Service) refresh(ctx context.Context, p *store.ManagedPolicy) error {
 	c, ok := managed.ByID(p.ID)
 	if !ok {
 		return nil // no longer published: kept as it was for its attachments
 	}
-	v, err := s.st.GetPolicyVersion(ctx, p.ID, p.DefaultVersion)
-	if err == nil && p.DefaultVersion == c.DefaultVersion && v.Document == c.Document {
+	vs, err := s.st.ListPolicyVersions(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if len(vs) == 1 && vs[0].VersionID == c.DefaultVersion && p.DefaultVersion == c.DefaultVersion && vs[0].Document == c.Document {
 		return nil
 	}
 	return s.st.InTx(ctx, func(ctx context.Context) error {
-		if err := s.st.DeletePolicyVersion(ctx, p.ID, c.DefaultVersion); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+		for _, v := range vs {
+			if err := s.st.DeletePolicyVersion(ctx, p.ID, v.VersionID); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
 		}
 		if err := s.st.PutPolicyVersion(ctx, store.PolicyVersion{PolicyID: p.ID, VersionID: c.DefaultVersion, Document: c.Document, CreatedAt: c.UpdatedAt}); err != nil {
 			return err

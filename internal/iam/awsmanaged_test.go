@@ -1,14 +1,17 @@
 package iam_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/mailgate/mailgate/internal/iam/managed"
+	"github.com/mailgate/mailgate/internal/store"
 )
 
 // The whole catalogue of AWS-managed policies answers, whether or not an
@@ -85,4 +88,30 @@ func TestAWSManagedCatalogue(t *testing.T) {
 		must(t, err)
 		wantCounts(t, c, "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", 0, 1)
 	})
+}
+
+// A row of an AWS-managed policy written from an older catalogue (or by
+// an older server) is brought up to the catalogue on the first request.
+func TestAWSManagedRefresh(t *testing.T) {
+	e, c := newEnv(t)
+	cat, _ := managed.Lookup("AmazonWorkMailReadOnlyAccess")
+	old := time.Date(2015, 2, 6, 18, 39, 46, 0, time.UTC)
+	_, err := e.Store.GetManagedPolicy(ctx, store.AWSManagedAccount, cat.Name, "")
+	if errors.Is(err, store.ErrNotFound) {
+		err = e.Store.CreateManagedPolicy(ctx, store.ManagedPolicy{AccountID: store.AWSManagedAccount, ID: cat.ID, Name: cat.Name, Path: cat.Path,
+			DefaultVersion: "v1", NextVersion: 2, CreatedAt: old, UpdatedAt: old},
+			store.PolicyVersion{VersionID: "v1", Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"workmail:List*","Resource":"*"}]}`, CreatedAt: old}, nil)
+	}
+	must(t, err)
+	arn := aws.String("arn:aws:iam::aws:policy/AmazonWorkMailReadOnlyAccess")
+	vs, err := c.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: arn})
+	must(t, err)
+	if len(vs.Versions) != 1 || *vs.Versions[0].VersionId != cat.DefaultVersion {
+		t.Fatalf("versions: %+v", vs.Versions)
+	}
+	v, err := c.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: arn, VersionId: aws.String(cat.DefaultVersion)})
+	must(t, err)
+	if decode(t, v.PolicyVersion.Document) != cat.Document {
+		t.Fatal("stale document")
+	}
 }
