@@ -156,7 +156,8 @@ func (s *Service) summarizeRecords(ctx context.Context, sc scope, m map[string]i
 	m["InstanceProfiles"] = int32(len(profiles))
 	counts := map[string]int{}
 	for _, kind := range []string{store.RecordOpenIDConnectProvider, store.RecordSAMLProvider, store.RecordServerCertificate} {
-		rs, err := s.looseRecords(ctx, sc.account, kind)
+		// Counted only: read as empty objects, whatever their fields.
+		rs, err := records.Of[struct{}](records.Account, kind).All(ctx, s.st, sc.account, "")
 		if err != nil {
 			return err
 		}
