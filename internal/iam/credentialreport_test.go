@@ -13,6 +13,7 @@ import (
 
 	iamsvc "github.com/mailgate/mailgate/internal/iam"
 	"github.com/mailgate/mailgate/internal/server"
+	"github.com/mailgate/mailgate/internal/store"
 	"github.com/mailgate/mailgate/internal/testenv"
 )
 
@@ -31,10 +32,19 @@ func TestCredentialReport(t *testing.T) {
 	must(t, err)
 	_, err = c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("dev"), Password: aws.String("Corr3ct-Horse")})
 	must(t, err)
-	k, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev")})
+	_, err = c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev")})
 	must(t, err)
 	_, err = c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bare")})
 	must(t, err)
+	// An MFA device and a signing certificate of dev's, as their writers
+	// keep them.
+	for kind, doc := range map[string]string{
+		store.RecordMFADevice:          `{"name":"dev","user_name":"dev","enabled_at":"2026-01-02T03:04:05Z"}`,
+		store.RecordSigningCertificate: `{"user":"dev","id":"C1","status":"Active","uploaded":"2026-01-02T03:04:05Z"}`,
+	} {
+		_, err := e.Store.PutAccountRecord(ctx, e.AccountID, kind, "dev", 0, func(*store.Record) ([]byte, error) { return []byte(doc), nil })
+		must(t, err)
+	}
 
 	t.Run("method=GenerateCredentialReport/case=started-then-complete", func(t *testing.T) {
 		out, err := c.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
@@ -73,17 +83,17 @@ func TestCredentialReport(t *testing.T) {
 		}
 		dev := byUser["dev"]
 		if dev[1] != "arn:aws:iam::"+e.AccountID+":user/eng/dev" || dev[3] != "true" || dev[4] != "no_information" || !strings.HasSuffix(dev[5], "+00:00") ||
-			dev[6] != "N/A" || dev[7] != "false" || dev[8] != "true" || dev[9] == "N/A" || dev[10] != "N/A" || dev[13] != "false" || dev[18] != "false" {
+			dev[6] != "N/A" || dev[7] != "true" || dev[8] != "true" || dev[9] == "N/A" || dev[10] != "N/A" || dev[13] != "false" ||
+			dev[18] != "true" || dev[19] != "2026-01-02T03:04:05+00:00" || dev[20] != "false" {
 			t.Fatalf("dev: %q", dev)
 		}
 		if _, err := time.Parse("2006-01-02T15:04:05-07:00", dev[2]); err != nil {
 			t.Fatalf("creation time %q: %v", dev[2], err)
 		}
 		bare := byUser["bare"]
-		if bare[3] != "false" || bare[4] != "N/A" || bare[5] != "N/A" || bare[8] != "false" {
+		if bare[3] != "false" || bare[4] != "N/A" || bare[5] != "N/A" || bare[7] != "false" || bare[8] != "false" || bare[18] != "false" {
 			t.Fatalf("bare: %q", bare)
 		}
-		_ = k
 	})
 	t.Run("method=GetCredentialReport/case=expired", func(t *testing.T) {
 		offset.Store(int64(5 * time.Hour))
