@@ -30,9 +30,16 @@ func TestLoginProfiles(t *testing.T) {
 	uc := userClient(t, e, c, "alice", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["iam:ChangePassword","iam:GetLoginProfile"],"Resource":"*"}}`)
 
 	t.Run("method=CreateLoginProfile/case=default-policy", func(t *testing.T) {
-		for _, weak := range []string{"Sh0rt!", "alllowercase", "alice"} {
+		for weak, msg := range map[string]string{
+			"Sh0rt!":       "Password should have a minimum length of 8",
+			"alllowercase": "Password should meet 2 more of the following requirements: Password should have at least one uppercase letter, Password should have at least one number, Password should have at least one symbol",
+			"Alllowercase": "Password should meet 1 more of the following requirements: Password should have at least one number, Password should have at least one symbol",
+		} {
 			_, err := c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String(weak)})
 			apiErr(t, err, "PasswordPolicyViolation", 400)
+			if got := message(err); got != msg {
+				t.Errorf("%s: message %q, want %q", weak, got, msg)
+			}
 		}
 		out, err := c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String(good), PasswordResetRequired: true})
 		must(t, err)

@@ -124,17 +124,23 @@ func checkPassword(p *passwordPolicy, password, userName string) error {
 		}
 	}
 	if p == nil {
-		kinds := 0
-		for _, b := range []bool{upper, lower, digit, symbol} {
-			if b {
-				kinds++
+		// IAM names the kinds missing and how many more it needs:
+		// "Password should meet 1 more of the following requirements:
+		// Password should have at least one uppercase letter, ...".
+		var missing []string
+		for _, k := range []struct {
+			have bool
+			rule string
+		}{{upper, ruleUpper}, {lower, ruleLower}, {digit, ruleNumber}, {symbol, ruleSymbol}} {
+			if !k.have {
+				missing = append(missing, k.rule)
 			}
 		}
 		switch {
 		case len([]rune(password)) < defaultMinPasswordLength:
 			return violation("Password should have a minimum length of %d", defaultMinPasswordLength)
-		case kinds < 3:
-			return violation("Password should have at least three of the following: uppercase letters, lowercase letters, numbers and symbols")
+		case len(missing) > 1:
+			return violation("Password should meet %d more of the following requirements: %s", len(missing)-1, strings.Join(missing, ", "))
 		case strings.EqualFold(password, userName):
 			return violation("Password should not be identical to your user name")
 		}
@@ -144,16 +150,24 @@ func checkPassword(p *passwordPolicy, password, userName string) error {
 	case len([]rune(password)) < p.MinLength:
 		return violation("Password should have a minimum length of %d", p.MinLength)
 	case p.Upper && !upper:
-		return violation("Password should have at least one uppercase letter")
+		return violation(ruleUpper)
 	case p.Lower && !lower:
-		return violation("Password should have at least one lowercase letter")
+		return violation(ruleLower)
 	case p.Numbers && !digit:
-		return violation("Password should have at least one number")
+		return violation(ruleNumber)
 	case p.Symbols && !symbol:
-		return violation("Password should have at least one symbol")
+		return violation(ruleSymbol)
 	}
 	return nil
 }
+
+// IAM's words for each kind of character a password lacks.
+const (
+	ruleUpper  = "Password should have at least one uppercase letter"
+	ruleLower  = "Password should have at least one lowercase letter"
+	ruleNumber = "Password should have at least one number"
+	ruleSymbol = "Password should have at least one symbol"
+)
 
 func violation(format string, args ...any) error {
 	return iamapi.NewPasswordPolicyViolationException(format, args...)
