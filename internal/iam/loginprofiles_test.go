@@ -30,17 +30,14 @@ func TestLoginProfiles(t *testing.T) {
 	uc := userClient(t, e, c, "alice", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["iam:ChangePassword","iam:GetLoginProfile"],"Resource":"*"}}`)
 
 	t.Run("method=CreateLoginProfile/case=default-policy", func(t *testing.T) {
-		for weak, msg := range map[string]string{
+		wantViolations(t, func(pw string) error {
+			_, err := c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String(pw)})
+			return err
+		}, map[string]string{
 			"Sh0rt!":       "Password should have a minimum length of 8",
 			"alllowercase": "Password should meet 2 more of the following requirements: Password should have at least one uppercase letter, Password should have at least one number, Password should have at least one symbol",
 			"Alllowercase": "Password should meet 1 more of the following requirements: Password should have at least one number, Password should have at least one symbol",
-		} {
-			_, err := c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String(weak)})
-			apiErr(t, err, "PasswordPolicyViolation", 400)
-			if got := message(err); got != msg {
-				t.Errorf("%s: message %q, want %q", weak, got, msg)
-			}
-		}
+		})
 		out, err := c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String(good), PasswordResetRequired: true})
 		must(t, err)
 		if out.LoginProfile.UserName == nil || *out.LoginProfile.UserName != "alice" || !out.LoginProfile.PasswordResetRequired || out.LoginProfile.CreateDate == nil {
@@ -90,17 +87,14 @@ func TestLoginProfiles(t *testing.T) {
 		_, err := c.UpdateAccountPasswordPolicy(ctx, &iam.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(12),
 			RequireSymbols: true, PasswordReusePrevention: aws.Int32(2)})
 		must(t, err)
-		for pw, msg := range map[string]string{
+		wantViolations(t, func(pw string) error {
+			_, err := c.UpdateLoginProfile(ctx, &iam.UpdateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String(pw)})
+			return err
+		}, map[string]string{
 			"Sh0rt-pw":        "Password should have a minimum length of 12",
 			"LongButNoSymbol": "Password should have at least one symbol",
 			"N3w-Password!":   "Password should not be one of your last 2 passwords",
-		} {
-			_, err := c.UpdateLoginProfile(ctx, &iam.UpdateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String(pw)})
-			apiErr(t, err, "PasswordPolicyViolation", 400)
-			if got := message(err); got != msg {
-				t.Fatalf("%s: message %q, want %q", pw, got, msg)
-			}
-		}
+		})
 		_, err = c.UpdateLoginProfile(ctx, &iam.UpdateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String("long-enough-now"), PasswordResetRequired: aws.Bool(true)})
 		must(t, err)
 		_, err = c.UpdateLoginProfile(ctx, &iam.UpdateLoginProfileInput{UserName: aws.String("bob"), PasswordResetRequired: aws.Bool(true)})
@@ -127,4 +121,17 @@ func keyOf(t *testing.T, c *iam.Client, user string) string {
 	out, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(user)})
 	must(t, err)
 	return *out.AccessKeyMetadata[0].AccessKeyId
+}
+
+// wantViolations sets each password with set, which must answer
+// PasswordPolicyViolation with the message given.
+func wantViolations(t *testing.T, set func(password string) error, want map[string]string) {
+	t.Helper()
+	for pw, msg := range want {
+		err := set(pw)
+		apiErr(t, err, "PasswordPolicyViolation", 400)
+		if got := message(err); got != msg {
+			t.Errorf("%s: message %q, want %q", pw, got, msg)
+		}
+	}
 }
