@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/mailgate/mailgate/internal/arn"
+	"github.com/mailgate/mailgate/internal/iam/managed"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/store"
 )
@@ -76,6 +77,13 @@ func ManagedPolicyDocument(ctx context.Context, st store.Store, account, policyA
 		return "", false, nil
 	}
 	mp, err := st.GetManagedPolicy(ctx, owner, name, account)
+	if errors.Is(err, store.ErrNotFound) && owner == store.AWSManagedAccount {
+		// An AWS-managed policy no account uses has no row: the catalogue's.
+		if c, ok := managed.Lookup(name); ok && c.Path == path && c.Name == name {
+			return c.Document, true, nil
+		}
+		return "", false, nil
+	}
 	if errors.Is(err, store.ErrNotFound) || (err == nil && mp.Path != path) {
 		return "", false, nil
 	}

@@ -34,18 +34,20 @@
 // members, entities of a policy) are read whole and paged in memory.
 // Markers are opaque; one that is not a marker answers ValidationError.
 //
-// Service-linked roles (CreateServiceLinkedRole) are named
-// AWSServiceRoleFor<Service>[_suffix] under /aws-service-role/<service>/
+// Service-linked roles (CreateServiceLinkedRole) take AWS's name for
+// their service (servicelinked.go; others AWSServiceRoleFor<Service>),
+// [_suffix], under /aws-service-role/<service>/
 // and trust the service; changing their trust policy, permissions or
 // boundary, or deleting them with DeleteRole, answers
 // UnmodifiableEntity. DeleteServiceLinkedRole deletes at once and its
 // task reports SUCCEEDED.
 //
-// AWS-managed policies: a handful (AdministratorAccess, ReadOnlyAccess,
-// IAMFullAccess, AmazonWorkMailFullAccess, AmazonWorkMailReadOnlyAccess)
-// are seeded into the store on first use, shared by all accounts, and
-// read-only (InvalidInput on writes). Their attachment and boundary
-// counts are each account's own.
+// AWS-managed policies: the whole catalogue AWS publishes (package
+// managed, generated from a maintained source and embedded), shared by
+// all accounts and read-only (InvalidInput on writes). The store holds a
+// row only for a policy some account attached or set as a boundary
+// (awsmanaged.go); its attachment and boundary counts are each account's
+// own.
 //
 // Access keys created here are sealed by the store and authenticate
 // SigV4 at once; the server reads the key on every request, so an
@@ -60,6 +62,20 @@
 //
 // AssumeRole records RoleLastUsed. Principals in trust policies are kept
 // as written (IAM turns them into unique IDs).
+//
+// Account resources kept as account records (package records): instance
+// profiles (one role each; DeleteRole answers DeleteConflict while a
+// profile holds the role), login profiles (argon2id hashes only, the
+// account password policy or IAM's default one enforced with IAM's
+// PasswordPolicyViolation messages; DeleteUser answers DeleteConflict
+// while one exists), the password policy, the account alias (one per
+// account, unique among the server's accounts), STS preferences and the
+// credential report (AWS's CSV, good for four hours).
+// GetAccountSummary and GetAccountAuthorizationDetails read them with
+// the entities and policies.
+//
+// Policy documents that arrive URL-encoded are decoded before they are
+// checked and stored, as IAM accepts them.
 //
 // The policy simulator (simulate.go) and the server's authorizer share
 // LoadPrincipalPolicies (principals.go): one store read of a principal's

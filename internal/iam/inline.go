@@ -27,7 +27,7 @@ func (s *Service) putInline(ctx context.Context, kind, name, policyName, doc str
 	if err != nil {
 		return err
 	}
-	if err := checkDocument(doc, policy.Identity, 0, ""); err != nil {
+	if err := checkDocument(&doc, policy.Identity, 0, ""); err != nil {
 		return err
 	}
 	return s.st.InTx(ctx, func(ctx context.Context) error {

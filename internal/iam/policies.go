@@ -8,6 +8,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/arn"
+	"github.com/mailgate/mailgate/internal/iam/managed"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/policy"
@@ -27,6 +28,11 @@ func (s *Service) policyByARN(ctx context.Context, sc scope, policyARN string, n
 		return nil, notFound(policyARN)
 	}
 	p, err := s.st.GetManagedPolicy(ctx, owner, name, sc.account)
+	if errors.Is(err, store.ErrNotFound) && owner == store.AWSManagedAccount {
+		if c, ok := awsPolicy(path, name); ok {
+			return catalogued(c), nil
+		}
+	}
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.Path != path || p.Name != name)) {
 		return nil, notFound(policyARN)
 	}
@@ -107,7 +113,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *iamapi.CreatePolicyReque
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDocument(in.PolicyDocument, policy.Identity, maxManagedPolicySize, "PolicySize"); err != nil {
+	if err := checkDocument(&in.PolicyDocument, policy.Identity, maxManagedPolicySize, "PolicySize"); err != nil {
 		return nil, err
 	}
 	tags, err := toStoreTags(in.Tags)
@@ -175,6 +181,9 @@ func (s *Service) ListPolicies(ctx context.Context, in *iamapi.ListPoliciesReque
 	if err != nil {
 		return nil, err
 	}
+	if !f.Attached && opt.Deref(in.Scope) != iamapi.PolicyScopeTypeLocal {
+		ps = withCatalogue(ps, after, f.PathPrefix, n+1)
+	}
 	out := &iamapi.ListPoliciesResponse{Policies: make([]iamapi.Policy, 0, len(ps)), IsTruncated: opt.Ptr(false)}
 	if len(ps) > n {
 		ps = ps[:n]
@@ -211,7 +220,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, in *iamapi.CreatePoli
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDocument(in.PolicyDocument, policy.Identity, maxManagedPolicySize, "PolicySize"); err != nil {
+	if err := checkDocument(&in.PolicyDocument, policy.Identity, maxManagedPolicySize, "PolicySize"); err != nil {
 		return nil, err
 	}
 	var out *iamapi.PolicyVersion
@@ -253,6 +262,9 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, in *iamapi.CreatePoli
 
 func (s *Service) version(ctx context.Context, p *store.ManagedPolicy, arn, id string) (*store.PolicyVersion, error) {
 	v, err := s.st.GetPolicyVersion(ctx, p.ID, id)
+	if c, ok := managed.ByID(p.ID); ok && errors.Is(err, store.ErrNotFound) && p.AccountID == store.AWSManagedAccount && id == c.DefaultVersion {
+		return &store.PolicyVersion{PolicyID: p.ID, VersionID: id, Document: c.Document, CreatedAt: c.UpdatedAt}, nil
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, iamapi.NewNoSuchEntityException("Policy %s version %s does not exist or is not attachable.", arn, id)
 	}
@@ -289,6 +301,9 @@ func (s *Service) ListPolicyVersions(ctx context.Context, in *iamapi.ListPolicyV
 	vs, err := s.st.ListPolicyVersions(ctx, p.ID)
 	if err != nil {
 		return nil, err
+	}
+	if c, ok := managed.ByID(p.ID); ok && len(vs) == 0 {
+		vs = []store.PolicyVersion{{PolicyID: p.ID, VersionID: c.DefaultVersion, CreatedAt: c.UpdatedAt}}
 	}
 	all := make([]iamapi.PolicyVersion, 0, len(vs))
 	for _, v := range vs {
@@ -447,6 +462,9 @@ func (s *Service) putBoundary(ctx context.Context, kind, name, arn string) error
 	if err != nil {
 		return err
 	}
+	if err := s.materialize(ctx, arn); err != nil {
+		return err
+	}
 	return s.st.InTx(ctx, func(ctx context.Context) error {
 		p, err := s.policyByARN(ctx, sc, arn, scopeNotFound)
 		if err != nil {
@@ -486,6 +504,9 @@ func (s *Service) deleteBoundary(ctx context.Context, kind, name string) error {
 // policy arn. Attaching a policy the entity already has succeeds;
 // detaching one it does not have is NoSuchEntity, as in IAM.
 func (s *Service) attachment(ctx context.Context, kind, name, arn string, attach bool) error {
+	if err := s.materialize(ctx, arn); err != nil {
+		return err
+	}
 	return s.inEntityTx(ctx, kind, name, func(ctx context.Context, sc scope, e *store.IAMEntity) error {
 		if err := protected(e); err != nil {
 			return err

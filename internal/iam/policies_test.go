@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/mailgate/mailgate/internal/iam/managed"
 )
 
 func TestManagedPolicies(t *testing.T) {
@@ -40,7 +42,7 @@ func TestManagedPolicies(t *testing.T) {
 			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"bucket"}}`:                                                                     "must be in ARN format",
 			`{"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Allow","Action":"s3:Get","Resource":"*"},{"Sid":"a","Effect":"Deny","Action":"s3:Get","Resource":"*"}]}`: "unique",
 			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"*"},"Extra":1}`:                                                                "Unknown field Extra",
-			`{"Version":"2001-01-01","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"*"}}`:                                                                          "Version",
+			`{"Version":"2001-01-01","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"*"}}`:                                                                          "legacy parsing",
 		} {
 			_, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("bad-" + rnd()), PolicyDocument: aws.String(doc)})
 			apiErr(t, err, "MalformedPolicyDocument", 400)
@@ -237,8 +239,14 @@ func TestManagedPolicies(t *testing.T) {
 		}
 	})
 	t.Run("method=ListPolicies/case=scope-and-filters", func(t *testing.T) {
-		awsOnly, err := c.ListPolicies(ctx, &iam.ListPoliciesInput{Scope: types.PolicyScopeTypeAws})
+		awsOnly, err := c.ListPolicies(ctx, &iam.ListPoliciesInput{Scope: types.PolicyScopeTypeAws, MaxItems: aws.Int32(1000)})
 		must(t, err)
+		more, err := c.ListPolicies(ctx, &iam.ListPoliciesInput{Scope: types.PolicyScopeTypeAws, MaxItems: aws.Int32(1000), Marker: awsOnly.Marker})
+		must(t, err)
+		awsOnly.Policies = append(awsOnly.Policies, more.Policies...)
+		if len(awsOnly.Policies) != managed.Len() || more.IsTruncated {
+			t.Fatalf("AWS-managed: %d listed, %d in the catalogue", len(awsOnly.Policies), managed.Len())
+		}
 		names := map[string]bool{}
 		for _, p := range awsOnly.Policies {
 			names[*p.PolicyName] = true
@@ -356,14 +364,13 @@ func TestManagedPolicyEdgeCases(t *testing.T) {
 		}{
 			{"local /cov/", iam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal, PathPrefix: aws.String("/cov/"), MaxItems: aws.Int32(2)}, "[[CA cb] [cc dd]]"},
 			{"all /cov/sub/", iam.ListPoliciesInput{PathPrefix: aws.String("/cov/sub/"), MaxItems: aws.Int32(1)}, "[[dd]]"},
-			{"aws", iam.ListPoliciesInput{Scope: types.PolicyScopeTypeAws, MaxItems: aws.Int32(2)},
-				"[[AdministratorAccess AmazonWorkMailFullAccess] [AmazonWorkMailReadOnlyAccess IAMFullAccess] [ReadOnlyAccess]]"},
+			{"aws", iam.ListPoliciesInput{Scope: types.PolicyScopeTypeAws, PathPrefix: aws.String("/job-function/"), MaxItems: aws.Int32(4)}, catalogued("/job-function/", 4)},
 			{"local", iam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal, MaxItems: aws.Int32(3)}, "[[Fields CA cb] [cc dd zz]]"},
 		} {
 			wantPages(t, tc.what, tc.want, list(tc.in), policyNames)
 		}
-		all := pages(t, list(iam.ListPoliciesInput{Scope: types.PolicyScopeTypeAll, MaxItems: aws.Int32(4)}), policyNames)
-		if strings.Count(all, " ")+1 != 11 { // 6 local, 5 AWS-managed
+		all := pages(t, list(iam.ListPoliciesInput{Scope: types.PolicyScopeTypeAll, MaxItems: aws.Int32(400)}), policyNames)
+		if strings.Count(all, " ")+1 != 6+managed.Len() {
 			t.Fatalf("all: %s", all)
 		}
 
@@ -785,4 +792,19 @@ func TestManagedPolicyEdgeCases(t *testing.T) {
 		_, err = c.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: &again})
 		must(t, err)
 	})
+}
+
+// catalogued is how the catalogue's policies under a path list, n a page.
+func catalogued(path string, n int) string {
+	var out [][]string
+	var page []string
+	for _, p := range managed.After("", path, 1000) {
+		if page = append(page, p.Name); len(page) == n {
+			out, page = append(out, page), nil
+		}
+	}
+	if page != nil || len(out) == 0 {
+		out = append(out, page)
+	}
+	return fmt.Sprint(out)
 }

@@ -2,9 +2,10 @@ package iam
 
 import "context"
 
-// ResetState writes the AWS-managed policies again after the test mode's
-// reset wiped the store; ctx carries the reset's transaction, so the
-// policies are back in the same commit that removed them.
+// ResetState runs again, after the test mode's reset wiped the store, the
+// once-per-process refresh of the AWS-managed policies in use (there are
+// none then: the catalogue itself lives in the binary); ctx carries the
+// reset's transaction.
 func (s *Service) ResetState(ctx context.Context) error {
 	s.seeded.Store(false)
 	return s.seed(ctx)

@@ -92,6 +92,9 @@ func (sc scope) callerARN() string {
 // exist is named with the root path (the operation then fails with
 // NoSuchEntity, after authorization, as in AWS).
 func (s *Service) existingARN(ctx context.Context, sc scope, kind, name string) (string, error) {
+	if kind == instanceProfileKind {
+		return s.instanceProfileARN(ctx, sc, name)
+	}
 	e, err := s.st.GetIAMEntity(ctx, sc.account, kind, name)
 	if err == nil {
 		return sc.entityARN(e), nil

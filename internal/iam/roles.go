@@ -81,7 +81,7 @@ func (s *Service) CreateRole(ctx context.Context, in *iamapi.CreateRoleRequest) 
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDocument(in.AssumeRolePolicyDocument, policy.Trust, maxTrustPolicySize, "ACLSizePerRole"); err != nil {
+	if err := checkDocument(&in.AssumeRolePolicyDocument, policy.Trust, maxTrustPolicySize, "ACLSizePerRole"); err != nil {
 		return nil, err
 	}
 	path := pathOr(in.Path)
@@ -101,6 +101,9 @@ func (s *Service) CreateRole(ctx context.Context, in *iamapi.CreateRoleRequest) 
 		e.MaxSessionDuration = int(*in.MaxSessionDuration)
 	}
 	var out *iamapi.Role
+	if err := s.materialize(ctx, opt.Deref(in.PermissionsBoundary)); err != nil {
+		return nil, err
+	}
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		if in.PermissionsBoundary != nil {
 			p, err := s.policyByARN(ctx, sc, *in.PermissionsBoundary, badScope)
@@ -184,6 +187,9 @@ func (s *Service) DeleteRole(ctx context.Context, in *iamapi.DeleteRoleRequest) 
 		if err := s.checkNoDependents(ctx, sc, e); err != nil {
 			return err
 		}
+		if err := s.checkNotInInstanceProfile(ctx, sc, e); err != nil {
+			return err
+		}
 		return s.st.DeleteIAMEntity(ctx, sc.account, store.IAMRole, e.Name)
 	})
 }
@@ -192,6 +198,9 @@ func (s *Service) DeleteRole(ctx context.Context, in *iamapi.DeleteRoleRequest) 
 // attached policies, access keys, members or groups, with IAM's messages.
 func (s *Service) checkNoDependents(ctx context.Context, sc scope, e *store.IAMEntity) error {
 	if e.Kind == store.IAMUser {
+		if err := s.checkNoLoginProfile(ctx, sc, e); err != nil {
+			return err
+		}
 		keys, err := s.st.ListUserAccessKeys(ctx, sc.account, e.Name)
 		if err != nil {
 			return err
@@ -287,7 +296,7 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, in *iamapi.UpdateA
 	if err != nil {
 		return err
 	}
-	if err := checkDocument(in.PolicyDocument, policy.Trust, maxTrustPolicySize, "ACLSizePerRole"); err != nil {
+	if err := checkDocument(&in.PolicyDocument, policy.Trust, maxTrustPolicySize, "ACLSizePerRole"); err != nil {
 		return err
 	}
 	_, err = s.update(ctx, sc, store.IAMRole, in.RoleName, func(e *store.IAMEntity) error {
@@ -326,10 +335,14 @@ func (s *Service) ListRoleTags(ctx context.Context, in *iamapi.ListRoleTagsReque
 
 // ---- service-linked roles ----
 
-// serviceRoleName is AWS's name for a service's linked role:
-// AWSServiceRoleFor + the service's first label in title case
+// serviceRoleName is AWS's name for a service's linked role: the known
+// one (servicelinked.go), else AWSServiceRoleFor + the service's first
+// label in title case
 // (workmail.amazonaws.com → AWSServiceRoleForWorkmail), with _suffix.
 func serviceRoleName(service, suffix string) string {
+	if name, ok := knownServiceRoleName(service, suffix); ok {
+		return name
+	}
 	label, _, _ := strings.Cut(service, ".")
 	var b strings.Builder
 	b.WriteString(serviceLinkedRolePrefx)

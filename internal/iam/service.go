@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strconv"
@@ -195,19 +196,38 @@ func (s *Service) update(ctx context.Context, sc scope, kind, name string, fn fu
 // ---- policy documents ----
 
 // checkDocument validates a document for kind and a size quota, with
-// the quota's name as IAM reports it.
-func checkDocument(doc string, kind policy.Kind, limit int, quota string) error {
-	if _, err := policy.Parse(doc, kind); err != nil {
+// the quota's name as IAM reports it. A document that arrives
+// URL-encoded (as IAM returns them, "%7B%22Version..."), IAM accepts:
+// it is decoded in place first.
+func checkDocument(doc *string, kind policy.Kind, limit int, quota string) error {
+	*doc = decodeDocument(*doc)
+	if _, err := policy.Parse(*doc, kind); err != nil {
 		var pe *policy.Error
 		if errors.As(err, &pe) {
 			return iamapi.NewMalformedPolicyDocumentException("%s", pe.Message)
 		}
 		return err
 	}
-	if limit > 0 && policy.Size(doc) > limit {
+	if limit > 0 && policy.Size(*doc) > limit {
 		return iamapi.NewLimitExceededException("Cannot exceed quota for %s: %d", quota, limit)
 	}
 	return nil
+}
+
+// decodeDocument undoes the URL encoding of a document that is not JSON
+// as it stands but is once decoded; others are kept as they are.
+func decodeDocument(doc string) string {
+	t := strings.TrimSpace(doc)
+	if strings.HasPrefix(t, "{") || !strings.Contains(t, "%") {
+		return doc
+	}
+	// As IAM returns them (%20 for spaces), or form-encoded (+).
+	for _, unescape := range []func(string) (string, error){url.PathUnescape, url.QueryUnescape} {
+		if d, err := unescape(t); err == nil && json.Valid([]byte(d)) {
+			return d
+		}
+	}
+	return doc
 }
 
 // encodeDocument URL-encodes a policy document as IAM returns them:

@@ -40,6 +40,9 @@ func (s *Service) CreateUser(ctx context.Context, in *iamapi.CreateUserRequest) 
 	}
 	e := store.IAMEntity{AccountID: sc.account, Kind: store.IAMUser, ID: ids.Unique(ids.PrefixUser), Name: in.UserName, Path: pathOr(in.Path), CreatedAt: s.now()}
 	var out *iamapi.User
+	if err := s.materialize(ctx, opt.Deref(in.PermissionsBoundary)); err != nil {
+		return nil, err
+	}
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		if in.PermissionsBoundary != nil {
 			p, err := s.policyByARN(ctx, sc, *in.PermissionsBoundary, scopeNotFound)

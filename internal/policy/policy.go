@@ -180,11 +180,9 @@ func parse(doc string) (*Document, error) {
 	for _, f := range top {
 		switch f.key {
 		case "Version":
-			if err := json.Unmarshal(f.val, &d.Version); err != nil {
-				return nil, errf("The policy element Version must be a string.")
-			}
-			if d.Version != Version2012 && d.Version != Version2008 {
-				return nil, errf("The policy failed legacy parsing: Version %q is not one of %s or %s.", d.Version, Version2012, Version2008)
+			// IAM's words for a Version that is not one of its two.
+			if err := json.Unmarshal(f.val, &d.Version); err != nil || (d.Version != Version2012 && d.Version != Version2008) {
+				return nil, errf("The policy failed legacy parsing")
 			}
 		case "Id":
 			if err := json.Unmarshal(f.val, &d.ID); err != nil {
@@ -375,6 +373,9 @@ func checkAction(a string) error {
 	if !strings.Contains(a, ":") {
 		return errf("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
 	}
+	if strings.Count(a, ":") > 1 {
+		return errf("Actions/Condition can contain only one colon.")
+	}
 	vendor, _, _ := strings.Cut(a, ":")
 	if strings.ContainsAny(vendor, "*?") {
 		return errf("Action vendors must not contain wildcard characters: %s", a)
@@ -396,8 +397,15 @@ func checkResource(r string) error {
 	if parts[1] == "" || parts[2] == "" {
 		return errf("Resource %s must be in ARN format or \"*\".", r)
 	}
+	if !partitions[parts[1]] && !strings.ContainsAny(parts[1], "*?$") {
+		return errf("Partition \"%s\" is not valid for resource \"%s\".", parts[1], r)
+	}
 	return nil
 }
+
+// partitions are AWS's partitions, the ones a resource ARN may name.
+var partitions = map[string]bool{"aws": true, "aws-cn": true, "aws-us-gov": true, "aws-iso": true, "aws-iso-b": true,
+	"aws-iso-e": true, "aws-iso-f": true, "aws-eusc": true}
 
 func parsePrincipal(b json.RawMessage, elem string) (Principal, error) {
 	var star string

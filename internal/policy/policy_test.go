@@ -64,7 +64,15 @@ func TestParseErrors(t *testing.T) {
 		{`{"Statement":{"Effect":"Allow","Principal":"me","Action":"sts:AssumeRole"}}`, Trust, "Invalid principal"},
 		{`{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}}`, Trust, "STS"},
 		{`{"Statement":{"Effect":"Allow","Principal":"*","Resource":"*"}}`, Trust, "must contain actions"},
-		{`{"Version":3,"Statement":{"Effect":"Allow","Action":"a:b","Resource":"*"}}`, Identity, "Version must be a string"},
+		{`{"Version":3,"Statement":{"Effect":"Allow","Action":"a:b","Resource":"*"}}`, Identity, "The policy failed legacy parsing"},
+		{`{"Version":"2012-10-18","Statement":{"Effect":"Allow","Action":"a:b","Resource":"*"}}`, Identity, "The policy failed legacy parsing"},
+		{`{"Statement":{"Effect":"allow","Action":"a:b","Resource":"*"}}`, Identity, "Invalid effect: allow"},
+		{`{"Statement":{"Effect":"Allow","Action":"s3:Get:Object","Resource":"*"}}`, Identity, "Actions/Condition can contain only one colon."},
+		{`{"Statement":{"Effect":"Allow","Action":"a:b","Resource":"arn:amazon:s3:::b"}}`, Identity, `Partition "amazon" is not valid for resource "arn:amazon:s3:::b".`},
+		{`{"Statement":{"Effect":"Allow","Action":"a:b","Resource":"bucket"}}`, Identity, `Resource bucket must be in ARN format or "*".`},
+		{`{"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"*"},"Action":"a:b","Resource":"*"}}`, Identity, "Policy document should not specify a principal."},
+		{`{"Statment":{"Effect":"Allow","Action":"a:b","Resource":"*"}}`, Identity, "Unknown field Statment"},
+		{`{"Statement":{"Effect":"Allow","Action":"a:b","Resources":"*"}}`, Identity, "Unknown field Resources"},
 	} {
 		_, err := Parse(c.doc, c.kind)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -93,6 +93,8 @@ const (
 	RecordIdentityStoreMembership = "identitystore-membership"
 	RecordIdentityStoreByGroup    = "identitystore-membership-by-group"
 	RecordIdentityStoreByMember   = "identitystore-membership-by-member"
+	RecordAccountSettings         = "iam-account-settings"
+	RecordCredentialReport        = "iam-credential-report"
 )
 
 // AccountRecords holds an account's records: the IAM and Identity Center

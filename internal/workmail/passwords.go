@@ -2,17 +2,12 @@ package workmail
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"errors"
-	"fmt"
 	"strings"
 	"unicode"
 
-	"golang.org/x/crypto/argon2"
-
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/passhash"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
@@ -23,13 +18,6 @@ import (
 const (
 	minPasswordLength = 8
 	passwordClasses   = 3 // of upper case, lower case, digits, others
-
-	// argon2id parameters: OWASP's recommendation (19 MiB, 2 passes, 1 lane).
-	argonTime    = 2
-	argonMemory  = 19 * 1024
-	argonThreads = 1
-	argonKeyLen  = 32
-	argonSaltLen = 16
 )
 
 func invalidPassword() error {
@@ -70,48 +58,12 @@ func checkPassword(password, userName string) error {
 	return nil
 }
 
-// hashPassword returns a PHC-format argon2id hash.
-func hashPassword(password string) (string, error) {
-	salt := make([]byte, argonSaltLen)
-	if _, err := rand.Read(salt); err != nil {
-		return "", err
-	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
-}
-
-var errBadHash = errors.New("workmail: malformed password hash")
-
-// verifyHash checks a password against a hash made by hashPassword (with
-// whatever parameters it recorded).
-func verifyHash(encoded, password string) (bool, error) {
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false, errBadHash
-	}
-	var version int
-	var mem, iter uint32
-	var threads uint8
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false, errBadHash
-	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iter, &threads); err != nil {
-		return false, errBadHash
-	}
-	b64 := base64.RawStdEncoding
-	salt, err := b64.DecodeString(parts[4])
-	if err != nil {
-		return false, errBadHash
-	}
-	want, err := b64.DecodeString(parts[5])
-	if err != nil || len(want) == 0 {
-		return false, errBadHash
-	}
-	got := argon2.IDKey([]byte(password), salt, iter, mem, threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1, nil
-}
+// hashPassword returns a PHC-format argon2id hash; verifyHash checks one.
+var (
+	hashPassword = passhash.Hash
+	verifyHash   = passhash.Verify
+	errBadHash   = passhash.ErrMalformed
+)
 
 // dummyHash is verified against when there is no user, so that unknown
 // users take as long to refuse as wrong passwords.
