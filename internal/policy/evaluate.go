@@ -105,7 +105,7 @@ const (
 	roleSession
 )
 
-var roleNames = [...]string{"identity-based policy", "resource-based policy", "permissions boundary", "session policy"}
+var roleNames = [...]string{RoleIdentity, RoleResource, RoleBoundary, RoleSession}
 
 // pmatch is how a resource policy's principal matched.
 type pmatch int
