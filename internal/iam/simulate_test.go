@@ -9,7 +9,7 @@ import (
 )
 
 func TestSimulateCustomPolicy(t *testing.T) {
-	_, c := newEnv(t)
+	e, c := newEnv(t)
 	doc := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"Read\", \"Effect\": \"Allow\", \"Action\": \"iam:Get*\", \"Resource\": \"*\"},\n" +
 		"    {\"Sid\": \"NoMFA\", \"Effect\": \"Deny\", \"Action\": \"iam:GetUser\", \"Resource\": \"*\", \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"false\"}}}\n  ]\n}"
 	out, err := c.SimulateCustomPolicy(ctx, &iam.SimulateCustomPolicyInput{
@@ -50,13 +50,14 @@ func TestSimulateCustomPolicy(t *testing.T) {
 		PolicyInputList:                    []string{doc},
 		PermissionsBoundaryPolicyInputList: []string{`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}}`},
 		ActionNames:                        []string{"iam:GetUser", "iam:GetRole"},
-		ResourceArns:                       []string{"arn:aws:iam::123456789012:user/a"},
+		ResourceArns:                       []string{"arn:aws:iam::" + e.AccountID + ":user/a"},
 		MaxItems:                           aws.Int32(1),
 	})
 	must(t, err)
 	r := out.EvaluationResults[0]
 	if len(out.EvaluationResults) != 1 || !out.IsTruncated || r.EvalDecision != types.PolicyEvaluationDecisionTypeAllowed ||
-		len(r.MissingContextValues) != 1 || r.MissingContextValues[0] != "aws:MultiFactorAuthPresent" ||
+		len(r.MissingContextValues) != 0 || len(r.ResourceSpecificResults[0].MissingContextValues) != 1 ||
+		r.ResourceSpecificResults[0].MissingContextValues[0] != "aws:MultiFactorAuthPresent" ||
 		r.PermissionsBoundaryDecisionDetail == nil || !r.PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary {
 		t.Fatalf("page 1: %+v", out)
 	}
@@ -64,7 +65,7 @@ func TestSimulateCustomPolicy(t *testing.T) {
 		PolicyInputList:                    []string{doc},
 		PermissionsBoundaryPolicyInputList: []string{`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}}`},
 		ActionNames:                        []string{"iam:GetUser", "iam:GetRole"},
-		ResourceArns:                       []string{"arn:aws:iam::123456789012:user/a"},
+		ResourceArns:                       []string{"arn:aws:iam::" + e.AccountID + ":user/a"},
 		Marker:                             out.Marker,
 	})
 	must(t, err)
