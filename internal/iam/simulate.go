@@ -216,8 +216,10 @@ func (sim *simulation) run(marker *string, max *int32) (*iamapi.SimulatePolicyRe
 
 func (sim *simulation) evaluate(action, resource string) iamapi.EvaluationResult {
 	set := &policy.Set{Identity: sim.identity, Boundary: sim.boundary, Resource: sim.resourcePolicy}
+	// An ARN's account field that is no account ID ("aws" of AWS managed
+	// policies) names no owner.
 	owner := sim.owner
-	if a, ok := arn.Parse(resource); ok && a.Account != "" {
+	if a, ok := arn.Parse(resource); ok && isAccountID(a.Account) {
 		owner = a.Account
 	}
 	set.CrossAccount = owner != sim.callerAccount

@@ -69,6 +69,8 @@ func TestSimulateCrossAccount(t *testing.T) {
 		{name: "cross-account with a permissions boundary", identity: []string{allowDoc(send)}, boundary: []string{allowDoc("sqs:ReceiveMessage")},
 			resourcePolicy: resourceDoc("Allow", alice, send), resource: otherQueue, want: "implicitDeny",
 			details: details{"IAM Policy": "allowed", "Resource Policy": "allowed", "Permissions Boundary Policy": "implicitDeny"}},
+		{name: "an AWS managed policy is no other account's", action: "iam:GetPolicy", identity: []string{allowDoc("iam:GetPolicy")},
+			resource: "arn:aws:iam::aws:policy/ReadOnlyAccess", want: "allowed"},
 		{name: "a KMS key policy must allow within the account", action: "kms:Decrypt", identity: []string{allowDoc("kms:Decrypt")},
 			resourcePolicy: resourceDoc("Allow", "arn:aws:iam::"+e.AccountID+":user/bob", "kms:Decrypt"),
 			resource:       "arn:aws:kms:us-east-1:" + e.AccountID + ":key/k1", want: "implicitDeny"},
