@@ -282,6 +282,9 @@ func (st *statement) match(r *Request, vars bool, se *StatementExplanation, ex *
 			if se != nil {
 				se.why("condition " + c.Operator + " on " + c.Key + " not met")
 			}
+			if ex != nil {
+				ex.missingAfter(st.conds[i+1:], r)
+			}
 			return false, pNone
 		case fault:
 			if result == yes {

@@ -321,6 +321,19 @@ func TestPositionsAsTheSimulatorReportsThem(t *testing.T) {
 	}
 }
 
+// Keys of the conditions after a failing one are missing as well.
+func TestExplainMissingAfterAFailedCondition(t *testing.T) {
+	p := MustCompile(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*",`+
+		`"Condition":{"StringEquals":{"a:one":"x","a:two":"y"},"Null":{"a:three":"true"}}}}`, Identity)
+	s := &Set{Identity: []Entry{{Policy: p}}}
+	for _, given := range []string{"a:one", "a:two"} {
+		ex := Explain(s, req("s3:GetObject", "*", given, "no"))
+		if len(ex.Missing) != 1 || ex.Missing[0] == given || ex.Missing[0] == "a:three" {
+			t.Fatalf("given %s: missing %v", given, ex.Missing)
+		}
+	}
+}
+
 func TestExplainAndPositions(t *testing.T) {
 	doc := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"A\", \"Effect\": \"Allow\", \"Action\": \"iam:*\", \"Resource\": \"*\"},\n    {\"Sid\": \"B\", \"Effect\": \"Deny\", \"Action\": \"iam:Delete*\", \"Resource\": \"*\", \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"false\"}}}\n  ]\n}"
 	p := MustCompile(doc, Identity)

@@ -82,6 +82,20 @@ func (ex *Explanation) addMissing(key string) {
 	ex.Missing = append(ex.Missing, key)
 }
 
+// missingAfter records the absent keys of the conditions that a failed
+// one left unevaluated: the simulator lists every key the applicable
+// statements read that the request did not give.
+func (ex *Explanation) missingAfter(conds []condition, r *Request) {
+	for i := range conds {
+		if conds[i].Base == "Null" {
+			continue
+		}
+		if v, ok := r.Context.get(conds[i].key); !ok || len(v) == 0 {
+			ex.addMissing(conds[i].Key)
+		}
+	}
+}
+
 // Matched lists the statements that produced the decision: the matching
 // Deny statements of an explicit deny, the matching Allow statements of
 // an allow, none for an implicit deny (as the simulator reports them).
