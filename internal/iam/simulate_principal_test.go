@@ -1,7 +1,6 @@
 package iam_test
 
 import (
-	"strconv"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -51,45 +50,5 @@ func TestSimulatePrincipalPolicySources(t *testing.T) {
 		if id, typ := source(tc.kind, tc.name, tc.action); id != tc.id || typ != "IAM Policy" {
 			t.Fatalf("%s %s %s: %s %s", tc.kind, tc.name, tc.action, id, typ)
 		}
-	}
-}
-
-// MaxItems and Marker page through the (action, resource) results, 100
-// by default.
-func TestSimulatePagination(t *testing.T) {
-	_, c := newEnv(t)
-	var actions, resources []string
-	for i := range 11 {
-		actions = append(actions, "s3:Action"+strconv.Itoa(i))
-	}
-	for i := range 10 {
-		resources = append(resources, "arn:aws:s3:::b/"+strconv.Itoa(i))
-	}
-	in := &iam.SimulateCustomPolicyInput{PolicyInputList: []string{allowDoc("s3:*")}, ActionNames: actions, ResourceArns: resources}
-	out, err := c.SimulateCustomPolicy(ctx, in)
-	must(t, err)
-	if len(out.EvaluationResults) != 100 || !out.IsTruncated || out.Marker == nil {
-		t.Fatalf("default page: %d %v", len(out.EvaluationResults), out.IsTruncated)
-	}
-	var got []string
-	in.MaxItems = aws.Int32(40)
-	for {
-		out, err := c.SimulateCustomPolicy(ctx, in)
-		must(t, err)
-		for _, r := range out.EvaluationResults {
-			got = append(got, *r.EvalActionName+" "+*r.EvalResourceName)
-		}
-		if !out.IsTruncated {
-			break
-		}
-		in.Marker = out.Marker
-	}
-	if len(got) != 110 || got[0] != "s3:Action0 arn:aws:s3:::b/0" || got[1] != "s3:Action0 arn:aws:s3:::b/1" || got[109] != "s3:Action10 arn:aws:s3:::b/9" {
-		t.Fatalf("%d results: %v", len(got), got)
-	}
-	in.Marker = aws.String("nonsense")
-	_, err = c.SimulateCustomPolicy(ctx, in)
-	if err == nil {
-		t.Fatal("a marker that was never given was accepted")
 	}
 }
