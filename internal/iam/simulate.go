@@ -93,9 +93,6 @@ func (s *Service) SimulatePrincipalPolicy(ctx context.Context, in *iamapi.Simula
 	if err != nil {
 		return nil, err
 	}
-	if err := evaluable(append(pp.Identity, pp.Boundary...)); err != nil {
-		return nil, err
-	}
 	name, err := s.sourceNamer(ctx, pp.Entity)
 	if err != nil {
 		return nil, err
@@ -106,6 +103,9 @@ func (s *Service) SimulatePrincipalPolicy(ctx context.Context, in *iamapi.Simula
 		if sim.boundary, err = boundaryInput(in.PermissionsBoundaryPolicyInputList); err != nil {
 			return nil, err
 		}
+	}
+	if err := sim.evaluable(); err != nil {
+		return nil, err
 	}
 	caller := opt.Deref(in.CallerArn)
 	if caller == "" && pp.Entity.Kind == store.IAMUser {
@@ -154,10 +154,12 @@ func (s *Service) principalPolicies(ctx context.Context, source string, input []
 
 // evaluable refuses a principal's stored policy that cannot be read:
 // the simulator answers PolicyEvaluation rather than guess.
-func evaluable(entries []policy.Entry) error {
-	for _, e := range entries {
-		if e.Policy == nil || e.Policy.Err != nil {
-			return iamapi.NewPolicyEvaluationException("The policy %s could not be evaluated.", e.Source.ID)
+func (sim *simulation) evaluable() error {
+	for _, entries := range [][]policy.Entry{sim.identity, sim.boundary} {
+		for _, e := range entries {
+			if e.Policy == nil || e.Policy.Err != nil {
+				return iamapi.NewPolicyEvaluationException("The policy %s could not be evaluated.", sim.name(e.Source))
+			}
 		}
 	}
 	return nil
