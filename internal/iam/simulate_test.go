@@ -9,7 +9,7 @@ import (
 )
 
 func TestSimulateCustomPolicy(t *testing.T) {
-	_, c := newEnv(t)
+	e, c := newEnv(t)
 	doc := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"Read\", \"Effect\": \"Allow\", \"Action\": \"iam:Get*\", \"Resource\": \"*\"},\n" +
 		"    {\"Sid\": \"NoMFA\", \"Effect\": \"Deny\", \"Action\": \"iam:GetUser\", \"Resource\": \"*\", \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"false\"}}}\n  ]\n}"
 	out, err := c.SimulateCustomPolicy(ctx, &iam.SimulateCustomPolicyInput{
@@ -27,11 +27,16 @@ func TestSimulateCustomPolicy(t *testing.T) {
 		t.Fatalf("GetRole: %+v", get)
 	}
 	m := get.MatchedStatements[0]
-	if *m.SourcePolicyId != "PolicyInputList.1" || m.SourcePolicyType != types.PolicySourceTypeNone || m.StartPosition.Line != 4 || m.StartPosition.Column != 5 || m.EndPosition.Line != 4 {
+	// From just after the "[" to just after the statement's "}".
+	if *m.SourcePolicyId != "PolicyInputList.1" || m.SourcePolicyType != "IAM Policy" || *m.StartPosition != (types.Position{Line: 3, Column: 17}) ||
+		*m.EndPosition != (types.Position{Line: 4, Column: 78}) {
 		t.Fatalf("matched statement: %+v %+v %+v", m, *m.StartPosition, *m.EndPosition)
 	}
-	if user.EvalDecision != types.PolicyEvaluationDecisionTypeExplicitDeny || len(user.MatchedStatements) != 1 || user.MatchedStatements[0].StartPosition.Line != 5 {
-		t.Fatalf("GetUser: %+v", user)
+	// The explicit deny names its statement alone, from where the first
+	// one ended.
+	if user.EvalDecision != types.PolicyEvaluationDecisionTypeExplicitDeny || len(user.MatchedStatements) != 1 ||
+		*user.MatchedStatements[0].StartPosition != (types.Position{Line: 4, Column: 78}) || *user.MatchedStatements[0].EndPosition != (types.Position{Line: 5, Column: 145}) {
+		t.Fatalf("GetUser: %+v %+v %+v", user, *user.MatchedStatements[0].StartPosition, *user.MatchedStatements[0].EndPosition)
 	}
 	if del.EvalDecision != types.PolicyEvaluationDecisionTypeImplicitDeny || len(del.MatchedStatements) != 0 {
 		t.Fatalf("DeleteRole: %+v", del)
@@ -45,13 +50,14 @@ func TestSimulateCustomPolicy(t *testing.T) {
 		PolicyInputList:                    []string{doc},
 		PermissionsBoundaryPolicyInputList: []string{`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}}`},
 		ActionNames:                        []string{"iam:GetUser", "iam:GetRole"},
-		ResourceArns:                       []string{"arn:aws:iam::123456789012:user/a"},
+		ResourceArns:                       []string{"arn:aws:iam::" + e.AccountID + ":user/a"},
 		MaxItems:                           aws.Int32(1),
 	})
 	must(t, err)
 	r := out.EvaluationResults[0]
 	if len(out.EvaluationResults) != 1 || !out.IsTruncated || r.EvalDecision != types.PolicyEvaluationDecisionTypeAllowed ||
-		len(r.MissingContextValues) != 1 || r.MissingContextValues[0] != "aws:MultiFactorAuthPresent" ||
+		len(r.MissingContextValues) != 0 || len(r.ResourceSpecificResults[0].MissingContextValues) != 1 ||
+		r.ResourceSpecificResults[0].MissingContextValues[0] != "aws:MultiFactorAuthPresent" ||
 		r.PermissionsBoundaryDecisionDetail == nil || !r.PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary {
 		t.Fatalf("page 1: %+v", out)
 	}
@@ -59,7 +65,7 @@ func TestSimulateCustomPolicy(t *testing.T) {
 		PolicyInputList:                    []string{doc},
 		PermissionsBoundaryPolicyInputList: []string{`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}}`},
 		ActionNames:                        []string{"iam:GetUser", "iam:GetRole"},
-		ResourceArns:                       []string{"arn:aws:iam::123456789012:user/a"},
+		ResourceArns:                       []string{"arn:aws:iam::" + e.AccountID + ":user/a"},
 		Marker:                             out.Marker,
 	})
 	must(t, err)
@@ -103,8 +109,9 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 	must(t, err)
 	wm, ir := out.EvaluationResults[0], out.EvaluationResults[1]
 	// The allowing statements of the identity policy and of the boundary.
-	if wm.EvalDecision != types.PolicyEvaluationDecisionTypeAllowed || len(wm.MatchedStatements) != 2 || wm.MatchedStatements[1].SourcePolicyType != types.PolicySourceTypeUserManaged ||
-		*wm.MatchedStatements[0].SourcePolicyId != "arn:aws:iam::aws:policy/AmazonWorkMailReadOnlyAccess" || wm.MatchedStatements[0].SourcePolicyType != types.PolicySourceTypeAwsManaged {
+	if wm.EvalDecision != types.PolicyEvaluationDecisionTypeAllowed || len(wm.MatchedStatements) != 2 ||
+		*wm.MatchedStatements[1].SourcePolicyId != "bnd" || wm.MatchedStatements[1].SourcePolicyType != "Permissions Boundary Policy" ||
+		*wm.MatchedStatements[0].SourcePolicyId != "AmazonWorkMailReadOnlyAccess" || wm.MatchedStatements[0].SourcePolicyType != "IAM Policy" {
 		t.Fatalf("workmail: %+v", wm)
 	}
 	if ir.EvalDecision != types.PolicyEvaluationDecisionTypeImplicitDeny || ir.PermissionsBoundaryDecisionDetail == nil || ir.PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary {

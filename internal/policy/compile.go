@@ -53,8 +53,15 @@ func (p *Policy) Reads(prefix string) bool {
 	return false
 }
 
-// Span locates a statement in the text: 1-based line and column of its
-// first and last character.
+// Span locates a statement in the text as the IAM policy simulator
+// reports it (MatchedStatements): 1-based line and column of the position
+// just after the token before the statement (the "[" of the Statement
+// array, the "}" of the previous statement, or the ":" after "Statement")
+// and of the position just after the statement's closing "}". Responses
+// of SimulateCustomPolicy for single-line and pretty-printed documents
+// show this convention (a first statement starting at column 41 after
+// `{"Version": "2012-10-17", "Statement": [`, the next one where the
+// previous one ended).
 type Span struct {
 	StartLine, StartColumn, EndLine, EndColumn int
 }
@@ -282,12 +289,16 @@ func statementSpans(text string) []Span {
 			}
 			continue
 		}
+		colon := dec.InputOffset()
+		if i := strings.IndexByte(text[colon:], ':'); i >= 0 {
+			colon += int64(i) + 1
+		}
 		t, err := tok()
 		if err != nil {
 			return nil
 		}
-		readObj := func() bool { // after '{' was read
-			start := dec.InputOffset() - 1
+		// start is where the decoder stood before the statement's '{'.
+		readObj := func(start int64) bool { // after '{' was read
 			depth := 1
 			for depth > 0 {
 				t, err := tok()
@@ -301,20 +312,23 @@ func statementSpans(text string) []Span {
 					depth--
 				}
 			}
-			offs = append(offs, [2]int64{start, dec.InputOffset() - 1})
+			offs = append(offs, [2]int64{start, dec.InputOffset()})
 			return true
 		}
 		switch t {
 		case json.Delim('{'):
-			if !readObj() {
+			if !readObj(colon) {
 				return nil
 			}
 		case json.Delim('['):
+			// More skips blanks: take the position before it.
+			start := dec.InputOffset()
 			for dec.More() {
 				t, err := tok()
-				if err != nil || t != json.Delim('{') || !readObj() {
+				if err != nil || t != json.Delim('{') || !readObj(start) {
 					return nil
 				}
+				start = dec.InputOffset()
 			}
 			if _, err := tok(); err != nil {
 				return nil

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"bytes"
+	"encoding/base64"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -234,7 +236,7 @@ func (c *condition) matchAny(v string) tri {
 		return no
 	case famBinary:
 		for _, x := range c.Values {
-			if x == v {
+			if x == v || sameBinary(x, v) {
 				return yes
 			}
 		}
@@ -292,6 +294,18 @@ func cmpOK(op string, c int) bool {
 	}
 	return false
 }
+
+// sameBinary compares two base64 values by their bytes, as BinaryEquals
+// does ("the value in the policy is base-64 encoded").
+func sameBinary(a, b string) bool {
+	x, err1 := base64.StdEncoding.DecodeString(a)
+	y, err2 := base64.StdEncoding.DecodeString(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// ParseDate reads a date as the Date operators do (ISO 8601 or epoch
+// seconds).
+func ParseDate(s string) (time.Time, bool) { return parseTime(s) }
 
 // parseTime reads the date forms IAM accepts: ISO 8601 (with or without
 // time, zone, fraction) and epoch seconds.

@@ -105,7 +105,7 @@ const (
 	roleSession
 )
 
-var roleNames = [...]string{"identity-based policy", "resource-based policy", "permissions boundary", "session policy"}
+var roleNames = [...]string{RoleIdentity, RoleResource, RoleBoundary, RoleSession}
 
 // pmatch is how a resource policy's principal matched.
 type pmatch int
@@ -281,6 +281,9 @@ func (st *statement) match(r *Request, vars bool, se *StatementExplanation, ex *
 		case no:
 			if se != nil {
 				se.why("condition " + c.Operator + " on " + c.Key + " not met")
+			}
+			if ex != nil {
+				ex.missingAfter(st.conds[i+1:], r)
 			}
 			return false, pNone
 		case fault:

@@ -302,6 +302,38 @@ func TestCapsAndTrust(t *testing.T) {
 	})
 }
 
+// The positions of a response of the IAM policy simulator for a
+// document serialized on one line (statements from column 41 to 180).
+func TestPositionsAsTheSimulatorReportsThem(t *testing.T) {
+	doc := `{"Version": "2012-10-17", "Statement": [{"Sid": "s3", "Effect": "Allow", "Action": ["s3:GetObject", "s3:DeleteObject"], ` +
+		`"Resource": ["arn:aws:s3:::tims-fancy-bucket/only-here/*"]}]}`
+	if sp := MustCompile(doc, Identity).statements[0].span; sp != (Span{1, 41, 1, 180}) {
+		t.Fatalf("span %+v", sp)
+	}
+	two := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*"}]}`
+	p := MustCompile(two, Identity)
+	if a, b := p.statements[0].span, p.statements[1].span; a != (Span{1, 38, 1, 84}) || b != (Span{1, 84, 1, 130}) {
+		t.Fatalf("spans %+v %+v", a, b)
+	}
+	one := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`
+	if sp := MustCompile(one, Identity).statements[0].span; sp != (Span{1, 37, 1, 83}) {
+		t.Fatalf("single statement span %+v", sp)
+	}
+}
+
+// Keys of the conditions after a failing one are missing as well.
+func TestExplainMissingAfterAFailedCondition(t *testing.T) {
+	p := MustCompile(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*",`+
+		`"Condition":{"StringEquals":{"a:one":"x","a:two":"y"},"Null":{"a:three":"true"}}}}`, Identity)
+	s := &Set{Identity: []Entry{{Policy: p}}}
+	for _, given := range []string{"a:one", "a:two"} {
+		ex := Explain(s, req("s3:GetObject", "*", given, "no"))
+		if len(ex.Missing) != 1 || ex.Missing[0] == given || ex.Missing[0] == "a:three" {
+			t.Fatalf("given %s: missing %v", given, ex.Missing)
+		}
+	}
+}
+
 func TestExplainAndPositions(t *testing.T) {
 	doc := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"A\", \"Effect\": \"Allow\", \"Action\": \"iam:*\", \"Resource\": \"*\"},\n    {\"Sid\": \"B\", \"Effect\": \"Deny\", \"Action\": \"iam:Delete*\", \"Resource\": \"*\", \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"false\"}}}\n  ]\n}"
 	p := MustCompile(doc, Identity)
@@ -311,11 +343,11 @@ func TestExplainAndPositions(t *testing.T) {
 		t.Fatalf("%s", ex)
 	}
 	m := ex.Matched()
-	if len(m) != 1 || m[0].Span != (Span{4, 5, 4, 71}) {
+	if len(m) != 1 || m[0].Span != (Span{3, 17, 4, 72}) || m[0].Role != RoleIdentity {
 		t.Fatalf("matched: %+v", m)
 	}
 	ex = Explain(s, req("iam:DeleteUser", "*", "aws:MultiFactorAuthPresent", "false"))
-	if ex.Decision != ExplicitDeny || len(ex.Matched()) != 1 || ex.Matched()[0].Span.StartLine != 5 {
+	if ex.Decision != ExplicitDeny || len(ex.Matched()) != 1 || ex.Matched()[0].Span != (Span{4, 72, 5, 141}) {
 		t.Fatalf("%s %+v", ex, ex.Matched())
 	}
 	if !strings.Contains(ex.String(), "B[Deny]=matched") {

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -44,7 +43,34 @@ type StatementExplanation struct {
 // MatchedStatement is a statement that produced the decision.
 type MatchedStatement struct {
 	Source Source
-	Span   Span
+	// Role is the policy's role in the evaluation (RoleIdentity, ...).
+	Role string
+	Span Span
+}
+
+// Roles of the policies of a Set, as PolicyExplanation.Role names them.
+const (
+	RoleIdentity = "identity-based policy"
+	RoleResource = "resource-based policy"
+	RoleBoundary = "permissions boundary"
+	RoleSession  = "session policy"
+)
+
+// RoleDecision is the decision the policies of one role reach on their
+// own: explicitDeny when one denies, allowed when one allows, otherwise
+// implicitDeny (the simulator's EvalDecisionDetails).
+func (ex *Explanation) RoleDecision(role string) Decision {
+	d := ImplicitDeny
+	for _, p := range ex.Policies {
+		switch {
+		case p.Role != role:
+		case p.Denies:
+			return ExplicitDeny
+		case p.Allows:
+			d = Allowed
+		}
+	}
+	return d
 }
 
 func (ex *Explanation) addMissing(key string) {
@@ -54,6 +80,20 @@ func (ex *Explanation) addMissing(key string) {
 		}
 	}
 	ex.Missing = append(ex.Missing, key)
+}
+
+// missingAfter records the absent keys of the conditions that a failed
+// one left unevaluated: the simulator lists every key the applicable
+// statements read that the request did not give.
+func (ex *Explanation) missingAfter(conds []condition, r *Request) {
+	for i := range conds {
+		if conds[i].Base == "Null" {
+			continue
+		}
+		if v, ok := r.Context.get(conds[i].key); !ok || len(v) == 0 {
+			ex.addMissing(conds[i].Key)
+		}
+	}
 }
 
 // Matched lists the statements that produced the decision: the matching
@@ -73,7 +113,7 @@ func (ex *Explanation) Matched() []MatchedStatement {
 	for _, p := range ex.Policies {
 		for _, s := range p.Statements {
 			if s.Matched && s.Effect == want {
-				out = append(out, MatchedStatement{Source: p.Source, Span: s.Span})
+				out = append(out, MatchedStatement{Source: p.Source, Role: p.Role, Span: s.Span})
 			}
 		}
 	}
@@ -115,20 +155,30 @@ func (ex *Explanation) String() string {
 }
 
 // ContextKeys lists the condition keys a document reads, in its
-// conditions and in its policy variables, sorted and without duplicates
-// (ignoring case), for GetContextKeysFor*Policy.
+// conditions and in its policy variables, in the order they first appear
+// and spelled as first written, without duplicates (ignoring case), as
+// GetContextKeysFor*Policy lists them.
 func ContextKeys(p *Policy) []string {
 	if p == nil || p.Err != nil {
 		return nil
 	}
-	seen := map[string]string{}
+	seen := map[string]bool{}
+	var out []string
 	add := func(k string) {
-		if _, ok := seen[strings.ToLower(k)]; !ok {
-			seen[strings.ToLower(k)] = k
+		if l := strings.ToLower(k); !seen[l] {
+			seen[l] = true
+			out = append(out, k)
 		}
 	}
 	vars := p.Version == Version2012
 	for _, st := range p.statements {
+		if vars {
+			for _, r := range st.resources {
+				for _, k := range variables(r.s) {
+					add(k)
+				}
+			}
+		}
 		for _, c := range st.conds {
 			add(c.Key)
 			if vars {
@@ -139,18 +189,6 @@ func ContextKeys(p *Policy) []string {
 				}
 			}
 		}
-		if vars {
-			for _, r := range st.resources {
-				for _, k := range variables(r.s) {
-					add(k)
-				}
-			}
-		}
 	}
-	out := make([]string, 0, len(seen))
-	for _, k := range seen {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i]) < strings.ToLower(out[j]) })
 	return out
 }
