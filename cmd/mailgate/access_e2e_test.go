@@ -15,8 +15,8 @@ import (
 // installed major version of the aws CLI against the real binary: an
 // organization with users, a group, a room with a delegate and an
 // impersonation role; an access control rule denying IMAP and EWS from
-// 10.0.0.0/8 to that role, checked with get-access-control-effect; and a FULL_ACCESS
-// grant to the group on a mailbox, listed and revoked.
+// 10.0.0.0/8 to that role, checked with get-access-control-effect; and
+// a FULL_ACCESS grant to the group on a mailbox, listed and revoked.
 func TestAccessModelWithAWSCLI(t *testing.T) {
 	requireAWSCLI(t)
 	clis := awsCLIs(t)
