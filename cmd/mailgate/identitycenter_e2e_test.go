@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,19 +34,6 @@ func identityCenterDataPath(t *testing.T) string {
 		}
 	}
 	return dir
-}
-
-// awsFails runs the aws CLI expecting a failure and returns its stderr.
-func awsFails(t *testing.T, awsPath string, env []string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(awsPath, append([]string{"--region", "us-east-1", "--output", "json"}, args...)...)
-	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err == nil {
-		t.Fatalf("aws %s succeeded", strings.Join(args, " "))
-	}
-	return stderr.String()
 }
 
 // TestIdentityCenterWithAWSCLI runs seed 003 with the aws CLI alone, on a

@@ -130,6 +130,10 @@ type Entity struct {
 	IdentityProviderUserID          string
 	IdentityProviderIdentityStoreID string
 
+	// Resources: ROOM or EQUIPMENT, and a description.
+	ResourceType string
+	Description  string
+
 	// PasswordHash is a PHC-format slow hash; "" when no password is set.
 	PasswordHash string
 

@@ -19,6 +19,7 @@ const (
 	RecordMailboxExportJob       = "mailbox-export-job"
 	RecordMailboxQuota           = "mailbox-quota"
 	RecordResourceBookingOptions = "resource-booking-options"
+	RecordRulesGeneration        = "rules-generation"
 )
 
 // Record is one configuration record of a WorkMail organization: an

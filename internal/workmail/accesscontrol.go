@@ -135,13 +135,17 @@ func rulesOf(set *accessRuleSet) []accessRule {
 	return slices.Clone(set.Rules)
 }
 
-// accessRules reads the rules of an organization: one indexed read.
+// accessRules reads the rules of an organization, for reading only: one
+// indexed read, of their generation once they are cached (rulecache.go).
 func (s *Service) accessRules(ctx context.Context, orgID string) ([]accessRule, error) {
-	set, _, err := accessRuleSets.Get(ctx, s.st, orgID, accessRulesKey)
+	set, err := s.cachedAccessRules(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	return rulesOf(set), nil
+	if set == nil {
+		return rulesOf(nil), nil
+	}
+	return set.Rules, nil // shared with the cache: read only
 }
 
 func validAction(a string) bool { return slices.Contains(accessActions, a) }
@@ -267,7 +271,7 @@ func (s *Service) PutAccessControlRule(ctx context.Context, in *workmailapi.PutA
 		if err != nil {
 			return err
 		}
-		_, err = accessRuleSets.Put(ctx, s.st, o.ID, accessRulesKey, func(cur *accessRuleSet) (*accessRuleSet, error) {
+		_, err = putRule(ctx, s, accessRuleSets, store.RecordAccessControlRule, o.ID, accessRulesKey, func(cur *accessRuleSet) (*accessRuleSet, error) {
 			rules := rulesOf(cur)
 			if i := slices.IndexFunc(rules, func(x accessRule) bool { return x.Name == r.Name }); i >= 0 {
 				next := *r
@@ -326,7 +330,7 @@ func (s *Service) DeleteAccessControlRule(ctx context.Context, in *workmailapi.D
 	if err != nil {
 		return nil, err
 	}
-	_, err = accessRuleSets.Put(ctx, s.st, o.ID, accessRulesKey, func(cur *accessRuleSet) (*accessRuleSet, error) {
+	_, err = putRule(ctx, s, accessRuleSets, store.RecordAccessControlRule, o.ID, accessRulesKey, func(cur *accessRuleSet) (*accessRuleSet, error) {
 		rules := rulesOf(cur)
 		i := slices.IndexFunc(rules, func(x accessRule) bool { return x.Name == in.Name })
 		if i < 0 {

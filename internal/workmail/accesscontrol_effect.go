@@ -47,6 +47,12 @@ func (s *Service) AccessControlEffect(ctx context.Context, orgID string, req Acc
 	if live, err := s.orgLive(ctx, orgID); err != nil || !live {
 		return effectDeny, nil, err
 	}
+	return s.accessEffect(ctx, orgID, req)
+}
+
+// accessEffect is AccessControlEffect on a request checked already, in an
+// organization known to be active.
+func (s *Service) accessEffect(ctx context.Context, orgID string, req AccessRequest) (effect string, matched []string, err error) {
 	rules, err := s.accessRules(ctx, orgID)
 	if err != nil {
 		return "", nil, err
@@ -158,7 +164,7 @@ func (s *Service) GetAccessControlEffect(ctx context.Context, in *workmailapi.Ge
 		}
 		req.UserID = u.ID
 	}
-	effect, matched, err := s.AccessControlEffect(ctx, o.ID, req)
+	effect, matched, err := s.accessEffect(ctx, o.ID, req)
 	if err != nil {
 		return nil, err
 	}

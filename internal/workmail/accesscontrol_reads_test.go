@@ -101,6 +101,14 @@ func TestAccessControlEffectReads(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("method=AccessControlEffect/case=two reads", func(t *testing.T) {
+		// The first question reads the rules too; later ones only their
+		// generation (rulecache.go).
+		if _, _, err := s.AccessControlEffect(ctx, org, AccessRequest{Action: AccessActionIMAP, IP: netip.MustParseAddr("192.0.2.1"), UserID: alice}); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.reset(); !reflect.DeepEqual(got, map[string]int{"GetOrganization": 1, "GetOrgRecord": 2}) {
+			t.Fatalf("reads of the first question %v", got)
+		}
 		for _, user := range []string{alice, bob} {
 			if _, _, err := s.AccessControlEffect(ctx, org, AccessRequest{Action: AccessActionIMAP, IP: netip.MustParseAddr("192.0.2.1"), UserID: user}); err != nil {
 				t.Fatal(err)

@@ -44,20 +44,11 @@ import (
 // Answers are filled by member name from one mapping of the record
 // (entityMembers), which a kind extends through k.members.
 //
-// Resources are declared (resourceKind) but not served yet. Serving them
-// takes: the fields a resource has beyond the common ones (Description,
-// its type ROOM or EQUIPMENT, BookingOptions) on store.Entity and in the
-// attributes sqlstore keeps as JSON (no migration); resourceKind.members
-// to answer them (Type is then the resource type) and resourceKind.retire
-// for DeleteResource's EntityStateException; and CreateResource,
-// DescribeResource, UpdateResource (whose rename the frame already maps
-// to NameAvailabilityException; the new name goes through checkName in
-// check), ListResources (nameEmailStateFilter reads its filters) and
-// DeleteResource written as the group ones are. RegisterToWorkMail,
-// DeregisterFromWorkMail, DescribeEntity, the address operations and
-// tombstones need nothing more. Resources are not group members (the
-// model's MemberType is USER or GROUP: memberKinds); their delegates are
-// operations of their own.
+// Resources (resources.go) keep on the record what they have beyond the
+// common fields: their type (ROOM or EQUIPMENT, which their answers call
+// Type) and Description; their booking options and their delegates
+// (delegates.go) are organization records. Resources are not group
+// members (the model's MemberType is USER or GROUP: memberKinds).
 
 // entityKind is what one kind of directory entity does differently.
 type entityKind struct {
@@ -72,6 +63,8 @@ type entityKind struct {
 	// refuse (EntityStateException) or adjust the record. nil: an entity
 	// of the kind is deleted in any state, as it is.
 	retire func(e *store.Entity, now time.Time) error
+	// newID makes the ID of a new entity of the kind. nil: a UUID.
+	newID func() string
 	// members adds to entityMembers what the kind's answers carry beyond
 	// the common members, or what they mean otherwise. nil: nothing.
 	members func(e *store.Entity, m map[string]any)
@@ -80,7 +73,8 @@ type entityKind struct {
 var (
 	userKind     = &entityKind{typ: store.EntityUser, noun: "user", list: "ListUsers", retire: retireUser}
 	groupKind    = &entityKind{typ: store.EntityGroup, noun: "group", list: "ListGroups", retire: retireGroup}
-	resourceKind = &entityKind{typ: store.EntityResource, noun: "resource", list: "ListResources"}
+	resourceKind = &entityKind{typ: store.EntityResource, noun: "resource", list: "ListResources",
+		newID: newResourceID, retire: retireResource, members: resourceMembers}
 
 	// memberKinds are what a group may contain.
 	memberKinds = []*entityKind{userKind, groupKind}
@@ -250,7 +244,11 @@ func (s *Service) createEntity(ctx context.Context, k *entityKind, orgID, name s
 	if err := checkName(name); err != nil {
 		return "", err
 	}
-	e := store.Entity{OrgID: o.ID, ID: newEntityID(), Type: k.typ, Name: name, State: store.EntityDisabled, CreatedAt: s.now()}
+	id := newEntityID
+	if k.newID != nil {
+		id = k.newID
+	}
+	e := store.Entity{OrgID: o.ID, ID: id(), Type: k.typ, Name: name, State: store.EntityDisabled, CreatedAt: s.now()}
 	if fill != nil {
 		if err := fill(o, &e); err != nil {
 			return "", err
@@ -334,7 +332,9 @@ func oneFilter(set ...bool) error {
 }
 
 // deleteEntity is the frame of Delete<Kind>: it turns the entity of kind
-// k into a DELETED tombstone once k.retire passes. An identifier that
+// k into a DELETED tombstone once k.retire passes, and ends the
+// delegations it was part of (a resource's delegates, or a user's or
+// group's delegation of resources). An identifier that
 // names nothing of that kind, or something already deleted, succeeds:
 // the delete operations are idempotent and model no not-found error.
 func (s *Service) deleteEntity(ctx context.Context, orgID, identifier string, k *entityKind) error {
@@ -350,17 +350,23 @@ func (s *Service) deleteEntity(ctx context.Context, orgID, identifier string, k 
 		return err
 	}
 	now := s.now()
-	_, err = s.st.UpdateEntity(ctx, o.ID, e.ID, func(e *store.Entity) error {
-		if e.State == store.EntityDeleted {
-			return nil
-		}
-		if k.retire != nil {
-			if err := k.retire(e, now); err != nil {
-				return err
+	err = s.st.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.st.UpdateEntity(ctx, o.ID, e.ID, func(e *store.Entity) error {
+			if e.State == store.EntityDeleted {
+				return nil
 			}
+			if k.retire != nil {
+				if err := k.retire(e, now); err != nil {
+					return err
+				}
+			}
+			e.State, e.DeletedAt = store.EntityDeleted, now
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		e.State, e.DeletedAt = store.EntityDeleted, now
-		return nil
+		return s.dropDelegations(ctx, o.ID, e.ID)
 	})
 	if err != nil {
 		return writeErr(err, o.ID)

@@ -71,7 +71,7 @@ func (s *Service) MobileDeviceAccessEffect(ctx context.Context, orgID string, de
 			return &d, nil
 		}
 	}
-	rules, err := mobileRules.All(ctx, s.st, o.ID, "")
+	rules, err := s.cachedMobileRules(ctx, o.ID)
 	if err != nil {
 		return nil, err
 	}

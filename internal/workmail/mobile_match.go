@@ -111,7 +111,26 @@ func entryMatches(entry, value string) bool {
 	if entry == noneValue {
 		return value == ""
 	}
-	return value != "" && strings.HasPrefix(strings.ToLower(value), strings.ToLower(entry))
+	return value != "" && hasPrefixFold(value, entry)
+}
+
+// hasPrefixFold is strings.HasPrefix of both lowercased, without building
+// the lowercase strings when both are ASCII (what devices report): every
+// connection's decision runs it on every entry of every rule.
+func hasPrefixFold(s, prefix string) bool {
+	if isASCII(s) && isASCII(prefix) {
+		return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	}
+	return strings.HasPrefix(strings.ToLower(s), strings.ToLower(prefix))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // decideMobileAccess decides for a device: the override when there is one

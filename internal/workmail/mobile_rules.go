@@ -94,7 +94,7 @@ func (s *Service) seedMobileDeviceAccessRules(ctx context.Context, orgID string)
 	now := s.now()
 	r := &mobileRule{ID: newEntityID(), Name: defaultMobileRuleName, Description: "Allows every mobile device.",
 		Effect: effectAllow, CreatedAt: now, UpdatedAt: now}
-	_, err := mobileRules.Put(ctx, s.st, orgID, r.ID, func(*mobileRule) (*mobileRule, error) { return r, nil })
+	_, err := putRule(ctx, s, mobileRules, store.RecordMobileDeviceAccessRule, orgID, r.ID, func(*mobileRule) (*mobileRule, error) { return r, nil })
 	return err
 }
 
@@ -116,7 +116,7 @@ func (s *Service) CreateMobileDeviceAccessRule(ctx context.Context, in *workmail
 		mobileConditions: mobileConditions{in.DeviceTypes, in.NotDeviceTypes, in.DeviceModels, in.NotDeviceModels,
 			in.DeviceOperatingSystems, in.NotDeviceOperatingSystems, in.DeviceUserAgents, in.NotDeviceUserAgents},
 		ClientToken: token, RequestHash: hex.EncodeToString(sum[:]), CreatedAt: now, UpdatedAt: now}
-	got, err := mobileRules.Put(ctx, s.st, o.ID, r.ID, func(cur *mobileRule) (*mobileRule, error) {
+	got, err := putRule(ctx, s, mobileRules, store.RecordMobileDeviceAccessRule, o.ID, r.ID, func(cur *mobileRule) (*mobileRule, error) {
 		switch {
 		case cur == nil:
 			return r, nil
@@ -137,7 +137,7 @@ func (s *Service) UpdateMobileDeviceAccessRule(ctx context.Context, in *workmail
 		return nil, err
 	}
 	now := s.now()
-	_, err = mobileRules.Put(ctx, s.st, o.ID, in.MobileDeviceAccessRuleId, func(cur *mobileRule) (*mobileRule, error) {
+	_, err = putRule(ctx, s, mobileRules, store.RecordMobileDeviceAccessRule, o.ID, in.MobileDeviceAccessRuleId, func(cur *mobileRule) (*mobileRule, error) {
 		if cur == nil {
 			return nil, workmailapi.NewEntityNotFoundException("The mobile device access rule %s does not exist in organization %s.", in.MobileDeviceAccessRuleId, o.ID)
 		}
@@ -186,7 +186,7 @@ func (s *Service) orgMobileRules(ctx context.Context, orgID string) (*store.Orga
 	if err != nil {
 		return nil, nil, err
 	}
-	rules, err := mobileRules.All(ctx, s.st, o.ID, "")
+	rules, err := s.cachedMobileRules(ctx, o.ID)
 	return o, rules, err
 }
 
@@ -196,7 +196,7 @@ func (s *Service) DeleteMobileDeviceAccessRule(ctx context.Context, in *workmail
 	if err != nil {
 		return nil, err
 	}
-	if _, err := mobileRules.Remove(ctx, s.st, o.ID, in.MobileDeviceAccessRuleId); err != nil {
+	if _, err := removeRule(ctx, s, mobileRules, store.RecordMobileDeviceAccessRule, o.ID, in.MobileDeviceAccessRuleId); err != nil {
 		return nil, writeErr(err, o.ID)
 	}
 	return &workmailapi.DeleteMobileDeviceAccessRuleResponse{}, nil

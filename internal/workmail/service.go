@@ -73,6 +73,8 @@ type Service struct {
 	pageKey []byte // NextToken MAC key, loaded on first use
 
 	idp idpState
+
+	rules *ruleCaches // cached access and mobile device rules (rulecache.go)
 }
 
 var _ workmailapi.API = (*Service)(nil)
@@ -89,7 +91,7 @@ func New(st store.Store, opts Options) *Service {
 	if opts.DeletedRetention <= 0 {
 		opts.DeletedRetention = defaultDeletedRetention
 	}
-	s := &Service{st: st, opts: opts}
+	s := &Service{st: st, opts: opts, rules: newRuleCaches()}
 	s.initIdentityProviders()
 	return s
 }

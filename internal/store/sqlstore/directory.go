@@ -266,6 +266,9 @@ type entityAttrs struct {
 	Department string `json:"department,omitempty"`
 	Country    string `json:"country,omitempty"`
 	Office     string `json:"office,omitempty"`
+
+	ResourceType string `json:"resourceType,omitempty"`
+	Description  string `json:"description,omitempty"`
 }
 
 func entityCols(prefix string) string {
@@ -297,6 +300,7 @@ func scanEntity(r scanner) (*store.Entity, error) {
 	e.FirstName, e.LastName, e.Initials, e.Telephone = a.FirstName, a.LastName, a.Initials, a.Telephone
 	e.Street, e.JobTitle, e.City, e.Company = a.Street, a.JobTitle, a.City, a.Company
 	e.ZipCode, e.Department, e.Country, e.Office = a.ZipCode, a.Department, a.Country, a.Office
+	e.ResourceType, e.Description = a.ResourceType, a.Description
 	e.CreatedAt, e.EnabledAt, e.DisabledAt = fromNanos(created), fromNanos(enabled), fromNanos(disabled)
 	e.MailboxProvisionedAt, e.MailboxDeprovisionedAt, e.DeletedAt = fromNanos(provisioned), fromNanos(deprovisioned), fromNanos(deleted)
 	return &e, nil
@@ -307,6 +311,7 @@ func entityAttrsJSON(e *store.Entity) string {
 		FirstName: e.FirstName, LastName: e.LastName, Initials: e.Initials, Telephone: e.Telephone,
 		Street: e.Street, JobTitle: e.JobTitle, City: e.City, Company: e.Company,
 		ZipCode: e.ZipCode, Department: e.Department, Country: e.Country, Office: e.Office,
+		ResourceType: e.ResourceType, Description: e.Description,
 	})
 	return string(b)
 }

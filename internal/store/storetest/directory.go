@@ -355,6 +355,21 @@ func testEntities(t *testing.T, s store.Store) {
 		wantConflict(t, err, store.KeyName)
 	})
 
+	t.Run("method=UpdateEntity/case=resource-fields", func(t *testing.T) {
+		r := store.Entity{OrgID: o.ID, ID: "r-" + randHex(16), Type: store.EntityResource, Name: "room-" + randHex(3), State: store.EntityDisabled,
+			ResourceType: "ROOM", Description: "Tenth floor"}
+		if err := s.CreateEntity(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.GetEntity(ctx, o.ID, r.ID); err != nil || got.ResourceType != "ROOM" || got.Description != "Tenth floor" {
+			t.Fatalf("created: %+v %v", got, err)
+		}
+		upd, err := s.UpdateEntity(ctx, o.ID, r.ID, func(e *store.Entity) error { e.ResourceType, e.Description = "EQUIPMENT", ""; return nil })
+		if err != nil || upd.ResourceType != "EQUIPMENT" || upd.Description != "" {
+			t.Fatalf("updated: %+v %v", upd, err)
+		}
+	})
+
 	t.Run("method=UpdateEntity/case=tombstone", func(t *testing.T) {
 		g := mkEntity(t, s, o.ID, store.EntityGroup, "g-"+randHex(3))
 		v := mkEntity(t, s, o.ID, store.EntityUser, "leaver")
