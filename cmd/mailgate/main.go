@@ -25,6 +25,8 @@ Usage:
   mailgate <workmail|iam|sts> <operation> [parameters]
                             call the server, as the AWS CLI would (mailgate help)
   mailgate configure        write a profile for a server
+  mailgate dovecot-config --endpoint URL --organization-id ID --dir DIR
+                            write a Dovecot configuration signing users in through mailgate
 `
 
 func main() {
@@ -39,6 +41,8 @@ func main() {
 		fmt.Print(versionText())
 	case a == "completion":
 		os.Exit(completion(os.Args[2:], os.Stdout))
+	case a == "dovecot-config":
+		os.Exit(dovecotConfigCommand(os.Args[2:]))
 	case a == "-h" || a == "--help":
 		fmt.Print(usage)
 	case a == "help" || a == "configure" || cli.IsService(a) || (strings.HasPrefix(a, "--") && isCLI(os.Args[1:])):

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"net/http"
 
@@ -13,6 +14,9 @@ import (
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 	if status, ok := s.serveOps(w, r); ok {
 		return status
+	}
+	if strings.HasPrefix(r.URL.Path, MailFrontPrefix) {
+		return s.serveMailFront(w, r)
 	}
 	switch r.URL.Path {
 	case IntrospectPath:
