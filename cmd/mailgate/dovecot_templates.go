@@ -60,7 +60,6 @@ auth_mechanisms = plain login xoauth2 oauthbearer
 # The longest credential mailgate accepts is 8 KiB (an ID token).
 auth_cache_size = 0
 login_log_format_elements = user=<%%u> method=%%m rip=%%r lip=%%l mpid=%%e %%c session=<%%{session}>
-mail_log_prefix = "%%s(%%u)<%%{pid}><%%{session}>%%{if;%%{master_user};ne;;[impersonated by %%{master_user}];}: "
 
 passdb {
   driver = lua
@@ -295,6 +294,10 @@ function auth_userdb_lookup(req)
   if role ~= "" then
     dovecot.i_info("mailgate: session of mailbox " .. out.user .. " (" .. out.user_id .. ") impersonated by role " ..
       role .. " (" .. out.role_type .. ")")
+    -- Every line the session logs names the target mailbox and the role.
+    -- (Dovecot does not expand variables in user database fields.)
+    fields.mail_log_prefix = req.service .. "(" .. out.user .. ")<" .. req.session .. ">[impersonated by role " .. role ..
+      " " .. out.role_type .. "]: "
     if out.role_type ~= "FULL_ACCESS" then
       fields.acl_groups = read_only_group
     end
