@@ -172,15 +172,30 @@ func (c *dovecotConfig) write() error {
 			}
 		}
 	}
-	if err := c.writeSecret(); err != nil {
-		return err
+	for _, f := range []string{c.SecretFile, filepath.Join(c.Dir, "relay.secret")} {
+		if err := writeSecret(f); err != nil {
+			return err
+		}
+	}
+	if os.Getuid() == 0 {
+		// Dovecot's auth processes read it as its internal user.
+		if err := os.Chown(c.SecretFile, c.MailUID, c.MailGID); err != nil {
+			return err
+		}
 	}
 	relay, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return err
 	}
+	relaySecret, err := readSecret(filepath.Join(c.Dir, "relay.secret"))
+	if err != nil {
+		return err
+	}
+	// dovecot.conf holds the relay's password: only its owner reads it.
+	if err := os.WriteFile(filepath.Join(c.Dir, "dovecot.conf"), []byte(c.dovecotConf(relaySecret)), 0o600); err != nil {
+		return err
+	}
 	files := map[string]string{
-		"dovecot.conf":      c.dovecotConf(),
 		"mailgate-auth.lua": c.authLua(),
 		"global-acl":        globalACL,
 		"relay.json":        string(relay) + "\n",
@@ -195,15 +210,15 @@ func (c *dovecotConfig) write() error {
 
 // writeSecret keeps an existing secret (mailgate may already use it) and
 // makes one otherwise: 256 random bits.
-func (c *dovecotConfig) writeSecret() error {
-	if b, err := os.ReadFile(c.SecretFile); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+func writeSecret(path string) error {
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
 		return nil
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return err
 	}
-	return os.WriteFile(c.SecretFile, []byte(hex.EncodeToString(b)+"\n"), 0o600)
+	return os.WriteFile(path, []byte(hex.EncodeToString(b)+"\n"), 0o600)
 }
 
 // globalACL: owners have every right, and so have the FULL_ACCESS

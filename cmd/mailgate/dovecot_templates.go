@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/mailgate/mailgate/internal/mailfront"
 )
 
 // dovecotConf is the whole Dovecot configuration.
-func (c *dovecotConfig) dovecotConf() string {
+func (c *dovecotConfig) dovecotConf(relaySecret string) string {
 	imapHost, imapPort, _ := net.SplitHostPort(c.IMAP)
 	subHost, subPort, _ := net.SplitHostPort(c.Submission)
 	relayHost, relayPort, _ := net.SplitHostPort(c.Relay)
@@ -133,8 +134,10 @@ submission_relay_host = %[14]s
 submission_relay_port = %[15]s
 submission_relay_ssl = no
 submission_relay_trusted = no
+submission_relay_master_user = %[16]s
+submission_relay_password = %[17]s
 `, c.Endpoint, c.Dir, c.OrganizationID, c.Hostname, login, internal, c.MailUID, c.MailGID, ns.String(),
-		imapHost, imapPort, subHost, subPort, relayHost, relayPort)
+		imapHost, imapPort, subHost, subPort, relayHost, relayPort, mailfront.RelayAuthUser, relaySecret)
 }
 
 // authLua is the passdb, master passdb and userdb script.
@@ -161,8 +164,6 @@ func luaString(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
-
-var _ = filepath.Join
 
 const authLuaTemplate = `-- Written by mailgate dovecot-config. Dovecot asks mailgate about every
 -- login (passdb, and master passdb for impersonation) and every session's

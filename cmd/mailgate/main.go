@@ -27,6 +27,8 @@ Usage:
   mailgate configure        write a profile for a server
   mailgate dovecot-config --endpoint URL --organization-id ID --dir DIR
                             write a Dovecot configuration signing users in through mailgate
+  mailgate dovecot-relay --dir DIR
+                            run its submission relay (sender checks, local delivery)
 `
 
 func main() {
@@ -43,6 +45,8 @@ func main() {
 		os.Exit(completion(os.Args[2:], os.Stdout))
 	case a == "dovecot-config":
 		os.Exit(dovecotConfigCommand(os.Args[2:]))
+	case a == "dovecot-relay":
+		os.Exit(dovecotRelayCommand(os.Args[2:]))
 	case a == "-h" || a == "--help":
 		fmt.Print(usage)
 	case a == "help" || a == "configure" || cli.IsService(a) || (strings.HasPrefix(a, "--") && isCLI(os.Args[1:])):
