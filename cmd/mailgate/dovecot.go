@@ -30,6 +30,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // dovecotConfig is what the command was given.
@@ -46,6 +47,9 @@ type dovecotConfig struct {
 	SecretFile     string `json:"secret_file"`
 	LMTPSocket     string `json:"lmtp_socket"`
 	Hostname       string `json:"hostname"`
+	// FailureDelay is Dovecot's auth_failure_delay; 0 also turns off its
+	// per-address penalty (mailgate throttles failures itself).
+	FailureDelay time.Duration `json:"-"`
 }
 
 // sharedNamespaces is how many FULL_ACCESS mailboxes a session shows:
@@ -67,6 +71,7 @@ func dovecotConfigCommand(args []string) int {
 	fs.StringVar(&c.Dir, "dir", "", "the folder to write the configuration and keep the mail in")
 	fs.StringVar(&c.MailUser, "mail-user", "", "system user owning the mail (default: the current user; dovecot when run as root)")
 	fs.StringVar(&c.Hostname, "hostname", "localhost", "the host name the services announce")
+	fs.DurationVar(&c.FailureDelay, "auth-failure-delay", 2*time.Second, "Dovecot's delay before answering a failed login; 0 also turns off its per-address penalty (mailgate throttles failures either way)")
 	fs.Usage = flagUsage(fs, "Usage: mailgate dovecot-config --endpoint URL --organization-id ID --dir DIR [flags]\n\n"+
 		"Writes a Dovecot configuration whose IMAP and submission services sign users in through mailgate.\n\n")
 	if err := fs.Parse(args); err != nil {

@@ -18,6 +18,10 @@ func (c *dovecotConfig) dovecotConf(relaySecret string) string {
 	if os.Getuid() != 0 {
 		login = c.MailUser
 	}
+	penalty := ""
+	if c.FailureDelay == 0 {
+		penalty = "service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n"
+	}
 	var ns strings.Builder
 	for i := range sharedNamespaces {
 		// Declared disabled; the user database enables one per
@@ -28,7 +32,7 @@ func (c *dovecotConfig) dovecotConf(relaySecret string) string {
   prefix = Shared/unused%d/
   location = maildir:%s/empty
   disabled = yes
-  list = children
+  list = yes
   subscriptions = no
 }
 `, i, i, c.Dir)
@@ -58,9 +62,11 @@ last_valid_gid = %[8]d
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2 oauthbearer
-# The longest credential mailgate accepts is 8 KiB (an ID token).
+# Decisions are never cached: a revoked token or a disabled user is
+# refused at the next login.
 auth_cache_size = 0
-login_log_format_elements = user=<%%u> method=%%m rip=%%r lip=%%l mpid=%%e %%c session=<%%{session}>
+auth_failure_delay = %[18]d ms
+%[19]slogin_log_format_elements = user=<%%u> method=%%m rip=%%r lip=%%l mpid=%%e %%c session=<%%{session}>
 
 passdb {
   driver = lua
@@ -137,7 +143,8 @@ submission_relay_trusted = no
 submission_relay_master_user = %[16]s
 submission_relay_password = %[17]s
 `, c.Endpoint, c.Dir, c.OrganizationID, c.Hostname, login, internal, c.MailUID, c.MailGID, ns.String(),
-		imapHost, imapPort, subHost, subPort, relayHost, relayPort, mailfront.RelayAuthUser, relaySecret)
+		imapHost, imapPort, subHost, subPort, relayHost, relayPort, mailfront.RelayAuthUser, relaySecret,
+		c.FailureDelay.Milliseconds(), penalty)
 }
 
 // authLua is the passdb, master passdb and userdb script.

@@ -27,6 +27,19 @@ def sasl(mech, user, secret, authzid, host, port):
     raise ValueError(mech)
 
 
+def once(blob):
+    """A SASL callback: the response first, then empty answers (to the
+    error a failed XOAUTH2 or OAUTHBEARER sends as a challenge)."""
+    sent = []
+
+    def respond(challenge=None):
+        if sent:
+            return blob[:0]
+        sent.append(True)
+        return blob
+    return respond
+
+
 def text(e):
     s = str(e.args[0] if e.args else e)
     if s.startswith("b'") or s.startswith('b"'):
@@ -81,7 +94,7 @@ def imap(args, secret):
             m.login(args.user, secret)
         else:
             blob = sasl(args.mech, args.user, secret, args.authzid, args.host, args.port)
-            m.authenticate(args.mech.upper(), lambda _: blob)
+            m.authenticate(args.mech.upper(), once(blob))
         out["login"] = "OK"
     except (imaplib.IMAP4.error, imaplib.IMAP4.abort) as e:
         out["login"], out["message"] = "NO", text(e)
@@ -108,7 +121,8 @@ def smtp(args, secret):
             s.login(args.user, secret)
         else:
             blob = sasl(args.mech, args.user, secret, args.authzid, args.host, args.port)
-            s.auth(args.mech.upper(), lambda challenge=None: blob.decode(), initial_response_ok=True)
+            respond = once(blob.decode())
+            s.auth(args.mech.upper(), lambda challenge=None: respond(challenge) or "", initial_response_ok=True)
         out["login"] = "OK"
     except smtplib.SMTPException as e:
         out["login"], out["message"] = "NO", text(e)
