@@ -96,7 +96,7 @@ def imap(args, secret):
             blob = sasl(args.mech, args.user, secret, args.authzid, args.host, args.port)
             m.authenticate(args.mech.upper(), once(blob))
         out["login"] = "OK"
-    except (imaplib.IMAP4.error, imaplib.IMAP4.abort) as e:
+    except (imaplib.IMAP4.error, imaplib.IMAP4.abort, OSError) as e:
         out["login"], out["message"] = "NO", text(e)
         return out
     for spec in args.actions:
@@ -124,8 +124,10 @@ def smtp(args, secret):
             respond = once(blob.decode())
             s.auth(args.mech.upper(), lambda challenge=None: respond(challenge) or "", initial_response_ok=True)
         out["login"] = "OK"
-    except smtplib.SMTPException as e:
+    except (smtplib.SMTPException, OSError) as e:
         out["login"], out["message"] = "NO", text(e)
+        return out
+    if not args.to:
         return out
     headers = "From: " + args.mail_from + "\r\n"
     if args.sender:
