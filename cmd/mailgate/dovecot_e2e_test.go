@@ -282,7 +282,7 @@ func TestDovecotFrontEnd(t *testing.T) {
 		before := imap(pw, "--user", "hank", "select", "search").Actions["search"]
 		for _, c := range []struct{ from, sender, want string }{
 			{addr("alice"), "", "OK"},
-			{addr("bob"), "", "OK"},            // SEND_AS
+			{addr("bob"), "", "OK"},             // SEND_AS
 			{addr("dave"), addr("alice"), "OK"}, // SEND_ON_BEHALF
 			{addr("dave"), "", "NO"},            // on behalf needs Sender:
 			{addr("carol"), "", "NO"},           // no permission
