@@ -50,6 +50,9 @@ type dovecotConfig struct {
 	// FailureDelay is Dovecot's auth_failure_delay; 0 also turns off its
 	// per-address penalty (mailgate throttles failures itself).
 	FailureDelay time.Duration `json:"-"`
+	// CAFile verifies an https endpoint's certificate (default: the
+	// system's authorities).
+	CAFile string `json:"ca_file,omitempty"`
 }
 
 // sharedNamespaces is how many FULL_ACCESS mailboxes a session shows:
@@ -71,6 +74,7 @@ func dovecotConfigCommand(args []string) int {
 	fs.StringVar(&c.Dir, "dir", "", "the folder to write the configuration and keep the mail in")
 	fs.StringVar(&c.MailUser, "mail-user", "", "system user owning the mail (default: the current user; dovecot when run as root)")
 	fs.StringVar(&c.Hostname, "hostname", "localhost", "the host name the services announce")
+	fs.StringVar(&c.CAFile, "ca-file", "", "PEM file of the authority that signed an https endpoint's certificate (default: the system's, /etc/ssl/certs)")
 	fs.DurationVar(&c.FailureDelay, "auth-failure-delay", 2*time.Second, "Dovecot's delay before answering a failed login; 0 also turns off its per-address penalty (mailgate throttles failures either way)")
 	fs.Usage = flagUsage(fs, "Usage: mailgate dovecot-config --endpoint URL --organization-id ID --dir DIR [flags]\n\n"+
 		"Writes a Dovecot configuration whose IMAP and submission services sign users in through mailgate.\n\n")

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"encoding/pem"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mailgate/mailgate/internal/testenv"
 )
@@ -358,5 +361,44 @@ func TestDovecotFrontEnd(t *testing.T) {
 				t.Errorf("a credential (%d characters) appears in a log", len(secret))
 			}
 		}
+	})
+}
+
+// TestDovecotOverTLS runs the link to mailgate over HTTPS: Dovecot's
+// HTTP client verifies mailgate's certificate against the authority
+// given to dovecot-config, and a certificate it cannot verify is a
+// temporary failure, not a refusal. The relay speaks HTTPS too.
+func TestDovecotOverTLS(t *testing.T) {
+	requireDovecot(t)
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	ca := newTestCA(t)
+	certFile, keyFile, caFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem"), filepath.Join(dir, "ca.pem")
+	ca.issue(t, 7, 24*time.Hour, certFile, keyFile)
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := newMailStackTLS(t, caFile, "--tls-cert-file", certFile, "--tls-key-file", keyFile)
+	if !strings.HasPrefix(s.srv.endpoint, "https://") {
+		t.Fatalf("endpoint %s", s.srv.endpoint)
+	}
+	const pw = "Corr3ct-Horse-Battery!"
+	s.user("alice", pw)
+	s.user("bob", pw)
+	if r := s.client("imap", pw, "--user", "alice", "--mech", "plain", "select"); r.Login != "OK" {
+		t.Fatalf("login over TLS: %+v", r)
+	}
+	r := s.client("smtp", pw, "--user", "alice", "--mech", "plain", "--mail-from", "alice@"+s.domain, "--to", "bob@"+s.domain)
+	if r.Login != "OK" || r.Actions["send"] != "OK" {
+		t.Fatalf("submission over TLS: %+v", r)
+	}
+	// Without the authority, the certificate cannot be verified.
+	if err := os.WriteFile(caFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exec.Command("doveadm", "-c", filepath.Join(s.dir, "dovecot.conf"), "reload").Run()
+	waitFor(t, "Dovecot to refuse an unverified mailgate", func() bool {
+		r := s.client("imap", pw, "--user", "alice")
+		return r.Login == "NO" && strings.Contains(r.Message, "[UNAVAILABLE]")
 	})
 }

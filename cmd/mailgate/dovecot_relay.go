@@ -8,6 +8,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -63,8 +65,11 @@ func runRelay(dir string) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	mg := &mailgateClient{endpoint: c.Endpoint + "/_mailgate/mail/v1/", secret: secret, org: c.OrganizationID,
-		http: &http.Client{Timeout: 10 * time.Second}}
+	hc, err := relayHTTPClient(c.CAFile)
+	if err != nil {
+		return err
+	}
+	mg := &mailgateClient{endpoint: c.Endpoint + "/_mailgate/mail/v1/", secret: secret, org: c.OrganizationID, http: hc}
 	r := &mailfront.Relay{Secret: relaySecret, LMTP: c.LMTPSocket, Hostname: c.Hostname, Log: log,
 		Check: mg.sender, Local: mg.local}
 	l, err := net.Listen("tcp", c.Relay)
@@ -79,6 +84,25 @@ func runRelay(dir string) error {
 		return err
 	}
 	return nil
+}
+
+// relayHTTPClient trusts caFile's authorities when given (as Dovecot's
+// client does), the system's otherwise.
+func relayHTTPClient(caFile string) (*http.Client, error) {
+	hc := &http.Client{Timeout: 10 * time.Second}
+	if caFile == "" {
+		return hc, nil
+	}
+	pemBytes, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", caFile)
+	}
+	hc.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	return hc, nil
 }
 
 func readSecret(path string) (string, error) {

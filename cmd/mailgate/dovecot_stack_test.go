@@ -92,6 +92,14 @@ const stackKeyID, stackSecret = "AKIADOVECOTENDTOEND1", "dovecot/end/to/end/secr
 // and starts Dovecot and the relay.
 func newMailStack(t testing.TB, extra ...string) *mailStack {
 	t.Helper()
+	return newMailStackTLS(t, "", extra...)
+}
+
+// newMailStackTLS is newMailStack with mailgate serving HTTPS when caFile
+// (the authority of its certificate) is given: the serve flags must name
+// the certificate.
+func newMailStackTLS(t testing.TB, caFile string, extra ...string) *mailStack {
+	t.Helper()
 	dir, err := os.MkdirTemp("", "mailgate-dovecot-")
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +110,7 @@ func newMailStack(t testing.TB, extra ...string) *mailStack {
 		t.Fatal(err)
 	}
 	s := &mailStack{t: t, bin: buildBinary(t), dir: filepath.Join(dir, "dovecot"), dataDir: filepath.Join(dir, "data"),
-		imapPort: freePort(t), subPort: freePort(t), env: awsCLIEnv(stackKeyID, stackSecret)}
+		imapPort: freePort(t), subPort: freePort(t), env: append(awsCLIEnv(stackKeyID, stackSecret), "AWS_CA_BUNDLE="+caFile)}
 	t.Setenv("MAILGATE_MAIL_FRONT_SECRET_FILE", filepath.Join(s.dir, "mailgate.secret"))
 	s.serveArgs = append([]string{"--addr", "127.0.0.1:" + strconv.Itoa(freePort(t)), "--data-dir", s.dataDir,
 		"--root-access-key-id", stackKeyID, "--root-secret-access-key", stackSecret, "--mode", "test", "--signature-check", "strict"}, extra...)
@@ -111,9 +119,13 @@ func newMailStack(t testing.TB, extra ...string) *mailStack {
 	alias := fmt.Sprintf("dc-%d", time.Now().UnixNano()%1000000000)
 	s.org = s.mg("create-organization", "--alias", alias)["OrganizationId"].(string)
 	s.domain = alias + ".awsapps.com"
-	out, err := exec.Command(s.bin, "dovecot-config", "--endpoint", s.srv.endpoint, "--organization-id", s.org,
-		"--imap", "127.0.0.1:"+strconv.Itoa(s.imapPort), "--submission", "127.0.0.1:"+strconv.Itoa(s.subPort),
-		"--relay", "127.0.0.1:"+strconv.Itoa(freePort(t)), "--dir", s.dir, "--auth-failure-delay", "0").CombinedOutput()
+	args := []string{"dovecot-config", "--endpoint", s.srv.endpoint, "--organization-id", s.org,
+		"--imap", "127.0.0.1:" + strconv.Itoa(s.imapPort), "--submission", "127.0.0.1:" + strconv.Itoa(s.subPort),
+		"--relay", "127.0.0.1:" + strconv.Itoa(freePort(t)), "--dir", s.dir, "--auth-failure-delay", "0"}
+	if caFile != "" {
+		args = append(args, "--ca-file", caFile)
+	}
+	out, err := exec.Command(s.bin, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("dovecot-config: %v\n%s", err, out)
 	}

@@ -22,6 +22,11 @@ func (c *dovecotConfig) dovecotConf(relaySecret string) string {
 	if c.FailureDelay == 0 {
 		penalty = "service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n"
 	}
+	// Dovecot's HTTP client verifies an https endpoint against these.
+	ca := "ssl_client_ca_dir = /etc/ssl/certs\n"
+	if c.CAFile != "" {
+		ca = "ssl_client_ca_file = " + c.CAFile + "\n"
+	}
 	var ns strings.Builder
 	for i := range sharedNamespaces {
 		// Declared disabled; the user database enables one per
@@ -61,7 +66,7 @@ last_valid_gid = %[8]d
 # and a certificate) before listening elsewhere.
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login xoauth2 oauthbearer
+%[20]sauth_mechanisms = plain login xoauth2 oauthbearer
 # Decisions are never cached: a revoked token or a disabled user is
 # refused at the next login.
 auth_cache_size = 0
@@ -144,7 +149,7 @@ submission_relay_master_user = %[16]s
 submission_relay_password = %[17]s
 `, c.Endpoint, c.Dir, c.OrganizationID, c.Hostname, login, internal, c.MailUID, c.MailGID, ns.String(),
 		imapHost, imapPort, subHost, subPort, relayHost, relayPort, mailfront.RelayAuthUser, relaySecret,
-		c.FailureDelay.Milliseconds(), penalty)
+		c.FailureDelay.Milliseconds(), penalty, ca)
 }
 
 // authLua is the passdb, master passdb and userdb script.
