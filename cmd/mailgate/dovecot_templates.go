@@ -83,6 +83,9 @@ passdb {
   args = file=%[2]s/mailgate-auth.lua blocking=yes
 }
 userdb {
+  driver = prefetch
+}
+userdb {
   driver = lua
   args = file=%[2]s/mailgate-auth.lua blocking=yes
 }
@@ -252,61 +255,17 @@ end
 function script_deinit()
 end
 
--- auth_password_verify decides a login. With an authorization identity
--- (SASL PLAIN authzid, Dovecot's master-user login) req.user is the
--- impersonation role and %%{login_user} the target mailbox.
-function auth_password_verify(req, pass)
-  local target = req:var_expand("%%{login_user}")
-  local out, status = call("auth", {
-    protocol = req.service,
-    remote_ip = req.remote_ip,
-    organization_id = organization_id,
-    user = req.user,
-    target = target,
-    mechanism = req.mech,
-    credential = pass,
-  })
-  if out == nil then
-    dovecot.i_warning("mailgate: no decision (HTTP status " .. tostring(status) .. ")")
-    return dovecot.auth.PASSDB_RESULT_INTERNAL_FAILURE, "mailgate unavailable"
-  end
-  if out.result ~= "allow" then
-    return dovecot.auth.PASSDB_RESULT_PASSWORD_MISMATCH, ""
-  end
-  if target ~= "" and target ~= req.user then
-    dovecot.i_info("mailgate: impersonation of mailbox " .. out.user .. " (" .. out.user_id .. ") by role " ..
-      out.role_id .. " (" .. out.role_type .. ")")
-    return dovecot.auth.PASSDB_RESULT_OK, {}
-  end
-  return dovecot.auth.PASSDB_RESULT_OK, {user = out.user}
-end
-
--- Credentials are never looked up: only verified by mailgate.
-function auth_passdb_lookup(req)
-  return dovecot.auth.PASSDB_RESULT_USER_UNKNOWN, ""
-end
-
--- auth_userdb_lookup names a session's mailbox: its folder (by user ID),
--- read-only rights for a READ_ONLY impersonation role, and the shared
--- namespaces of the mailboxes the user has FULL_ACCESS to.
-function auth_userdb_lookup(req)
-  local role = req:var_expand("%%{master_user}")
-  local out, status = call("user", {organization_id = organization_id, user = req.user, role_id = role})
-  if out == nil then
-    dovecot.i_warning("mailgate: no user lookup (HTTP status " .. tostring(status) .. ")")
-    return dovecot.auth.USERDB_RESULT_INTERNAL_FAILURE, "mailgate unavailable"
-  end
-  if out.result ~= "ok" then
-    return dovecot.auth.USERDB_RESULT_USER_UNKNOWN, ""
-  end
+-- session_fields are the user database fields of a session: its
+-- folder (by user ID), read-only rights for a READ_ONLY impersonation
+-- role, and the shared namespaces of the mailboxes the user has
+-- FULL_ACCESS to.
+local function session_fields(req, out, role)
   local fields = {
     home = mail_root .. "/home/" .. out.user_id,
     mail = "maildir:" .. mail_root .. "/mail/" .. out.user_id,
     submission_relay_user = out.user,
   }
   if role ~= "" then
-    dovecot.i_info("mailgate: session of mailbox " .. out.user .. " (" .. out.user_id .. ") impersonated by role " ..
-      role .. " (" .. out.role_type .. ")")
     -- Every line the session logs names the target mailbox and the role.
     -- (Dovecot does not expand variables in user database fields.)
     fields.mail_log_prefix = req.service .. "(" .. out.user .. ")<" .. req.session .. ">[impersonated by role " .. role ..
@@ -325,6 +284,64 @@ function auth_userdb_lookup(req)
     fields[ns .. "prefix"] = "Shared/" .. name .. "/"
     fields[ns .. "location"] = "maildir:" .. mail_root .. "/mail/" .. id
   end
-  return dovecot.auth.USERDB_RESULT_OK, fields
+  return fields
+end
+
+-- auth_password_verify decides a login. With an authorization identity
+-- (SASL PLAIN authzid, Dovecot's master-user login) req.user is the
+-- impersonation role and %%{login_user} the target mailbox. The answer
+-- carries the session's user database fields, which the prefetch userdb
+-- uses: one call to mailgate per login.
+function auth_password_verify(req, pass)
+  local target = req:var_expand("%%{login_user}")
+  local out, status = call("auth", {
+    protocol = req.service,
+    remote_ip = req.remote_ip,
+    organization_id = organization_id,
+    user = req.user,
+    target = target,
+    mechanism = req.mech,
+    credential = pass,
+  })
+  if out == nil then
+    dovecot.i_warning("mailgate: no decision (HTTP status " .. tostring(status) .. ")")
+    return dovecot.auth.PASSDB_RESULT_INTERNAL_FAILURE, "mailgate unavailable"
+  end
+  if out.result ~= "allow" then
+    return dovecot.auth.PASSDB_RESULT_PASSWORD_MISMATCH, ""
+  end
+  local role = ""
+  local fields = {}
+  if target ~= "" and target ~= req.user then
+    role = out.role_id
+    dovecot.i_info("mailgate: impersonation of mailbox " .. out.user .. " (" .. out.user_id .. ") by role " ..
+      role .. " (" .. out.role_type .. ")")
+  else
+    fields.user = out.user
+  end
+  for k, v in pairs(session_fields(req, out, role)) do
+    fields["userdb_" .. k] = v
+  end
+  return dovecot.auth.PASSDB_RESULT_OK, fields
+end
+
+-- Credentials are never looked up: only verified by mailgate.
+function auth_passdb_lookup(req)
+  return dovecot.auth.PASSDB_RESULT_USER_UNKNOWN, ""
+end
+
+-- auth_userdb_lookup answers what the prefetch userdb cannot: LMTP
+-- deliveries and doveadm.
+function auth_userdb_lookup(req)
+  local role = req:var_expand("%%{master_user}")
+  local out, status = call("user", {organization_id = organization_id, user = req.user, role_id = role})
+  if out == nil then
+    dovecot.i_warning("mailgate: no user lookup (HTTP status " .. tostring(status) .. ")")
+    return dovecot.auth.USERDB_RESULT_INTERNAL_FAILURE, "mailgate unavailable"
+  end
+  if out.result ~= "ok" then
+    return dovecot.auth.USERDB_RESULT_USER_UNKNOWN, ""
+  end
+  return dovecot.auth.USERDB_RESULT_OK, session_fields(req, out, role)
 end
 `

@@ -137,8 +137,25 @@ func (s *Server) mailFrontAuth(w http.ResponseWriter, ctx context.Context, d *ma
 	if !dec.Allowed {
 		return mailFrontAnswer(w, http.StatusOK, "result", "refuse", "reason", dec.Reason)
 	}
-	return mailFrontAnswer(w, http.StatusOK, "result", "allow", "user", dec.User, "user_id", dec.UserID,
-		"kind", dec.Kind, "role_id", dec.RoleID, "role_type", dec.RoleType)
+	kv := []string{"result", "allow", "user", dec.User, "user_id", dec.UserID, "kind", dec.Kind, "role_id", dec.RoleID, "role_type", dec.RoleType}
+	// The session's mailboxes come with the decision: Dovecot needs no
+	// second call (its prefetch userdb).
+	if dec.RoleID == "" {
+		mb, err := d.Lookup(ctx, dec.OrganizationID, dec.UserID, "")
+		if err != nil {
+			s.log.Warn("mail front end: user lookup failed", "error", err)
+			return mailFrontUnavailable(w)
+		}
+		kv = appendShared(kv, mb)
+	}
+	return mailFrontAnswer(w, http.StatusOK, kv...)
+}
+
+func appendShared(kv []string, mb *mailfront.Mailbox) []string {
+	for _, sh := range mb.Shared {
+		kv = append(kv, "shared", sh.UserID+" "+sh.Name)
+	}
+	return kv
 }
 
 func (s *Server) mailFrontUser(w http.ResponseWriter, ctx context.Context, d *mailfront.Decider, f url.Values) int {
@@ -151,10 +168,7 @@ func (s *Server) mailFrontUser(w http.ResponseWriter, ctx context.Context, d *ma
 		return mailFrontUnavailable(w)
 	}
 	kv := []string{"result", "ok", "user", mb.Name, "user_id", mb.UserID, "role_type", mb.RoleType}
-	for _, sh := range mb.Shared {
-		kv = append(kv, "shared", sh.UserID+" "+sh.Name)
-	}
-	return mailFrontAnswer(w, http.StatusOK, kv...)
+	return mailFrontAnswer(w, http.StatusOK, appendShared(kv, mb)...)
 }
 
 func (s *Server) mailFrontSender(w http.ResponseWriter, ctx context.Context, d *mailfront.Decider, f url.Values) int {
