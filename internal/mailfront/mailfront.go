@@ -281,10 +281,9 @@ func (d *Decider) accessRules(ctx context.Context, req Request, ip netip.Addr, d
 	if err != nil {
 		return err
 	}
+	dec.Rules = matched
 	if effect != "ALLOW" {
-		dec.Rules = matched
 		return refuse("access control rules deny " + action)
 	}
-	dec.Rules = matched
 	return nil
 }

@@ -172,8 +172,8 @@ func (s *relaySession) auth(arg string) {
 }
 
 func (s *relaySession) recipient(addr string) {
-	if s.from == "" && s.user == "" {
-		s.reply(503, "5.5.1 MAIL first")
+	if s.user == "" {
+		s.reply(530, "5.7.0 Authentication required")
 		return
 	}
 	local, err := s.r.Local(context.Background(), addr)
