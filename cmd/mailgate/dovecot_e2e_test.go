@@ -97,6 +97,13 @@ func TestDovecotFrontEnd(t *testing.T) {
 			}
 		}
 		refused(t, "throttled by HTTP failures", imap(pw, "--user", "gina"))
+		s.user("ivan", pw)
+		for range 5 {
+			refused(t, "wrong password", imap("Wr0ng-Password!", "--user", "ivan"))
+		}
+		if status, _ := s.httpForm("/_mailgate/v1/signin", "", url.Values{"organization_id": {s.org}, "username": {"ivan"}, "password": {pw}}); status != 401 {
+			t.Fatalf("HTTP sign-in after five IMAP failures: %d", status)
+		}
 	})
 
 	t.Run("identity provider", func(t *testing.T) {
