@@ -25,6 +25,10 @@ Usage:
   mailgate <workmail|iam|sts> <operation> [parameters]
                             call the server, as the AWS CLI would (mailgate help)
   mailgate configure        write a profile for a server
+  mailgate dovecot-config --endpoint URL --organization-id ID --dir DIR
+                            write a Dovecot configuration signing users in through mailgate
+  mailgate dovecot-relay --dir DIR
+                            run its submission relay (sender checks, local delivery)
 `
 
 func main() {
@@ -39,6 +43,10 @@ func main() {
 		fmt.Print(versionText())
 	case a == "completion":
 		os.Exit(completion(os.Args[2:], os.Stdout))
+	case a == "dovecot-config":
+		os.Exit(dovecotConfigCommand(os.Args[2:]))
+	case a == "dovecot-relay":
+		os.Exit(dovecotRelayCommand(os.Args[2:]))
 	case a == "-h" || a == "--help":
 		fmt.Print(usage)
 	case a == "help" || a == "configure" || cli.IsService(a) || (strings.HasPrefix(a, "--") && isCLI(os.Args[1:])):

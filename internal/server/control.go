@@ -23,6 +23,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
 			return is.ServeIssuer(w, r)
 		}
 	}
+	if strings.HasPrefix(r.URL.Path, MailFrontPrefix) {
+		return s.serveMailFront(w, r)
+	}
 	switch r.URL.Path {
 	case IntrospectPath:
 		return s.serveIntrospect(w, r)

@@ -42,6 +42,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/apierror"
 	"github.com/mailgate/mailgate/internal/authz"
+	"github.com/mailgate/mailgate/internal/mailfront"
 	"github.com/mailgate/mailgate/internal/model"
 	"github.com/mailgate/mailgate/internal/protocol/awsjson"
 	"github.com/mailgate/mailgate/internal/protocol/awsquery"
@@ -101,6 +102,9 @@ type Config struct {
 	AllowInsecureSignIn bool
 	// DisableMetrics hides MetricsPath (requests are counted anyway).
 	DisableMetrics bool
+	// MailFrontHook, when set, receives every mail login decision
+	// (mailfront.go).
+	MailFrontHook func(context.Context, mailfront.Decision)
 }
 
 // Server is the HTTP handler.
@@ -115,6 +119,8 @@ type Server struct {
 	test     *testMode  // nil outside the test mode
 	conns    *connGuard // unauthenticated connections (conns.go)
 	metrics  *requestMetrics
+
+	mailFront mailFrontState // the mail front end (mailfront.go)
 }
 
 // binding is one service as the server runs it.
