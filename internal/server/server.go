@@ -41,6 +41,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api/stsapi"
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/audit"
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/model"
 	"github.com/mailgate/mailgate/internal/protocol/awsjson"
@@ -101,6 +102,9 @@ type Config struct {
 	AllowInsecureSignIn bool
 	// DisableMetrics hides MetricsPath (requests are counted anyway).
 	DisableMetrics bool
+	// Audit, when set, records every API call, sign-in, token use and
+	// denial (audit.go); Close writes what it still holds.
+	Audit *audit.Trail
 }
 
 // Server is the HTTP handler.
@@ -196,6 +200,11 @@ func (s *Server) add(b *binding) {
 	s.byName[b.model.Name] = b
 	if b.model.Protocol == "json" {
 		s.byTarget[b.model.TargetPrefix] = b
+		if i := strings.LastIndexByte(b.model.TargetPrefix, '.'); i >= 0 {
+			// The SDKs send the last part alone ("CloudTrail_20131101"),
+			// the AWS CLI the whole prefix; AWS takes both.
+			s.byTarget[b.model.TargetPrefix[i+1:]] = b
+		}
 	} else {
 		s.query = append(s.query, b)
 	}
@@ -208,6 +217,7 @@ type call struct {
 	op      *model.Operation
 	started time.Time
 	status  int
+	audit   callAudit
 }
 
 // ServeHTTP runs the chain.
@@ -216,6 +226,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.requestStart(c)
 	c.req.Received = c.started
 	w.Header().Set("x-amzn-RequestId", c.req.ID)
+	c.audit.userAgent = userAgent(r)
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic serving request", "request_id", c.req.ID, "panic", p)
@@ -223,6 +234,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.accessLog(c)
 		s.observe(c, r, start)
+		s.auditCall(c)
 	}()
 
 	// The whole body first, before anything waits on this request: a
@@ -269,7 +281,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := reqctx.With(r.Context(), c.req)
 	out, err := s.run(ctx, c, body, form)
 	if err != nil {
-		s.writeError(w, c, s.asAPIError(c, err))
+		c.audit.err = s.asAPIError(c, err)
+		s.writeError(w, c, c.audit.err)
 		return
 	}
 	s.writeOutput(w, c, out)
@@ -291,6 +304,7 @@ func (s *Server) run(ctx context.Context, c *call, body []byte, form url.Values)
 	if err := model.Validate(c.op.Input, doc); err != nil {
 		return nil, err
 	}
+	c.audit.doc = doc
 	op := c.svc.ops[c.op.Name]
 	in, err := op.Bind(doc)
 	if err != nil {
@@ -301,10 +315,11 @@ func (s *Server) run(ctx context.Context, c *call, body []byte, form url.Values)
 	if err != nil {
 		return nil, err
 	}
+	c.audit.target = t
 	if err := s.cfg.Authorizer.Authorize(ctx, c.req, t); err != nil {
 		return nil, err
 	}
-	return op.Call(ctx, in)
+	return s.callAndRecord(ctx, c, op, in)
 }
 
 // target names what the request acts on: the operation's target, with its

@@ -22,7 +22,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/workmail"
 
+	"github.com/mailgate/mailgate/internal/audit"
 	"github.com/mailgate/mailgate/internal/bootstrap"
+	cloudtrailsvc "github.com/mailgate/mailgate/internal/cloudtrail"
 	iamsvc "github.com/mailgate/mailgate/internal/iam"
 	"github.com/mailgate/mailgate/internal/ids"
 	"github.com/mailgate/mailgate/internal/secretbox"
@@ -42,7 +44,10 @@ type Env struct {
 	Region    string
 	Store     store.Store
 	Server    *httptest.Server
-	storeURL  string
+	// Audit is the server's audit trail (its Flush makes queued
+	// records visible).
+	Audit    *audit.Trail
+	storeURL string
 }
 
 // Options adjust the environment.
@@ -78,11 +83,14 @@ func New(t testing.TB, opts ...Options) *Env {
 	if _, err := bootstrap.Run(ctx, st, bootstrap.Options{AccountID: e.AccountID, RootAccessKeyID: e.AccessKey, RootSecretAccessKey: e.SecretKey}); err != nil {
 		t.Fatal(err)
 	}
+	e.Audit = audit.New(audit.Options{Store: st})
 	cfg := server.Config{
-		Store:    st,
-		WorkMail: wmsvc.New(st, wmsvc.Options{}),
-		STS:      stssvc.New(st, stssvc.Options{}),
-		IAM:      iamsvc.New(st, iamsvc.Options{}),
+		Store:      st,
+		WorkMail:   wmsvc.New(st, wmsvc.Options{}),
+		STS:        stssvc.New(st, stssvc.Options{}),
+		IAM:        iamsvc.New(st, iamsvc.Options{}),
+		CloudTrail: cloudtrailsvc.New(st, cloudtrailsvc.Options{Flush: e.Audit.Flush}),
+		Audit:      e.Audit,
 	}
 	if o.Configure != nil {
 		o.Configure(&cfg)
@@ -91,6 +99,7 @@ func New(t testing.TB, opts ...Options) *Env {
 		e.storeURL = o.StoreURL
 	}
 	h := server.New(cfg)
+	t.Cleanup(func() { h.Close(); e.Audit.Close() }) // after the HTTP server's close below
 	e.Server = httptest.NewUnstartedServer(h)
 	h.Harden(e.Server.Config) // as `mailgate serve` does
 	e.Server.Start()
