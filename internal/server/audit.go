@@ -32,6 +32,13 @@ func (s *Server) Close() error {
 	return nil
 }
 
+// TxPreparer is a service with work to do before its mutating calls run
+// in the transaction that also writes their audit record: writes that
+// must outlast a call that fails (shared data seeded on first use).
+type TxPreparer interface {
+	PrepareTx(ctx context.Context) error
+}
+
 // readOnlyPrefixes start the names of operations that change nothing.
 var readOnlyPrefixes = []string{"Get", "List", "Describe", "Lookup", "Search", "Simulate", "Decode", "Test"}
 
@@ -52,6 +59,11 @@ func readOnly(op string) bool {
 func (s *Server) callAndRecord(ctx context.Context, c *call, op *api.Operation, in any) (any, error) {
 	if s.cfg.Audit == nil || readOnly(c.op.Name) {
 		return op.Call(ctx, in)
+	}
+	if c.svc.prepare != nil {
+		if err := c.svc.prepare.PrepareTx(ctx); err != nil {
+			return nil, err
+		}
 	}
 	var out any
 	var rec audit.Written

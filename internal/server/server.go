@@ -129,11 +129,14 @@ type binding struct {
 	resolver api.Resolver
 	// modeledError builds a modeled error of the service by shape name.
 	modeledError func(shape, message string) apierror.APIError
+	// prepare runs before a call in an audit transaction (audit.go).
+	prepare TxPreparer
 }
 
 func newBinding(m *model.Service, svc any, ops map[string]*api.Operation, modeled func(string, string) apierror.APIError) *binding {
 	r, _ := svc.(api.Resolver)
-	return &binding{model: m, ops: ops, resolver: r, modeledError: modeled}
+	p, _ := svc.(TxPreparer)
+	return &binding{model: m, ops: ops, resolver: r, modeledError: modeled, prepare: p}
 }
 
 // New builds a server.
