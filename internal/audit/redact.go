@@ -12,7 +12,8 @@ import (
 const Hidden = "HIDDEN_DUE_TO_SECURITY_REASONS"
 
 // Redact copies a document of shape with every secret replaced by
-// Hidden and member names in CloudTrail's lower camel case. A member is
+// Hidden and, with a shape, member names in CloudTrail's lower camel
+// case (without one, names are kept as they are). A member is
 // secret when its shape is sensitive in the model or its name says it
 // holds a password, a secret or private key, a token, a TOTP seed or
 // code (secretName). shape may be nil: names alone decide then.
@@ -22,15 +23,19 @@ func Redact(doc map[string]any, shape *model.Shape) map[string]any {
 	}
 	out := make(map[string]any, len(doc))
 	for name, v := range doc {
+		key := name
 		var ms *model.Shape
-		if shape != nil && shape.Members[name] != nil {
-			ms = shape.Members[name].Shape
+		if shape != nil {
+			key = lowerCamel(name)
+			if m := shape.Members[name]; m != nil {
+				ms = m.Shape
+			}
 		}
 		if secretName(name) || (ms != nil && ms.Sensitive) {
-			out[lowerCamel(name)] = Hidden
+			out[key] = Hidden
 			continue
 		}
-		out[lowerCamel(name)] = redactValue(v, ms)
+		out[key] = redactValue(v, ms)
 	}
 	return out
 }

@@ -35,7 +35,7 @@ func TestRedact(t *testing.T) {
 			t.Fatalf("%s left in %s", s, b)
 		}
 	}
-	if got["nextToken"] != "page2" || !strings.Contains(string(b), `"name":"n"`) || !strings.Contains(string(b), `"team":"mail"`) {
+	if got["NextToken"] != "page2" || !strings.Contains(string(b), `"Name":"n"`) || !strings.Contains(string(b), `"team":"mail"`) {
 		t.Fatalf("too much hidden: %s", b)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/mailgate/mailgate/internal/audit"
 	"github.com/mailgate/mailgate/internal/introspection"
 	"github.com/mailgate/mailgate/internal/mailauth"
+	"github.com/mailgate/mailgate/internal/reqctx"
 )
 
 // workmailSource is the eventSource of sign-ins and token uses.
@@ -16,13 +17,13 @@ var workmailSource = audit.Source("workmail")
 
 // organization is the account and ARN of a WorkMail organization, for
 // the events of its mailbox users ("" when it does not exist).
-func (s *Server) organization(ctx context.Context, id string) (account string, res []audit.Resource) {
+func (s *Server) organization(ctx context.Context, id string) (account, region string, res []audit.Resource) {
 	o, err := s.cfg.Store.GetOrganization(ctx, id)
 	if err != nil {
-		return "", nil
+		return "", "", nil
 	}
-	arn := "arn:aws:workmail:" + o.Region + ":" + o.AccountID + ":organization/" + o.ID
-	return o.AccountID, []audit.Resource{{ARN: arn, Type: "AWS::WorkMail::Organization", Name: o.ID}}
+	arn := "arn:" + reqctx.PartitionOf(o.Region) + ":workmail:" + o.Region + ":" + o.AccountID + ":organization/" + o.ID
+	return o.AccountID, o.Region, []audit.Resource{{ARN: arn, Type: "AWS::WorkMail::Organization", Name: o.ID}}
 }
 
 // mailboxIdentity is the userIdentity of a signed-in mailbox user.
@@ -37,8 +38,8 @@ func (s *Server) auditSignIn(r *http.Request, req mailauth.SignInRequest, who *m
 	if s.cfg.Audit == nil {
 		return
 	}
-	account, res := s.organization(r.Context(), req.OrganizationID)
-	ev := audit.Event{RequestID: r.Header.Get("x-amzn-RequestId"), AccountID: account, SourceIP: sourceIP(r), UserAgent: userAgent(r),
+	account, region, res := s.organization(r.Context(), req.OrganizationID)
+	ev := audit.Event{RequestID: r.Header.Get("x-amzn-RequestId"), AccountID: account, Region: region, SourceIP: sourceIP(r), UserAgent: userAgent(r),
 		Source: workmailSource, Name: "SignIn", Type: audit.TypeConsoleSignIn, Resources: res,
 		Identity:   audit.Identity{Type: audit.IdentityUnknown, AccountID: account, UserName: audit.Hidden},
 		Response:   audit.Params{Doc: map[string]any{"SignIn": "Success"}},
@@ -76,8 +77,8 @@ func (s *Server) mailboxUserCall(r *http.Request, name string, who *mailauth.Ide
 		_, err := fn(r.Context())
 		return err
 	}
-	account, res := s.organization(r.Context(), who.OrganizationID)
-	ev := audit.Event{RequestID: r.Header.Get("x-amzn-RequestId"), AccountID: account, SourceIP: sourceIP(r), UserAgent: userAgent(r),
+	account, region, res := s.organization(r.Context(), who.OrganizationID)
+	ev := audit.Event{RequestID: r.Header.Get("x-amzn-RequestId"), AccountID: account, Region: region, SourceIP: sourceIP(r), UserAgent: userAgent(r),
 		Source: workmailSource, Name: name, Identity: mailboxIdentity(account, who), Resources: res, ReadOnly: readOnly(name),
 		Request: audit.Params{Doc: params}}
 	if ev.ReadOnly {
@@ -128,9 +129,9 @@ func (s *Server) auditIntrospection(c *call, token, mailbox string, res *TokenIn
 	if introspection.IsPersonalAccessToken(token) {
 		ev.Name = "IntrospectPersonalAccessToken"
 	}
-	ev.Request.Doc = map[string]any{"Token": audit.Hidden}
+	ev.Request.Doc = map[string]any{"token": audit.Hidden}
 	if mailbox != "" {
-		ev.Request.Doc["Mailbox"] = mailbox
+		ev.Request.Doc["mailbox"] = mailbox
 	}
 	if denied {
 		ev.ErrorCode = apierror.AccessDenied.JSONCode
@@ -144,16 +145,16 @@ func (s *Server) auditIntrospection(c *call, token, mailbox string, res *TokenIn
 // introspectionElements are the response elements of a token check: who
 // the token acts for and what it may do, never the token.
 func introspectionElements(res *TokenIntrospection) map[string]any {
-	m := map[string]any{"Active": res.Active}
-	for k, v := range map[string]string{"Sub": res.Sub, "OrganizationId": res.OrganizationID, "ImpersonationRoleId": res.ImpersonationRoleID,
-		"RoleType": res.RoleType, "Mailbox": res.Mailbox, "MailboxUserId": res.MailboxUserID, "UserId": res.UserID,
-		"PersonalAccessTokenId": res.PersonalAccessTokenID, "Scope": res.Scope} {
+	m := map[string]any{"active": res.Active}
+	for k, v := range map[string]string{"sub": res.Sub, "organizationId": res.OrganizationID, "impersonationRoleId": res.ImpersonationRoleID,
+		"roleType": res.RoleType, "mailbox": res.Mailbox, "mailboxUserId": res.MailboxUserID, "userId": res.UserID,
+		"personalAccessTokenId": res.PersonalAccessTokenID, "scope": res.Scope} {
 		if v != "" {
 			m[k] = v
 		}
 	}
 	if res.MailboxAllowed != nil {
-		m["MailboxAllowed"] = *res.MailboxAllowed
+		m["mailboxAllowed"] = *res.MailboxAllowed
 	}
 	return m
 }

@@ -185,14 +185,14 @@ func (s *Server) servePersonalAccessTokens(w http.ResponseWriter, r *http.Reques
 	switch r.Method {
 	case http.MethodPost:
 		var tok *mailauth.NewToken
-		err := s.mailboxUserCall(r, "CreatePersonalAccessToken", who, map[string]any{"Name": form.Get("name"), "Scopes": form["scope"]},
+		err := s.mailboxUserCall(r, "CreatePersonalAccessToken", who, map[string]any{"name": form.Get("name"), "scopes": form["scope"]},
 			func(ctx context.Context) (map[string]any, error) {
 				var err error
 				tok, err = svc.CreatePersonalAccessToken(ctx, who, form.Get("name"), form["scope"])
 				if err != nil {
 					return nil, err
 				}
-				return map[string]any{"PersonalAccessTokenId": tok.PersonalAccessTokenID, "Name": tok.Name}, nil
+				return map[string]any{"personalAccessTokenId": tok.PersonalAccessTokenID, "name": tok.Name}, nil
 			})
 		if err != nil {
 			return s.signInError(w, r, err)
@@ -214,7 +214,7 @@ func (s *Server) servePersonalAccessTokens(w http.ResponseWriter, r *http.Reques
 		if id == "" {
 			return oauthError(w, http.StatusBadRequest, "invalid_request", "The personal_access_token_id parameter is required.")
 		}
-		err := s.mailboxUserCall(r, "DeletePersonalAccessToken", who, map[string]any{"PersonalAccessTokenId": id}, func(ctx context.Context) (map[string]any, error) {
+		err := s.mailboxUserCall(r, "DeletePersonalAccessToken", who, map[string]any{"personalAccessTokenId": id}, func(ctx context.Context) (map[string]any, error) {
 			return nil, svc.DeleteOwnPersonalAccessToken(ctx, who, id)
 		})
 		if err != nil {
