@@ -91,22 +91,39 @@ type entry struct {
 
 // encode redacts and marshals the event and names its lookup keys.
 func (e *Event) encode() (entry, error) {
-	doc, err := json.Marshal(e.Record())
+	r := e.Record()
+	doc, err := json.Marshal(r)
 	if err != nil {
 		return entry{}, err
 	}
+	return entry{rec: store.AuditRecord{EventID: e.ID, AccountID: e.AccountID, Time: e.Time, Keys: r.keys(), Doc: doc}, line: doc}, nil
+}
+
+// keys are what LookupEvents finds a record by (the store adds its event
+// ID).
+func (r *Record) keys() []store.AuditKey {
 	keys := []store.AuditKey{
-		{Attr: "EventName", Value: e.Name},
-		{Attr: "EventSource", Value: e.Source},
-		{Attr: "Username", Value: e.Identity.LookupName()},
-		{Attr: "AccessKeyId", Value: e.Identity.AccessKeyID},
-		{Attr: "ReadOnly", Value: strconv.FormatBool(e.ReadOnly)},
+		{Attr: "EventName", Value: r.EventName},
+		{Attr: "EventSource", Value: r.EventSource},
+		{Attr: "Username", Value: r.UserIdentity.LookupName()},
+		{Attr: "AccessKeyId", Value: r.UserIdentity.AccessKeyID},
+		{Attr: "ReadOnly", Value: strconv.FormatBool(r.ReadOnly)},
 	}
-	for _, r := range e.Resources {
-		keys = append(keys, store.AuditKey{Attr: "ResourceType", Value: r.Type}, store.AuditKey{Attr: "ResourceName", Value: r.Name},
-			store.AuditKey{Attr: "ResourceName", Value: r.ARN})
+	for _, res := range r.Resources {
+		keys = append(keys, store.AuditKey{Attr: "ResourceType", Value: res.Type}, store.AuditKey{Attr: "ResourceName", Value: res.Name},
+			store.AuditKey{Attr: "ResourceName", Value: res.ARN})
 	}
-	return entry{rec: store.AuditRecord{EventID: e.ID, AccountID: e.AccountID, Time: e.Time, Keys: keys, Doc: doc}, line: doc}, nil
+	return keys
+}
+
+// keysOf are the keys of a stored record, read back from its document.
+func keysOf(rec store.AuditRecord) (store.AuditRecord, error) {
+	var r Record
+	if err := json.Unmarshal(rec.Doc, &r); err != nil {
+		return rec, err
+	}
+	rec.Keys, rec.EventStored = r.keys(), true
+	return rec, nil
 }
 
 // resourceTypes name the resource types of ARNs, by service and the

@@ -44,9 +44,11 @@ type Trail struct {
 	pruned chan struct{} // the pruner has stopped
 }
 
-// queued is an event for the writer, or a flush marker (ev nil).
+// queued is an event for the writer, the keys of a record a write's
+// transaction stored, or a flush marker.
 type queued struct {
 	ev      *Event
+	keysOf  *store.AuditRecord
 	flushed chan struct{}
 }
 
@@ -83,22 +85,28 @@ func New(o Options) *Trail {
 // at once.
 func (t *Trail) Record(ctx context.Context, e Event) {
 	e.fill(t.now())
+	t.enqueue(queued{ev: &e})
+}
+
+// enqueue hands q to the writer, or writes it at once after Close.
+func (t *Trail) enqueue(q queued) {
 	t.mu.RLock()
 	if !t.closed {
-		t.queue <- queued{ev: &e}
+		t.queue <- q
 		t.mu.RUnlock()
 		return
 	}
 	t.mu.RUnlock()
-	t.writeBatch([]*Event{&e})
+	t.writeBatch([]queued{q})
 }
 
 // Written is a record stored in a transaction that has not committed yet.
-type Written struct{ line []byte }
+type Written struct{ en entry }
 
 // Write stores e's record now, in the transaction of ctx (store.Tx), so
-// that it commits or rolls back with the write it describes. Once that
-// transaction has committed, pass the result to Committed.
+// that it commits or rolls back with the write it describes. Only the
+// record is written there, not its lookup keys: once the transaction has
+// committed, pass the result to Committed, which queues them.
 func (t *Trail) Write(ctx context.Context, e Event) (Written, error) {
 	e.fill(t.now())
 	en, err := e.encode()
@@ -106,17 +114,28 @@ func (t *Trail) Write(ctx context.Context, e Event) (Written, error) {
 		return Written{}, err
 	}
 	if e.AccountID != "" {
-		if err := t.store.PutAuditRecords(ctx, []store.AuditRecord{en.rec}); err != nil {
+		rec := en.rec
+		rec.Keys = nil
+		if err := t.store.PutAuditRecords(ctx, []store.AuditRecord{rec}); err != nil {
 			return Written{}, err
 		}
 	}
-	return Written{line: en.line}, nil
+	return Written{en: en}, nil
 }
 
-// Committed streams a record Write stored, its transaction committed.
+// Committed queues the keys of a record Write stored, its transaction
+// committed, and streams it.
 func (t *Trail) Committed(w Written) {
-	if t.stream != nil && w.line != nil {
-		t.stream.write(w.line)
+	if w.en.line == nil {
+		return
+	}
+	if w.en.rec.AccountID != "" {
+		rec := w.en.rec
+		rec.EventStored = true
+		t.enqueue(queued{keysOf: &rec})
+	}
+	if t.stream != nil {
+		t.stream.write(w.en.line)
 	}
 }
 
@@ -156,9 +175,11 @@ func (t *Trail) Close() error {
 }
 
 // writer stores queued events a batch at a time: what has arrived while
-// the previous batch was written, at most maxBatch.
+// the previous batch was written, at most maxBatch. It first writes the
+// keys a crash may have left unwritten.
 func (t *Trail) writer() {
 	defer close(t.done)
+	t.recoverKeys()
 	for first := range t.queue {
 		batch, marks := t.collect(first)
 		t.writeBatch(batch)
@@ -169,14 +190,14 @@ func (t *Trail) writer() {
 }
 
 // collect takes first and whatever else is queued, up to maxBatch.
-func (t *Trail) collect(first queued) ([]*Event, []chan struct{}) {
-	var batch []*Event
+func (t *Trail) collect(first queued) ([]queued, []chan struct{}) {
+	var batch []queued
 	var marks []chan struct{}
 	add := func(q queued) {
-		if q.ev != nil {
-			batch = append(batch, q.ev)
-		} else {
+		if q.flushed != nil {
 			marks = append(marks, q.flushed)
+		} else {
+			batch = append(batch, q)
 		}
 	}
 	add(first)
@@ -201,39 +222,81 @@ const (
 	writeBackoff  = 100 * time.Millisecond
 )
 
-// writeBatch redacts, encodes and stores events in one transaction, then
-// streams them.
-func (t *Trail) writeBatch(evs []*Event) {
-	if len(evs) == 0 {
-		return
-	}
-	recs := make([]store.AuditRecord, 0, len(evs))
-	lines := make([][]byte, 0, len(evs))
-	for _, e := range evs {
-		en, err := e.encode()
-		if err != nil {
-			t.log.Error("audit: cannot encode a record", "event_name", e.Name, "request_id", e.RequestID, "error", err)
+// writeBatch redacts, encodes and stores queued events, and the keys of
+// records already stored, in one transaction; then streams the events.
+func (t *Trail) writeBatch(batch []queued) {
+	recs := make([]store.AuditRecord, 0, len(batch))
+	var lines [][]byte
+	for _, q := range batch {
+		if q.keysOf != nil {
+			recs = append(recs, *q.keysOf)
 			continue
 		}
-		if e.AccountID != "" {
+		en, err := q.ev.encode()
+		if err != nil {
+			t.log.Error("audit: cannot encode a record", "event_name", q.ev.Name, "request_id", q.ev.RequestID, "error", err)
+			continue
+		}
+		if q.ev.AccountID != "" {
 			recs = append(recs, en.rec)
 		}
 		lines = append(lines, en.line)
 	}
-	var err error
-	for attempt := range writeAttempts {
-		if err = t.store.PutAuditRecords(context.Background(), recs); err == nil {
-			break
-		}
-		time.Sleep(writeBackoff << attempt)
-	}
-	if err != nil {
-		t.log.Error("audit: records lost: the store refused them", "records", len(recs), "error", err)
-	}
+	t.put(recs)
 	if t.stream != nil {
 		for _, l := range lines {
 			t.stream.write(l)
 		}
+	}
+}
+
+// put stores records, retrying while the store refuses them.
+func (t *Trail) put(recs []store.AuditRecord) {
+	if len(recs) == 0 {
+		return
+	}
+	var err error
+	for attempt := range writeAttempts {
+		if err = t.store.PutAuditRecords(context.Background(), recs); err == nil {
+			return
+		}
+		time.Sleep(writeBackoff << attempt)
+	}
+	t.log.Error("audit: records lost: the store refused them", "records", len(recs), "error", err)
+}
+
+// RecoveryWindow is how far before the newest record the keys of records
+// are rewritten at start: a crash leaves unwritten at most the keys of
+// the records committed in its last moments.
+const RecoveryWindow = 10 * time.Minute
+
+// recoverKeys writes the keys of the records of the RecoveryWindow
+// (those already there are skipped by the store).
+func (t *Trail) recoverKeys() {
+	ctx := context.Background()
+	last, err := t.store.LastAuditTime(ctx)
+	if err != nil || last.IsZero() {
+		return
+	}
+	cur := store.AuditCursor{Time: last.Add(-RecoveryWindow)}
+	for {
+		recs, err := t.store.AuditRecordsAfter(ctx, cur, maxBatch)
+		if err != nil {
+			t.log.Warn("audit: cannot read the latest records to rebuild their keys", "error", err)
+			return
+		}
+		if len(recs) == 0 {
+			return
+		}
+		keyed := make([]store.AuditRecord, 0, len(recs))
+		for _, r := range recs {
+			if k, err := keysOf(r); err == nil {
+				keyed = append(keyed, k)
+			}
+		}
+		t.put(keyed)
+		last := recs[len(recs)-1]
+		cur = store.AuditCursor{Time: last.Time, EventID: last.EventID}
 	}
 }
 

@@ -109,3 +109,28 @@ func TestPrune(t *testing.T) {
 		t.Fatalf("%d left", len(left))
 	}
 }
+
+// A record whose transaction committed but whose keys were not written
+// (the process died in between) gets them when the next trail starts.
+func TestRecoverKeys(t *testing.T) {
+	st := testenv.OpenStore(t)
+	ctx := context.Background()
+	acct := ids.AccountID()
+	tr := audit.New(audit.Options{Store: st})
+	if _, err := tr.Write(ctx, audit.Event{AccountID: acct, Source: audit.Source("iam"), Name: "CreateUser"}); err != nil {
+		t.Fatal(err)
+	}
+	tr.Close() // Committed never called: the keys were never queued
+	byName := store.AuditQuery{AccountID: acct, Key: &store.AuditKey{Attr: "EventName", Value: "CreateUser"}}
+	if got, _ := st.LookupAuditRecords(ctx, byName); len(got) != 0 {
+		t.Fatal("keys written without Committed")
+	}
+	tr = audit.New(audit.Options{Store: st})
+	defer tr.Close()
+	if err := tr.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.LookupAuditRecords(ctx, byName); len(got) != 1 {
+		t.Fatalf("%d records after the restart", len(got))
+	}
+}

@@ -12,10 +12,21 @@ import (
 // before whatever is written meanwhile.
 type Audit interface {
 	// PutAuditRecords stores records; inside InTx it joins the
-	// transaction, so a write and its record commit together.
+	// transaction. The event row is written unless EventStored; the
+	// keys when Keys is not nil (those already there are skipped), with
+	// the record's own: its event ID and AuditKeyAll. A write's
+	// transaction stores its record without keys, cheaply; the keys
+	// follow with EventStored set.
 	PutAuditRecords(ctx context.Context, recs []AuditRecord) error
-	// LookupAuditRecords lists an account's records, newest first.
+	// LookupAuditRecords lists an account's records, newest first, as
+	// far as their keys are written.
 	LookupAuditRecords(ctx context.Context, q AuditQuery) ([]AuditRecord, error)
+	// AuditRecordsAfter lists the records of every account that come
+	// after the cursor, oldest first: to write the keys a crash left
+	// unwritten.
+	AuditRecordsAfter(ctx context.Context, after AuditCursor, limit int) ([]AuditRecord, error)
+	// LastAuditTime is the time of the newest record (zero when none).
+	LastAuditTime(ctx context.Context) (time.Time, error)
 	// PruneAuditRecords deletes at most limit records older than before
 	// (a few more when several share the boundary time), in one short
 	// transaction, and reports how many it deleted.
@@ -32,14 +43,22 @@ type AuditRecord struct {
 	Keys []AuditKey
 	// Doc is the CloudTrail record, JSON.
 	Doc []byte
+	// EventStored: the event row is in the store already; only the keys
+	// are to be written.
+	EventStored bool
 }
 
 // AuditKey is one lookup attribute of a record. Attr is a CloudTrail
 // LookupAttributeKey ("EventName", "Username", ...).
 type AuditKey struct{ Attr, Value string }
 
-// AuditKeyEventID is the lookup attribute answered from the record's ID.
-const AuditKeyEventID = "EventId"
+// AuditKeyEventID is the lookup attribute of the record's ID, and
+// AuditKeyAll the one every record has (with an empty value): the
+// store writes both with the record's keys.
+const (
+	AuditKeyEventID = "EventId"
+	AuditKeyAll     = "*"
+)
 
 // AuditQuery selects records of one account.
 type AuditQuery struct {

@@ -12,35 +12,43 @@ import (
 // SQLite's and PostgreSQL's placeholder limits.
 const auditRowsPerInsert = 200
 
-// PutAuditRecords inserts the records and their keys with multi-row
-// INSERTs, in the transaction of ctx or its own.
+// PutAuditRecords inserts the event rows and the keys with multi-row
+// INSERTs, in the transaction of ctx or its own. Keys already there are
+// skipped: writing a record's keys again (after a crash) is harmless.
 func (db *DB) PutAuditRecords(ctx context.Context, recs []store.AuditRecord) error {
-	if len(recs) == 0 {
-		return nil
-	}
 	var events, keys [][]any
 	for _, r := range recs {
 		t := toNanos(r.Time)
-		events = append(events, []any{r.EventID, r.AccountID, t, string(r.Doc)})
+		if !r.EventStored {
+			events = append(events, []any{t, r.EventID, r.AccountID, string(r.Doc)})
+		}
+		if r.Keys == nil {
+			continue
+		}
 		seen := map[store.AuditKey]bool{}
-		for _, k := range r.Keys {
-			if k.Value == "" || k.Attr == store.AuditKeyEventID || seen[k] {
+		own := []store.AuditKey{{Attr: store.AuditKeyAll}, {Attr: store.AuditKeyEventID, Value: r.EventID}}
+		for _, k := range append(own, r.Keys...) {
+			if (k.Value == "" && k.Attr != store.AuditKeyAll) || seen[k] {
 				continue
 			}
 			seen[k] = true
 			keys = append(keys, []any{r.AccountID, k.Attr, k.Value, t, r.EventID})
 		}
 	}
+	if len(events) == 0 && len(keys) == 0 {
+		return nil
+	}
 	return db.write(ctx, func(c conn) error {
-		if err := insertRows(ctx, c, `INSERT INTO audit_events (event_id, account_id, event_time, doc) VALUES `, events); err != nil {
+		if err := insertRows(ctx, c, `INSERT INTO audit_events (event_time, event_id, account_id, doc) VALUES `, "", events); err != nil {
 			return err
 		}
-		return insertRows(ctx, c, `INSERT INTO audit_event_keys (account_id, attr, value, event_time, event_id) VALUES `, keys)
+		return insertRows(ctx, c, `INSERT INTO audit_event_keys (account_id, attr, value, event_time, event_id) VALUES `, ` ON CONFLICT DO NOTHING`, keys)
 	})
 }
 
-// insertRows runs prefix with rows as VALUES tuples, a chunk at a time.
-func insertRows(ctx context.Context, c conn, prefix string, rows [][]any) error {
+// insertRows runs prefix with rows as VALUES tuples, then suffix, a
+// chunk at a time.
+func insertRows(ctx context.Context, c conn, prefix, suffix string, rows [][]any) error {
 	for len(rows) > 0 {
 		n := min(len(rows), auditRowsPerInsert)
 		var b strings.Builder
@@ -55,6 +63,7 @@ func insertRows(ctx context.Context, c conn, prefix string, rows [][]any) error 
 			b.WriteString("?)")
 			args = append(args, r...)
 		}
+		b.WriteString(suffix)
 		if _, err := c.Exec(ctx, b.String(), args...); err != nil {
 			return err
 		}
@@ -63,31 +72,24 @@ func insertRows(ctx context.Context, c conn, prefix string, rows [][]any) error 
 	return nil
 }
 
-// LookupAuditRecords reads one range of an index, newest first: the keys
-// of one (attribute, value), or the account's events by time.
+// LookupAuditRecords reads one range of the keys' index, newest first,
+// and the events it names.
 func (db *DB) LookupAuditRecords(ctx context.Context, q store.AuditQuery) ([]store.AuditRecord, error) {
-	var where []string
-	var args []any
-	from := `audit_events e`
-	col := func(c string) string { return "e." + c }
-	switch {
-	case q.Key != nil && q.Key.Attr == store.AuditKeyEventID:
-		where, args = append(where, "e.event_id = ?"), append(args, q.Key.Value)
-	case q.Key != nil:
-		from = `audit_event_keys k JOIN audit_events e ON e.event_id = k.event_id`
-		col = func(c string) string { return "k." + c }
-		where, args = append(where, "k.attr = ?", "k.value = ?"), append(args, q.Key.Attr, q.Key.Value)
+	key := store.AuditKey{Attr: store.AuditKeyAll}
+	if q.Key != nil {
+		key = *q.Key
 	}
-	where, args = append(where, col("account_id")+" = ?"), append(args, q.AccountID)
+	where := []string{"k.account_id = ?", "k.attr = ?", "k.value = ?"}
+	args := []any{q.AccountID, key.Attr, key.Value}
 	if !q.From.IsZero() {
-		where, args = append(where, col("event_time")+" >= ?"), append(args, toNanos(q.From))
+		where, args = append(where, "k.event_time >= ?"), append(args, toNanos(q.From))
 	}
 	if !q.To.IsZero() {
-		where, args = append(where, col("event_time")+" <= ?"), append(args, toNanos(q.To))
+		where, args = append(where, "k.event_time <= ?"), append(args, toNanos(q.To))
 	}
 	if q.Before != nil {
 		// A row value: both dialects read it as one range of the index.
-		where = append(where, "("+col("event_time")+", "+col("event_id")+") < (?, ?)")
+		where = append(where, "(k.event_time, k.event_id) < (?, ?)")
 		args = append(args, toNanos(q.Before.Time), q.Before.EventID)
 	}
 	limit := q.Limit
@@ -95,9 +97,25 @@ func (db *DB) LookupAuditRecords(ctx context.Context, q store.AuditQuery) ([]sto
 		limit = 50
 	}
 	args = append(args, limit)
-	query := `SELECT e.event_id, e.account_id, e.event_time, e.doc FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY ` + col("event_time") + ` DESC, ` + col("event_id") + ` DESC LIMIT ?`
+	query := `SELECT e.event_id, e.account_id, e.event_time, e.doc FROM audit_event_keys k
+		JOIN audit_events e ON e.event_time = k.event_time AND e.event_id = k.event_id
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY k.event_time DESC, k.event_id DESC LIMIT ?`
 	return queryAll(ctx, db.reader(ctx), scanAuditRecord, query, args...)
+}
+
+// AuditRecordsAfter lists records after a position, oldest first.
+func (db *DB) AuditRecordsAfter(ctx context.Context, after store.AuditCursor, limit int) ([]store.AuditRecord, error) {
+	return queryAll(ctx, db.reader(ctx), scanAuditRecord, `SELECT event_id, account_id, event_time, doc FROM audit_events
+		WHERE (event_time, event_id) > (?, ?) ORDER BY event_time, event_id LIMIT ?`, toNanos(after.Time), after.EventID, limit)
+}
+
+// LastAuditTime is the time of the newest record.
+func (db *DB) LastAuditTime(ctx context.Context) (time.Time, error) {
+	var n *int64
+	if err := db.reader(ctx).QueryRow(ctx, `SELECT MAX(event_time) FROM audit_events`).Scan(&n); err != nil || n == nil {
+		return time.Time{}, err
+	}
+	return fromNanos(*n), nil
 }
 
 func scanAuditRecord(s scanner) (*store.AuditRecord, error) {
@@ -113,7 +131,7 @@ func scanAuditRecord(s scanner) (*store.AuditRecord, error) {
 
 // PruneAuditRecords deletes the oldest records before the cutoff, about
 // limit at a time: the batch ends at the time of the limit-th oldest, so
-// each DELETE is one short range of the time indexes.
+// each DELETE is one short range of an index by time.
 func (db *DB) PruneAuditRecords(ctx context.Context, before time.Time, limit int) (int, error) {
 	cut := toNanos(before)
 	var bound int64

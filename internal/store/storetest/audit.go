@@ -61,7 +61,7 @@ func testAudit(t *testing.T, s store.Store) {
 	})
 	t.Run("method=LookupAuditRecords/case=every record, a time range, an event ID", func(t *testing.T) {
 		all, err := s.LookupAuditRecords(ctx, store.AuditQuery{AccountID: acct, Limit: 100})
-		if err != nil || len(all) != 7 {
+		if err != nil || len(all) != 7 { // written with their keys
 			t.Fatalf("%d records, %v", len(all), err)
 		}
 		ranged, err := s.LookupAuditRecords(ctx, store.AuditQuery{AccountID: acct, From: base.Add(time.Minute), To: base.Add(2 * time.Minute), Key: &store.AuditKey{Attr: "ResourceName", Value: "r"}})
@@ -75,6 +75,34 @@ func testAudit(t *testing.T, s store.Store) {
 		none, err := s.LookupAuditRecords(ctx, store.AuditQuery{AccountID: other, Key: &store.AuditKey{Attr: store.AuditKeyEventID, Value: recs[3].EventID}})
 		if err != nil || len(none) != 0 {
 			t.Fatalf("another account's record: %v, %v", none, err)
+		}
+	})
+	t.Run("method=PutAuditRecords/case=the event first, its keys after, twice", func(t *testing.T) {
+		r := store.AuditRecord{EventID: randHex(8), AccountID: acct, Time: base.Add(30 * time.Second), Doc: []byte(`{"late":true}`)}
+		if err := s.PutAuditRecords(ctx, []store.AuditRecord{r}); err != nil {
+			t.Fatal(err)
+		}
+		byID := &store.AuditKey{Attr: store.AuditKeyEventID, Value: r.EventID}
+		if got, err := s.LookupAuditRecords(ctx, store.AuditQuery{AccountID: acct, Key: byID}); err != nil || len(got) != 0 {
+			t.Fatalf("listed before its keys: %v, %v", got, err)
+		}
+		after, err := s.AuditRecordsAfter(ctx, store.AuditCursor{Time: r.Time.Add(-time.Nanosecond)}, 1)
+		if err != nil || len(after) != 1 || after[0].EventID != r.EventID || string(after[0].Doc) != `{"late":true}` {
+			t.Fatalf("AuditRecordsAfter: %v, %v", after, err)
+		}
+		if last, err := s.LastAuditTime(ctx); err != nil || last.Before(recs[6].Time) {
+			t.Fatalf("LastAuditTime %v, %v", last, err)
+		}
+		r.EventStored, r.Keys = true, []store.AuditKey{{Attr: "Username", Value: "carol"}}
+		for range 2 {
+			if err := s.PutAuditRecords(ctx, []store.AuditRecord{r}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, k := range []*store.AuditKey{byID, {Attr: "Username", Value: "carol"}} {
+			if got, err := s.LookupAuditRecords(ctx, store.AuditQuery{AccountID: acct, Key: k}); err != nil || len(got) != 1 {
+				t.Fatalf("by %v: %v, %v", k, got, err)
+			}
 		}
 	})
 	t.Run("method=PutAuditRecords/case=rolled back with its transaction", func(t *testing.T) {

@@ -1,21 +1,23 @@
 -- The audit trail (store.Audit): one row per event holding its CloudTrail
 -- record, and one row per lookup key (attribute, value) of the event.
--- Every LookupEvents filter reads one index range of audit_event_keys in
--- (time, ID) order, newest first, and continues from the last (time, ID)
--- of the previous page: a page costs the same however deep it is and
--- however many records the account holds. The event_time indexes let
--- pruning take the oldest records a small batch at a time.
+--
+-- A write's transaction inserts only the event row, at the end of the
+-- (event_time, event_id) key: a page or two more in the commit. Its keys
+-- follow within moments from a background writer (and, after a crash,
+-- from the records of the last minutes), so the request pays for none of
+-- the index entries. Every LookupEvents filter, "every event" included
+-- (attr '*'), reads one range of audit_event_keys in (time, ID) order,
+-- newest first, and continues from the last (time, ID) of the page
+-- before: a page costs the same however deep it is and however many
+-- records the account holds. Pruning takes the oldest records by time.
 
 CREATE TABLE audit_events (
-    event_id   TEXT NOT NULL PRIMARY KEY,
-    account_id TEXT NOT NULL,
     event_time BIGINT NOT NULL,
-    doc        TEXT NOT NULL
+    event_id   TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    doc        TEXT NOT NULL,
+    PRIMARY KEY (event_time, event_id)
 );
-
-CREATE INDEX audit_events_by_account_time ON audit_events (account_id, event_time, event_id);
-
-CREATE INDEX audit_events_by_time ON audit_events (event_time);
 
 CREATE TABLE audit_event_keys (
     account_id TEXT NOT NULL,
