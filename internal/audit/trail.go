@@ -189,7 +189,15 @@ func (t *Trail) writer() {
 	}
 }
 
-// collect takes first and whatever else is queued, up to maxBatch.
+// batchDelay is how long the writer gathers events after the first of
+// a batch. Each batch is one transaction, and on SQLite every commit
+// waits for the disk with the single writer's lock held: a batch a
+// request would take the lock from the requests' own writes as often as
+// they come. A flush marker ends the gathering at once.
+const batchDelay = 50 * time.Millisecond
+
+// collect takes first and what else arrives within batchDelay, up to
+// maxBatch.
 func (t *Trail) collect(first queued) ([]queued, []chan struct{}) {
 	var batch []queued
 	var marks []chan struct{}
@@ -201,14 +209,16 @@ func (t *Trail) collect(first queued) ([]queued, []chan struct{}) {
 		}
 	}
 	add(first)
-	for len(batch) < maxBatch {
+	timer := time.NewTimer(batchDelay)
+	defer timer.Stop()
+	for len(batch) < maxBatch && len(marks) == 0 {
 		select {
 		case q, ok := <-t.queue:
 			if !ok {
 				return batch, marks
 			}
 			add(q)
-		default:
+		case <-timer.C:
 			return batch, marks
 		}
 	}
