@@ -116,16 +116,6 @@ func (r *Record) keys() []store.AuditKey {
 	return keys
 }
 
-// keysOf are the keys of a stored record, read back from its document.
-func keysOf(rec store.AuditRecord) (store.AuditRecord, error) {
-	var r Record
-	if err := json.Unmarshal(rec.Doc, &r); err != nil {
-		return rec, err
-	}
-	rec.Keys, rec.EventStored = r.keys(), true
-	return rec, nil
-}
-
 // resourceTypes name the resource types of ARNs, by service and the
 // resource's first path element, as AWS Config and CloudTrail do.
 var resourceTypes = map[string]string{

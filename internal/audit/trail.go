@@ -115,7 +115,7 @@ func (t *Trail) Write(ctx context.Context, e Event) (Written, error) {
 	}
 	if e.AccountID != "" {
 		rec := en.rec
-		rec.Keys = nil
+		rec.KeysLater = true
 		if err := t.store.PutAuditRecords(ctx, []store.AuditRecord{rec}); err != nil {
 			return Written{}, err
 		}
@@ -298,13 +298,10 @@ func (t *Trail) recoverKeys() {
 		if len(recs) == 0 {
 			return
 		}
-		keyed := make([]store.AuditRecord, 0, len(recs))
-		for _, r := range recs {
-			if k, err := keysOf(r); err == nil {
-				keyed = append(keyed, k)
-			}
+		for i := range recs {
+			recs[i].EventStored = true
 		}
-		t.put(keyed)
+		t.put(recs)
 		last := recs[len(recs)-1]
 		cur = store.AuditCursor{Time: last.Time, EventID: last.EventID}
 	}

@@ -12,18 +12,18 @@ import (
 // before whatever is written meanwhile.
 type Audit interface {
 	// PutAuditRecords stores records; inside InTx it joins the
-	// transaction. The event row is written unless EventStored; the
-	// keys when Keys is not nil (those already there are skipped), with
-	// the record's own: its event ID and AuditKeyAll. A write's
-	// transaction stores its record without keys, cheaply; the keys
-	// follow with EventStored set.
+	// transaction. The event row (which lists its keys) is written
+	// unless EventStored; the key rows unless KeysLater (those already
+	// there are skipped), with the record's own: its event ID and
+	// AuditKeyAll. A write's transaction stores its record with
+	// KeysLater, cheaply; the keys follow with EventStored.
 	PutAuditRecords(ctx context.Context, recs []AuditRecord) error
 	// LookupAuditRecords lists an account's records, newest first, as
 	// far as their keys are written.
 	LookupAuditRecords(ctx context.Context, q AuditQuery) ([]AuditRecord, error)
 	// AuditRecordsAfter lists the records of every account that come
-	// after the cursor, oldest first: to write the keys a crash left
-	// unwritten.
+	// after the cursor, oldest first, their Keys filled in: to write the
+	// keys a crash left unwritten.
 	AuditRecordsAfter(ctx context.Context, after AuditCursor, limit int) ([]AuditRecord, error)
 	// LastAuditTime is the time of the newest record (zero when none).
 	LastAuditTime(ctx context.Context) (time.Time, error)
@@ -44,8 +44,8 @@ type AuditRecord struct {
 	// Doc is the CloudTrail record, JSON.
 	Doc []byte
 	// EventStored: the event row is in the store already; only the keys
-	// are to be written.
-	EventStored bool
+	// are to be written. KeysLater: the event row only.
+	EventStored, KeysLater bool
 }
 
 // AuditKey is one lookup attribute of a record. Attr is a CloudTrail

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -20,35 +21,56 @@ func (db *DB) PutAuditRecords(ctx context.Context, recs []store.AuditRecord) err
 	for _, r := range recs {
 		t := toNanos(r.Time)
 		if !r.EventStored {
-			events = append(events, []any{t, r.EventID, r.AccountID, string(r.Doc)})
-		}
-		if r.Keys == nil {
-			continue
-		}
-		seen := map[store.AuditKey]bool{}
-		own := []store.AuditKey{{Attr: store.AuditKeyAll}, {Attr: store.AuditKeyEventID, Value: r.EventID}}
-		for _, k := range append(own, r.Keys...) {
-			if (k.Value == "" && k.Attr != store.AuditKeyAll) || seen[k] {
-				continue
+			kb, err := json.Marshal(r.Keys)
+			if err != nil {
+				return err
 			}
-			seen[k] = true
-			keys = append(keys, []any{r.AccountID, k.Attr, k.Value, t, r.EventID})
+			events = append(events, []any{t, r.EventID, r.AccountID, string(r.Doc), string(kb)})
+		}
+		if !r.KeysLater {
+			keys = append(keys, auditKeyRows(r)...)
 		}
 	}
 	if len(events) == 0 && len(keys) == 0 {
 		return nil
 	}
 	return db.write(ctx, func(c conn) error {
-		if err := insertRows(ctx, c, `INSERT INTO audit_events (event_time, event_id, account_id, doc) VALUES `, "", events); err != nil {
+		if err := insertRows(ctx, c, `INSERT INTO audit_events (event_time, event_id, account_id, doc, lookup_keys) VALUES `, "", events); err != nil {
 			return err
 		}
 		return insertRows(ctx, c, `INSERT INTO audit_event_keys (account_id, attr, value, event_time, event_id) VALUES `, ` ON CONFLICT DO NOTHING`, keys)
 	})
 }
 
+// auditKeyRows are the rows of audit_event_keys of a record: its keys
+// and its own (event ID, every event), once each.
+func auditKeyRows(r store.AuditRecord) [][]any {
+	t := toNanos(r.Time)
+	seen := map[store.AuditKey]bool{}
+	own := []store.AuditKey{{Attr: store.AuditKeyAll}, {Attr: store.AuditKeyEventID, Value: r.EventID}}
+	var rows [][]any
+	for _, k := range append(own, r.Keys...) {
+		if (k.Value == "" && k.Attr != store.AuditKeyAll) || seen[k] {
+			continue
+		}
+		seen[k] = true
+		rows = append(rows, []any{r.AccountID, k.Attr, k.Value, t, r.EventID})
+	}
+	return rows
+}
+
 // insertRows runs prefix with rows as VALUES tuples, then suffix, a
 // chunk at a time.
 func insertRows(ctx context.Context, c conn, prefix, suffix string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return valuesRows(ctx, c, prefix, "("+strings.Repeat("?,", len(rows[0])-1)+"?)", suffix, rows)
+}
+
+// valuesRows runs prefix, rows as tuples in the shape of tuple, then
+// suffix, a chunk at a time.
+func valuesRows(ctx context.Context, c conn, prefix, tuple, suffix string, rows [][]any) error {
 	for len(rows) > 0 {
 		n := min(len(rows), auditRowsPerInsert)
 		var b strings.Builder
@@ -58,9 +80,7 @@ func insertRows(ctx context.Context, c conn, prefix, suffix string, rows [][]any
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteByte('(')
-			b.WriteString(strings.Repeat("?,", len(r)-1))
-			b.WriteString("?)")
+			b.WriteString(tuple)
 			args = append(args, r...)
 		}
 		b.WriteString(suffix)
@@ -105,8 +125,19 @@ func (db *DB) LookupAuditRecords(ctx context.Context, q store.AuditQuery) ([]sto
 
 // AuditRecordsAfter lists records after a position, oldest first.
 func (db *DB) AuditRecordsAfter(ctx context.Context, after store.AuditCursor, limit int) ([]store.AuditRecord, error) {
-	return queryAll(ctx, db.reader(ctx), scanAuditRecord, `SELECT event_id, account_id, event_time, doc FROM audit_events
+	return queryAll(ctx, db.reader(ctx), scanAuditRecordKeys, `SELECT event_id, account_id, event_time, doc, lookup_keys FROM audit_events
 		WHERE (event_time, event_id) > (?, ?) ORDER BY event_time, event_id LIMIT ?`, toNanos(after.Time), after.EventID, limit)
+}
+
+func scanAuditRecordKeys(s scanner) (*store.AuditRecord, error) {
+	var r store.AuditRecord
+	var t int64
+	var doc, keys string
+	if err := s.Scan(&r.EventID, &r.AccountID, &t, &doc, &keys); err != nil {
+		return nil, err
+	}
+	r.Time, r.Doc = fromNanos(t), []byte(doc)
+	return &r, json.Unmarshal([]byte(keys), &r.Keys)
 }
 
 // LastAuditTime is the time of the newest record.
@@ -129,30 +160,29 @@ func scanAuditRecord(s scanner) (*store.AuditRecord, error) {
 	return &r, nil
 }
 
-// PruneAuditRecords deletes the oldest records before the cutoff, about
-// limit at a time: the batch ends at the time of the limit-th oldest, so
-// each DELETE is one short range of an index by time.
+// PruneAuditRecords deletes the oldest records before the cutoff, at
+// most limit, with exactly their keys (listed in each event row): point
+// deletes by primary key, in one short transaction.
 func (db *DB) PruneAuditRecords(ctx context.Context, before time.Time, limit int) (int, error) {
-	cut := toNanos(before)
-	var bound int64
-	err := db.reader(ctx).QueryRow(ctx, `SELECT event_time FROM audit_events WHERE event_time < ? ORDER BY event_time LIMIT 1 OFFSET ?`, cut, limit-1).Scan(&bound)
-	switch {
-	case err == nil:
-		cut = bound + 1
-	case notFound(err) != store.ErrNotFound:
-		return 0, err
-	}
-	var n int64
-	err = db.write(ctx, func(c conn) error {
-		if _, err := c.Exec(ctx, `DELETE FROM audit_event_keys WHERE event_time < ?`, cut); err != nil {
-			return err
-		}
-		res, err := c.Exec(ctx, `DELETE FROM audit_events WHERE event_time < ?`, cut)
+	var n int
+	err := db.write(ctx, func(c conn) error {
+		old, err := queryAll(ctx, c, scanAuditRecordKeys, `SELECT event_id, account_id, event_time, '', lookup_keys FROM audit_events
+			WHERE event_time < ? ORDER BY event_time, event_id LIMIT ?`, toNanos(before), limit)
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		var keys, events [][]any
+		for _, r := range old {
+			keys = append(keys, auditKeyRows(r)...)
+			events = append(events, []any{toNanos(r.Time), r.EventID})
+		}
+		// The casts type the VALUES for PostgreSQL.
+		if err := valuesRows(ctx, c, `DELETE FROM audit_event_keys WHERE (account_id, attr, value, event_time, event_id) IN (VALUES `,
+			`(?, ?, ?, CAST(? AS BIGINT), ?)`, ")", keys); err != nil {
+			return err
+		}
+		n = len(events)
+		return valuesRows(ctx, c, `DELETE FROM audit_events WHERE (event_time, event_id) IN (VALUES `, `(CAST(? AS BIGINT), ?)`, ")", events)
 	})
-	return int(n), err
+	return n, err
 }

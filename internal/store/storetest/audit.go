@@ -78,7 +78,8 @@ func testAudit(t *testing.T, s store.Store) {
 		}
 	})
 	t.Run("method=PutAuditRecords/case=the event first, its keys after, twice", func(t *testing.T) {
-		r := store.AuditRecord{EventID: randHex(8), AccountID: acct, Time: base.Add(30 * time.Second), Doc: []byte(`{"late":true}`)}
+		r := store.AuditRecord{EventID: randHex(8), AccountID: acct, Time: base.Add(30 * time.Second), Doc: []byte(`{"late":true}`),
+			Keys: []store.AuditKey{{Attr: "Username", Value: "carol"}}, KeysLater: true}
 		if err := s.PutAuditRecords(ctx, []store.AuditRecord{r}); err != nil {
 			t.Fatal(err)
 		}
@@ -87,13 +88,14 @@ func testAudit(t *testing.T, s store.Store) {
 			t.Fatalf("listed before its keys: %v, %v", got, err)
 		}
 		after, err := s.AuditRecordsAfter(ctx, store.AuditCursor{Time: r.Time.Add(-time.Nanosecond)}, 1)
-		if err != nil || len(after) != 1 || after[0].EventID != r.EventID || string(after[0].Doc) != `{"late":true}` {
+		if err != nil || len(after) != 1 || after[0].EventID != r.EventID || string(after[0].Doc) != `{"late":true}` || len(after[0].Keys) != 1 {
 			t.Fatalf("AuditRecordsAfter: %v, %v", after, err)
 		}
 		if last, err := s.LastAuditTime(ctx); err != nil || last.Before(recs[6].Time) {
 			t.Fatalf("LastAuditTime %v, %v", last, err)
 		}
-		r.EventStored, r.Keys = true, []store.AuditKey{{Attr: "Username", Value: "carol"}}
+		r = after[0]
+		r.EventStored = true
 		for range 2 {
 			if err := s.PutAuditRecords(ctx, []store.AuditRecord{r}); err != nil {
 				t.Fatal(err)

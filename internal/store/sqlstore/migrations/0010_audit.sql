@@ -9,13 +9,17 @@
 -- (attr '*'), reads one range of audit_event_keys in (time, ID) order,
 -- newest first, and continues from the last (time, ID) of the page
 -- before: a page costs the same however deep it is and however many
--- records the account holds. Pruning takes the oldest records by time.
+-- records the account holds. An event row lists its keys (lookup_keys,
+-- JSON): pruning deletes the oldest events and exactly their keys, and
+-- after a crash the keys of the last events are rewritten from it, with
+-- no index by time on the keys to maintain.
 
 CREATE TABLE audit_events (
     event_time BIGINT NOT NULL,
     event_id   TEXT NOT NULL,
     account_id TEXT NOT NULL,
     doc        TEXT NOT NULL,
+    lookup_keys TEXT NOT NULL,
     PRIMARY KEY (event_time, event_id)
 );
 
@@ -27,5 +31,3 @@ CREATE TABLE audit_event_keys (
     event_id   TEXT NOT NULL,
     PRIMARY KEY (account_id, attr, value, event_time, event_id)
 );
-
-CREATE INDEX audit_event_keys_by_time ON audit_event_keys (event_time);
