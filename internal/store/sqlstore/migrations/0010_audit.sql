@@ -12,7 +12,8 @@
 -- records the account holds. An event row lists its keys (lookup_keys,
 -- JSON): pruning deletes the oldest events and exactly their keys, and
 -- after a crash the keys of the last events are rewritten from it, with
--- no index by time on the keys to maintain.
+-- no index by time on the keys to maintain. On SQLite the keys are one
+-- B-tree (WITHOUT ROWID, which the migration drops for PostgreSQL).
 
 CREATE TABLE audit_events (
     event_time BIGINT NOT NULL,
@@ -30,4 +31,4 @@ CREATE TABLE audit_event_keys (
     event_time BIGINT NOT NULL,
     event_id   TEXT NOT NULL,
     PRIMARY KEY (account_id, attr, value, event_time, event_id)
-);
+) WITHOUT ROWID;
