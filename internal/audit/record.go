@@ -110,8 +110,7 @@ func (r *Record) keys() []store.AuditKey {
 		{Attr: "ReadOnly", Value: strconv.FormatBool(r.ReadOnly)},
 	}
 	for _, res := range r.Resources {
-		keys = append(keys, store.AuditKey{Attr: "ResourceType", Value: res.Type}, store.AuditKey{Attr: "ResourceName", Value: res.Name},
-			store.AuditKey{Attr: "ResourceName", Value: res.ARN})
+		keys = append(keys, store.AuditKey{Attr: "ResourceType", Value: res.Type}, store.AuditKey{Attr: "ResourceName", Value: res.Name})
 	}
 	return keys
 }

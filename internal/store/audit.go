@@ -14,12 +14,12 @@ type Audit interface {
 	// PutAuditRecords stores records; inside InTx it joins the
 	// transaction. The event row (which lists its keys) is written
 	// unless EventStored; the key rows unless KeysLater (those already
-	// there are skipped), with the record's own: its event ID and
-	// AuditKeyAll. A write's transaction stores its record with
-	// KeysLater, cheaply; the keys follow with EventStored.
+	// there are skipped), with the record's own event ID. A write's
+	// transaction stores its record with KeysLater, cheaply; the keys
+	// follow with EventStored.
 	PutAuditRecords(ctx context.Context, recs []AuditRecord) error
-	// LookupAuditRecords lists an account's records, newest first, as
-	// far as their keys are written.
+	// LookupAuditRecords lists an account's records, newest first; with
+	// a Key, as far as their keys are written.
 	LookupAuditRecords(ctx context.Context, q AuditQuery) ([]AuditRecord, error)
 	// AuditRecordsAfter lists the records of every account that come
 	// after the cursor, oldest first, their Keys filled in: to write the
@@ -52,13 +52,9 @@ type AuditRecord struct {
 // LookupAttributeKey ("EventName", "Username", ...).
 type AuditKey struct{ Attr, Value string }
 
-// AuditKeyEventID is the lookup attribute of the record's ID, and
-// AuditKeyAll the one every record has (with an empty value): the
-// store writes both with the record's keys.
-const (
-	AuditKeyEventID = "EventId"
-	AuditKeyAll     = "*"
-)
+// AuditKeyEventID is the lookup attribute of the record's ID: the store
+// writes it with the record's keys.
+const AuditKeyEventID = "EventId"
 
 // AuditQuery selects records of one account.
 type AuditQuery struct {

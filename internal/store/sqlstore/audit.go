@@ -47,10 +47,10 @@ func (db *DB) PutAuditRecords(ctx context.Context, recs []store.AuditRecord) err
 func auditKeyRows(r store.AuditRecord) [][]any {
 	t := toNanos(r.Time)
 	seen := map[store.AuditKey]bool{}
-	own := []store.AuditKey{{Attr: store.AuditKeyAll}, {Attr: store.AuditKeyEventID, Value: r.EventID}}
+	own := []store.AuditKey{{Attr: store.AuditKeyEventID, Value: r.EventID}}
 	var rows [][]any
 	for _, k := range append(own, r.Keys...) {
-		if (k.Value == "" && k.Attr != store.AuditKeyAll) || seen[k] {
+		if k.Value == "" || seen[k] {
 			continue
 		}
 		seen[k] = true
@@ -92,24 +92,27 @@ func valuesRows(ctx context.Context, c conn, prefix, tuple, suffix string, rows 
 	return nil
 }
 
-// LookupAuditRecords reads one range of the keys' index, newest first,
-// and the events it names.
+// LookupAuditRecords reads one range of an index, newest first: the
+// keys of one (attribute, value) and the events they name, or, without
+// a filter, the events by time.
 func (db *DB) LookupAuditRecords(ctx context.Context, q store.AuditQuery) ([]store.AuditRecord, error) {
-	key := store.AuditKey{Attr: store.AuditKeyAll}
+	from, col := `audit_events e`, "e."
+	var where []string
+	var args []any
 	if q.Key != nil {
-		key = *q.Key
+		from, col = `audit_event_keys k JOIN audit_events e ON e.event_time = k.event_time AND e.event_id = k.event_id`, "k."
+		where, args = append(where, "k.attr = ?", "k.value = ?"), append(args, q.Key.Attr, q.Key.Value)
 	}
-	where := []string{"k.account_id = ?", "k.attr = ?", "k.value = ?"}
-	args := []any{q.AccountID, key.Attr, key.Value}
+	where, args = append(where, col+"account_id = ?"), append(args, q.AccountID)
 	if !q.From.IsZero() {
-		where, args = append(where, "k.event_time >= ?"), append(args, toNanos(q.From))
+		where, args = append(where, col+"event_time >= ?"), append(args, toNanos(q.From))
 	}
 	if !q.To.IsZero() {
-		where, args = append(where, "k.event_time <= ?"), append(args, toNanos(q.To))
+		where, args = append(where, col+"event_time <= ?"), append(args, toNanos(q.To))
 	}
 	if q.Before != nil {
 		// A row value: both dialects read it as one range of the index.
-		where = append(where, "(k.event_time, k.event_id) < (?, ?)")
+		where = append(where, "("+col+"event_time, "+col+"event_id) < (?, ?)")
 		args = append(args, toNanos(q.Before.Time), q.Before.EventID)
 	}
 	limit := q.Limit
@@ -117,9 +120,8 @@ func (db *DB) LookupAuditRecords(ctx context.Context, q store.AuditQuery) ([]sto
 		limit = 50
 	}
 	args = append(args, limit)
-	query := `SELECT e.event_id, e.account_id, e.event_time, e.doc FROM audit_event_keys k
-		JOIN audit_events e ON e.event_time = k.event_time AND e.event_id = k.event_id
-		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY k.event_time DESC, k.event_id DESC LIMIT ?`
+	query := `SELECT e.event_id, e.account_id, e.event_time, e.doc FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + col + `event_time DESC, ` + col + `event_id DESC LIMIT ?`
 	return queryAll(ctx, db.reader(ctx), scanAuditRecord, query, args...)
 }
 

@@ -5,8 +5,8 @@
 -- (event_time, event_id) key: a page or two more in the commit. Its keys
 -- follow within moments from a background writer (and, after a crash,
 -- from the records of the last minutes), so the request pays for none of
--- the index entries. Every LookupEvents filter, "every event" included
--- (attr '*'), reads one range of audit_event_keys in (time, ID) order,
+-- the index entries. Every LookupEvents filter reads one range of
+-- audit_event_keys in (time, ID) order (no filter: of the events' key),
 -- newest first, and continues from the last (time, ID) of the page
 -- before: a page costs the same however deep it is and however many
 -- records the account holds. An event row lists its keys (lookup_keys,
