@@ -8,7 +8,9 @@
 //
 //   - Write stores a record in the transaction of its context: the
 //     server runs each mutating call and its record in one transaction,
-//     so no acknowledged write lacks its record.
+//     so no acknowledged write lacks its record. Its lookup keys are
+//     written after the commit by the background writer (Committed),
+//     and rebuilt at start for the last records after a crash.
 //   - Record queues a record for a background writer that stores them
 //     in batches (reads, denials, failures, sign-ins): the request does
 //     not wait for the store. Close writes whatever is queued.
