@@ -62,6 +62,14 @@ func BenchmarkAudit(b *testing.B) {
 					return err
 				})
 			})
+			// One at a time: the latency of the request path itself.
+			b.Run(fmt.Sprintf("op=GetUser/c=1/%s/round=%d", v.name, round), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if _, err := im.GetUser(context.Background(), &iam.GetUserInput{UserName: aws.String("reader")}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }
