@@ -19,6 +19,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/bootstrap"
+	"github.com/mailgate/mailgate/internal/cloudtrail"
 	"github.com/mailgate/mailgate/internal/iam"
 	"github.com/mailgate/mailgate/internal/identitystore"
 	"github.com/mailgate/mailgate/internal/metrics"
@@ -68,6 +69,7 @@ type serveFlags struct {
 	modeFlags
 	idpFlags
 	listenFlags
+	auditFlags
 }
 
 // serveFlagSet declares the flags of serve into f (completion lists them too).
@@ -99,6 +101,7 @@ func serveFlagSet(f *serveFlags) *flag.FlagSet {
 	f.modeFlags.register(fs)
 	f.idpFlags.register(fs)
 	f.listenFlags.register(fs)
+	f.auditFlags.register(fs)
 	fs.Usage = flagUsage(fs, "Usage: mailgate serve [flags]\n\nEvery flag has an environment twin; the flag wins.\n\n")
 	return fs
 }
@@ -230,6 +233,11 @@ func run(f serveFlags, logger *slog.Logger) error {
 			return err
 		}
 	}
+	trail, closeAuditLog, err := f.auditFlags.open(st, logger)
+	if err != nil {
+		return err
+	}
+	defer closeAuditLog()
 	clk, now := serviceClock(f)
 	wm := workmail.New(st, workmail.Options{Now: now, Impersonation: workmail.ImpersonationOptions{MaxRolesPerOrg: f.impersonationMaxRoles, TokenTTL: f.impersonationTokenTTL},
 		IdentityProviders: f.idpFlags.providers(), SignIn: f.idpFlags.signIn(logger)})
@@ -255,7 +263,12 @@ func run(f serveFlags, logger *slog.Logger) error {
 
 		SSOAdmin:      sso,
 		IdentityStore: idstore,
+		CloudTrail:    cloudtrail.New(st, cloudtrail.Options{Flush: trail.Flush}),
+		Audit:         trail,
 	})
+	// After the HTTP server's shutdown, before the store closes: the
+	// audit records still queued are written.
+	defer srv.Close()
 	if f.mode == modeTest {
 		fmt.Fprintln(os.Stderr, testModeWarning(f, storeKind(url)))
 	}

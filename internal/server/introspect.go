@@ -54,7 +54,8 @@ const maxIntrospectField = 256
 // authorize (through the service's callback), answer.
 func (s *Server) serveIntrospect(w http.ResponseWriter, r *http.Request) int {
 	c := &call{req: &reqctx.Request{ID: w.Header().Get("x-amzn-RequestId"), SourceIP: sourceIP(r), Secure: r.TLS != nil,
-		Service: "workmail", Operation: "IntrospectImpersonationToken", Received: s.cfg.Now()}, svc: s.byName["workmail"]}
+		Service: "workmail", Operation: "IntrospectImpersonationToken", Received: s.cfg.Now()}, svc: s.byName["workmail"],
+		audit: callAudit{userAgent: userAgent(r)}}
 	ins, ok := s.cfg.WorkMail.(ImpersonationIntrospector)
 	if !ok || c.svc == nil {
 		http.NotFound(w, r)
@@ -89,12 +90,13 @@ func (s *Server) serveIntrospect(w http.ResponseWriter, r *http.Request) int {
 	res := &TokenIntrospection{}
 	c.req.Action = IntrospectAction
 	ctx := reqctx.With(r.Context(), c.req)
-	decided := false
+	decided, refused := false, false
 	authorize := func(resource string) error {
 		decided = true
 		c.req.Resource = resource
 		err := s.cfg.Authorizer.Authorize(ctx, c.req, &api.Target{Resources: []string{resource}})
-		if _, refused := apierror.As(err); refused {
+		if _, no := apierror.As(err); no {
+			refused = true
 			return errNotForCaller
 		}
 		return err
@@ -113,6 +115,7 @@ func (s *Server) serveIntrospect(w http.ResponseWriter, r *http.Request) int {
 			return c.status
 		}
 	}
+	denied := refused // before the decoy below
 	if !decided {
 		// The token is not one the caller could be told about, so the
 		// service never asked. Ask anyway, on an organization that
@@ -131,6 +134,7 @@ func (s *Server) serveIntrospect(w http.ResponseWriter, r *http.Request) int {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
 	s.write(w, c, http.StatusOK, "application/json", b)
+	s.auditIntrospection(c, token, mailbox, res, denied)
 	return c.status
 }
 

@@ -25,7 +25,7 @@ func (s *Server) route(r *http.Request, body []byte, c *call) (url.Values, apier
 			// Which one names the operation is anyone's guess.
 			return nil, awsjson.NewSerializationException("X-Amz-Target must be given once.")
 		}
-		prefix, op, _ := strings.Cut(target, ".")
+		prefix, op := splitTarget(target)
 		b := s.byTarget[prefix]
 		if b == nil {
 			return nil, apierror.InvalidAction.InJSON("Unknown target prefix %q.", prefix)
@@ -139,11 +139,21 @@ func (s *Server) pickQueryService(r *http.Request, form url.Values, c *call) {
 // routeForError picks a service for an error raised before routing.
 func (s *Server) routeForError(r *http.Request, c *call) {
 	if t := r.Header.Get("X-Amz-Target"); t != "" {
-		prefix, _, _ := strings.Cut(t, ".")
+		prefix, _ := splitTarget(t)
 		if b := s.byTarget[prefix]; b != nil {
 			c.svc = b
 			return
 		}
 	}
 	s.pickQueryService(r, url.Values{}, c)
+}
+
+// splitTarget splits X-Amz-Target at its last dot: CloudTrail's prefix
+// has dots of its own ("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101").
+func splitTarget(target string) (prefix, op string) {
+	i := strings.LastIndexByte(target, '.')
+	if i < 0 {
+		return target, ""
+	}
+	return target[:i], target[i+1:]
 }

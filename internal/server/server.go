@@ -41,6 +41,7 @@ import (
 	"github.com/mailgate/mailgate/internal/api/stsapi"
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/audit"
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/mailfront"
 	"github.com/mailgate/mailgate/internal/model"
@@ -105,6 +106,9 @@ type Config struct {
 	// MailFrontHook, when set, receives every mail login decision
 	// (mailfront.go).
 	MailFrontHook func(context.Context, mailfront.Decision)
+	// Audit, when set, records every API call, sign-in, token use and
+	// denial (audit.go); Close writes what it still holds.
+	Audit *audit.Trail
 }
 
 // Server is the HTTP handler.
@@ -131,11 +135,14 @@ type binding struct {
 	resolver api.Resolver
 	// modeledError builds a modeled error of the service by shape name.
 	modeledError func(shape, message string) apierror.APIError
+	// prepare runs before a call in an audit transaction (audit.go).
+	prepare TxPreparer
 }
 
 func newBinding(m *model.Service, svc any, ops map[string]*api.Operation, modeled func(string, string) apierror.APIError) *binding {
 	r, _ := svc.(api.Resolver)
-	return &binding{model: m, ops: ops, resolver: r, modeledError: modeled}
+	p, _ := svc.(TxPreparer)
+	return &binding{model: m, ops: ops, resolver: r, modeledError: modeled, prepare: p}
 }
 
 // New builds a server.
@@ -202,6 +209,11 @@ func (s *Server) add(b *binding) {
 	s.byName[b.model.Name] = b
 	if b.model.Protocol == "json" {
 		s.byTarget[b.model.TargetPrefix] = b
+		if i := strings.LastIndexByte(b.model.TargetPrefix, '.'); i >= 0 {
+			// The SDKs send the last part alone ("CloudTrail_20131101"),
+			// the AWS CLI the whole prefix; AWS takes both.
+			s.byTarget[b.model.TargetPrefix[i+1:]] = b
+		}
 	} else {
 		s.query = append(s.query, b)
 	}
@@ -214,6 +226,7 @@ type call struct {
 	op      *model.Operation
 	started time.Time
 	status  int
+	audit   callAudit
 }
 
 // ServeHTTP runs the chain.
@@ -222,6 +235,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.requestStart(c)
 	c.req.Received = c.started
 	w.Header().Set("x-amzn-RequestId", c.req.ID)
+	c.audit.userAgent = userAgent(r)
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic serving request", "request_id", c.req.ID, "panic", p)
@@ -229,6 +243,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.accessLog(c)
 		s.observe(c, r, start)
+		s.auditCall(c)
 	}()
 
 	// The whole body first, before anything waits on this request: a
@@ -280,7 +295,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := reqctx.With(r.Context(), c.req)
 	out, err := s.run(ctx, c, body, form)
 	if err != nil {
-		s.writeError(w, c, s.asAPIError(c, err))
+		c.audit.err = s.asAPIError(c, err)
+		s.writeError(w, c, c.audit.err)
 		return
 	}
 	s.writeOutput(w, c, out)
@@ -302,6 +318,7 @@ func (s *Server) run(ctx context.Context, c *call, body []byte, form url.Values)
 	if err := model.Validate(c.op.Input, doc); err != nil {
 		return nil, err
 	}
+	c.audit.doc = doc
 	op := c.svc.ops[c.op.Name]
 	in, err := op.Bind(doc)
 	if err != nil {
@@ -312,16 +329,17 @@ func (s *Server) run(ctx context.Context, c *call, body []byte, form url.Values)
 	if err != nil {
 		return nil, err
 	}
+	c.audit.target = t
 	if c.op.NoAuth {
 		// Signed or not, the handler authorizes what the request carries
 		// (the token or assertion against the role's trust policy), as
 		// AWS needs no permission of a signer for these operations.
-		return op.Call(ctx, in)
+		return s.callAndRecord(ctx, c, op, in)
 	}
 	if err := s.cfg.Authorizer.Authorize(ctx, c.req, t); err != nil {
 		return nil, err
 	}
-	return op.Call(ctx, in)
+	return s.callAndRecord(ctx, c, op, in)
 }
 
 // unsigned: the request carries no SigV4 signature at all.

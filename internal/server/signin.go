@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -138,6 +139,7 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) int {
 	}
 	who, err := svc.SignIn(r.Context(), req)
 	s.signInDecided(req, err)
+	s.auditSignIn(r, req, who, err)
 	if err != nil {
 		return s.signInError(w, r, err)
 	}
@@ -172,6 +174,7 @@ func (s *Server) servePersonalAccessTokens(w http.ResponseWriter, r *http.Reques
 	req := mailauth.SignInRequest{OrganizationID: form.Get("organization_id"), IDToken: strings.TrimSpace(idToken), SourceIP: sourceIP(r)}
 	who, err := svc.SignIn(r.Context(), req)
 	s.signInDecided(req, err)
+	s.auditSignIn(r, req, who, err)
 	if errors.Is(err, mailauth.ErrSignInFailed) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mailgate", error="invalid_token"`)
 		return oauthError(w, http.StatusUnauthorized, "invalid_token", "Sign-in failed.")
@@ -181,13 +184,27 @@ func (s *Server) servePersonalAccessTokens(w http.ResponseWriter, r *http.Reques
 	}
 	switch r.Method {
 	case http.MethodPost:
-		tok, err := svc.CreatePersonalAccessToken(r.Context(), who, form.Get("name"), form["scope"])
+		var tok *mailauth.NewToken
+		err := s.mailboxUserCall(r, "CreatePersonalAccessToken", who, map[string]any{"name": form.Get("name"), "scopes": form["scope"]},
+			func(ctx context.Context) (map[string]any, error) {
+				var err error
+				tok, err = svc.CreatePersonalAccessToken(ctx, who, form.Get("name"), form["scope"])
+				if err != nil {
+					return nil, err
+				}
+				return map[string]any{"personalAccessTokenId": tok.PersonalAccessTokenID, "name": tok.Name}, nil
+			})
 		if err != nil {
 			return s.signInError(w, r, err)
 		}
 		return signInJSON(w, http.StatusOK, tok)
 	case http.MethodGet:
-		list, err := svc.ListOwnPersonalAccessTokens(r.Context(), who)
+		var list []mailauth.TokenSummary
+		err := s.mailboxUserCall(r, "ListPersonalAccessTokens", who, nil, func(ctx context.Context) (map[string]any, error) {
+			var err error
+			list, err = svc.ListOwnPersonalAccessTokens(ctx, who)
+			return nil, err
+		})
 		if err != nil {
 			return s.signInError(w, r, err)
 		}
@@ -197,7 +214,10 @@ func (s *Server) servePersonalAccessTokens(w http.ResponseWriter, r *http.Reques
 		if id == "" {
 			return oauthError(w, http.StatusBadRequest, "invalid_request", "The personal_access_token_id parameter is required.")
 		}
-		if err := svc.DeleteOwnPersonalAccessToken(r.Context(), who, id); err != nil {
+		err := s.mailboxUserCall(r, "DeletePersonalAccessToken", who, map[string]any{"personalAccessTokenId": id}, func(ctx context.Context) (map[string]any, error) {
+			return nil, svc.DeleteOwnPersonalAccessToken(ctx, who, id)
+		})
+		if err != nil {
 			return s.signInError(w, r, err)
 		}
 		w.Header().Set("Cache-Control", "no-store")

@@ -34,6 +34,7 @@ type Store interface {
 	Authz
 	OrgRecords
 	AccountRecords
+	Audit
 	// Close releases the backend's connections.
 	Close() error
 }

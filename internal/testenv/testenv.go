@@ -23,7 +23,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/workmail"
 
 	"github.com/mailgate/mailgate/internal/api/identitystoreapi"
+	"github.com/mailgate/mailgate/internal/audit"
 	"github.com/mailgate/mailgate/internal/bootstrap"
+	cloudtrailsvc "github.com/mailgate/mailgate/internal/cloudtrail"
 	iamsvc "github.com/mailgate/mailgate/internal/iam"
 	idstoresvc "github.com/mailgate/mailgate/internal/identitystore"
 	"github.com/mailgate/mailgate/internal/ids"
@@ -45,7 +47,10 @@ type Env struct {
 	Region    string
 	Store     store.Store
 	Server    *httptest.Server
-	storeURL  string
+	// Audit is the server's audit trail (its Flush makes queued
+	// records visible).
+	Audit    *audit.Trail
+	storeURL string
 }
 
 // Options adjust the environment.
@@ -83,6 +88,7 @@ func New(t testing.TB, opts ...Options) *Env {
 	}
 	sso := ssosvc.New(st, ssosvc.Options{})
 	idstore := idstoresvc.New(st, sso, idstoresvc.Options{})
+	e.Audit = audit.New(audit.Options{Store: st})
 	cfg := server.Config{
 		Store:         st,
 		WorkMail:      wmsvc.New(st, wmsvc.Options{}),
@@ -90,6 +96,8 @@ func New(t testing.TB, opts ...Options) *Env {
 		IAM:           iamsvc.New(st, iamsvc.Options{}),
 		SSOAdmin:      sso,
 		IdentityStore: idstore,
+		CloudTrail:    cloudtrailsvc.New(st, cloudtrailsvc.Options{Flush: e.Audit.Flush}),
+		Audit:         e.Audit,
 	}
 	if o.Configure != nil {
 		o.Configure(&cfg)
@@ -103,6 +111,7 @@ func New(t testing.TB, opts ...Options) *Env {
 		e.storeURL = o.StoreURL
 	}
 	h := server.New(cfg)
+	t.Cleanup(func() { h.Close(); e.Audit.Close() }) // after the HTTP server's close below
 	e.Server = httptest.NewUnstartedServer(h)
 	h.Harden(e.Server.Config) // as `mailgate serve` does
 	e.Server.Start()

@@ -80,7 +80,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			}
 			for _, stmt := range splitStatements(m.sql) {
 				// DDL runs unprepared: it is executed once.
-				if _, err := c.tx.ExecContext(ctx, rebind(db.dialect, stmt)); err != nil {
+				if _, err := c.tx.ExecContext(ctx, rebind(db.dialect, dialectDDL(db.dialect, stmt))); err != nil {
 					return fmt.Errorf("%s: %w", m.name, err)
 				}
 			}
@@ -110,4 +110,15 @@ func splitStatements(s string) []string {
 		}
 	}
 	return out
+}
+
+// dialectDDL drops what only SQLite understands from a statement for
+// PostgreSQL: WITHOUT ROWID (a table stored in its primary key's B-tree,
+// as PostgreSQL's tables are not; SQLite otherwise keeps a rowid table
+// and a separate index for a composite key).
+func dialectDDL(d Dialect, stmt string) string {
+	if d == Postgres {
+		return strings.ReplaceAll(stmt, ") WITHOUT ROWID", ")")
+	}
+	return stmt
 }

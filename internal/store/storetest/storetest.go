@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"tx", testTx},
 		{"orgrecords", testOrgRecords},
 		{"accountrecords", testAccountRecords},
+		{"audit", testAudit},
 	} {
 		t.Run("domain="+d.name, func(t *testing.T) {
 			s := newStore(t)
