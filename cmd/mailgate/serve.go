@@ -19,6 +19,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/bootstrap"
+	"github.com/mailgate/mailgate/internal/console"
 	"github.com/mailgate/mailgate/internal/iam"
 	"github.com/mailgate/mailgate/internal/identitystore"
 	"github.com/mailgate/mailgate/internal/metrics"
@@ -256,6 +257,7 @@ func run(f serveFlags, logger *slog.Logger) error {
 		SSOAdmin:      sso,
 		IdentityStore: idstore,
 	})
+	srv.MountConsole(console.New(console.Config{Store: st, Invoker: srv, Logger: logger}))
 	if f.mode == modeTest {
 		fmt.Fprintln(os.Stderr, testModeWarning(f, storeKind(url)))
 	}

@@ -115,6 +115,7 @@ type Server struct {
 	test     *testMode  // nil outside the test mode
 	conns    *connGuard // unauthenticated connections (conns.go)
 	metrics  *requestMetrics
+	console  http.Handler // MountConsole (invoke.go)
 }
 
 // binding is one service as the server runs it.
@@ -250,6 +251,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		defer release()
 	}
+	if s.console != nil && strings.HasPrefix(r.URL.Path, ConsolePrefix) {
+		c.status = s.serveConsole(w, r)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) || isMetricsAlias(r) {
 		c.status = s.serveControl(w, r)
 		return
@@ -293,6 +298,11 @@ func (s *Server) run(ctx context.Context, c *call, body []byte, form url.Values)
 	if err != nil {
 		return nil, err
 	}
+	return s.call(ctx, c, doc)
+}
+
+// call validates, binds, targets, authorizes and runs one decoded request.
+func (s *Server) call(ctx context.Context, c *call, doc map[string]any) (any, error) {
 	if err := model.Validate(c.op.Input, doc); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,159 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/mailgate/mailgate/internal/api/workmailapi"
+	"github.com/mailgate/mailgate/internal/opt"
+)
+
+// usersPerPage is the page size of the users list: one keyset page of
+// the store per view, whatever the organization's size.
+const usersPerPage = 50
+
+func (h *Handler) routeDirectory() {
+	h.mux.HandleFunc("GET "+Prefix+"organizations", h.signedIn(h.organizations))
+	h.mux.HandleFunc("POST "+Prefix+"organizations", h.signedIn(h.createOrganization))
+	h.mux.HandleFunc("GET "+Prefix+"organizations/{org}/users", h.signedIn(h.users))
+	h.mux.HandleFunc("POST "+Prefix+"organizations/{org}/users", h.signedIn(h.createUser))
+	h.mux.HandleFunc("POST "+Prefix+"organizations/{org}/users/{user}/enable", h.signedIn(h.enableUser))
+	h.mux.HandleFunc("POST "+Prefix+"organizations/{org}/users/{user}/disable", h.signedIn(h.disableUser))
+}
+
+// organizations lists a page of organizations, with the form to create one.
+func (h *Handler) organizations(w http.ResponseWriter, r *http.Request, c *ctx) {
+	h.showOrganizations(w, c, http.StatusOK, nil, nil)
+}
+
+type orgsData struct {
+	Orgs []workmailapi.OrganizationSummary
+	Next string
+}
+
+func (h *Handler) showOrganizations(w http.ResponseWriter, c *ctx, status int, f *form, top *failure) {
+	p := c.page("Organizations", "organizations")
+	p.Form, p.Failure = f, top
+	out, err := call[workmailapi.ListOrganizationsResponse](c, "workmail", "ListOrganizations",
+		&workmailapi.ListOrganizationsRequest{NextToken: opt.NonEmpty(c.r.URL.Query().Get("next")), MaxResults: opt.Ptr(int32(50))})
+	if err != nil {
+		fl, st := h.fail(err, nil)
+		if p.Failure == nil {
+			p.Failure, status = fl, st
+		}
+		h.render(w, status, "organizations", p)
+		return
+	}
+	p.Data = orgsData{Orgs: out.OrganizationSummaries, Next: opt.Deref(out.NextToken)}
+	h.render(w, status, "organizations", p)
+}
+
+func (h *Handler) createOrganization(w http.ResponseWriter, r *http.Request, c *ctx) {
+	f := formOf(r, "create", "alias")
+	_, err := call[workmailapi.CreateOrganizationResponse](c, "workmail", "CreateOrganization",
+		&workmailapi.CreateOrganizationRequest{Alias: f.Values["alias"]})
+	if err != nil {
+		top, status := h.fail(err, f, "alias")
+		h.showOrganizations(w, c, status, f, top)
+		return
+	}
+	http.Redirect(w, r, Prefix+"organizations?done=org-created", http.StatusSeeOther)
+}
+
+type usersData struct {
+	Users        []workmailapi.User
+	Query, Next  string
+	NextURL      string
+	HasPrevious  bool
+	FirstPageURL string
+}
+
+// users shows one page of the organization's users, filtered by a name
+// prefix: one ListUsers call (the store's keyset page), never the whole
+// directory.
+func (h *Handler) users(w http.ResponseWriter, r *http.Request, c *ctx) {
+	h.showUsers(w, c, http.StatusOK, nil, nil)
+}
+
+func (h *Handler) showUsers(w http.ResponseWriter, c *ctx, status int, f *form, top *failure) {
+	org := c.r.PathValue("org")
+	q := c.r.URL.Query()
+	p := c.page("Users", "users")
+	p.Org, p.Form, p.Failure = org, f, top
+	in := &workmailapi.ListUsersRequest{OrganizationId: org, NextToken: opt.NonEmpty(q.Get("next")), MaxResults: opt.Ptr(int32(usersPerPage))}
+	search := strings.TrimSpace(q.Get("q"))
+	if search != "" {
+		in.Filters = &workmailapi.ListUsersFilters{UsernamePrefix: &search}
+	}
+	out, err := call[workmailapi.ListUsersResponse](c, "workmail", "ListUsers", in)
+	d := usersData{Query: search, HasPrevious: q.Get("next") != ""}
+	base := Prefix + "organizations/" + url.PathEscape(org) + "/users"
+	d.FirstPageURL = base + "?" + url.Values{"q": {search}}.Encode()
+	if err != nil {
+		fl, st := h.fail(err, nil)
+		if p.Failure == nil {
+			p.Failure, status = fl, st
+		}
+	} else {
+		d.Users, d.Next = out.Users, opt.Deref(out.NextToken)
+		if d.Next != "" {
+			d.NextURL = base + "?" + url.Values{"q": {search}, "next": {d.Next}}.Encode()
+		}
+	}
+	p.Data = d
+	h.render(w, status, "users", p)
+}
+
+func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, c *ctx) {
+	f := formOf(r, "create", "name", "displayName")
+	// The password is taken as typed, and never shown again.
+	in := &workmailapi.CreateUserRequest{OrganizationId: r.PathValue("org"), Name: f.Values["name"], DisplayName: f.Values["displayName"],
+		Password: opt.NonEmpty(r.PostFormValue("password"))}
+	if _, err := call[workmailapi.CreateUserResponse](c, "workmail", "CreateUser", in); err != nil {
+		top, status := h.fail(err, f, "name", "displayName", "password")
+		h.showUsers(w, c, status, f, top)
+		return
+	}
+	h.backToUsers(w, r, "user-created")
+}
+
+// enableUser registers the user to WorkMail with the email given.
+func (h *Handler) enableUser(w http.ResponseWriter, r *http.Request, c *ctx) {
+	f := formOf(r, "enable-"+r.PathValue("user"), "email")
+	in := &workmailapi.RegisterToWorkMailRequest{OrganizationId: r.PathValue("org"), EntityId: r.PathValue("user"), Email: f.Values["email"]}
+	if _, err := call[workmailapi.RegisterToWorkMailResponse](c, "workmail", "RegisterToWorkMail", in); err != nil {
+		top, status := h.fail(err, f, "email")
+		h.showUsers(w, c, status, f, top)
+		return
+	}
+	h.backToUsers(w, r, "enabled")
+}
+
+func (h *Handler) disableUser(w http.ResponseWriter, r *http.Request, c *ctx) {
+	in := &workmailapi.DeregisterFromWorkMailRequest{OrganizationId: r.PathValue("org"), EntityId: r.PathValue("user")}
+	if _, err := call[workmailapi.DeregisterFromWorkMailResponse](c, "workmail", "DeregisterFromWorkMail", in); err != nil {
+		top, status := h.fail(err, nil)
+		h.showUsers(w, c, status, nil, top)
+		return
+	}
+	h.backToUsers(w, r, "disabled")
+}
+
+// backToUsers returns to the list the form was posted from.
+func (h *Handler) backToUsers(w http.ResponseWriter, r *http.Request, done string) {
+	q := url.Values{"done": {done}}
+	if s := r.PostFormValue("q"); s != "" {
+		q.Set("q", s)
+	}
+	http.Redirect(w, r, Prefix+"organizations/"+url.PathEscape(r.PathValue("org"))+"/users?"+q.Encode(), http.StatusSeeOther)
+}
+
+// formOf reads the named fields of a posted form, trimmed.
+func formOf(r *http.Request, name string, fields ...string) *form {
+	f := &form{Name: name, Values: map[string]string{}, Errors: map[string]string{}}
+	for _, k := range fields {
+		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	return f
+}

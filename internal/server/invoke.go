@@ -1,0 +1,92 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/mailgate/mailgate/internal/api"
+	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/model"
+	"github.com/mailgate/mailgate/internal/policy"
+	"github.com/mailgate/mailgate/internal/reqctx"
+)
+
+// ConsolePrefix is where the web console is served (MountConsole).
+const ConsolePrefix = "/console/"
+
+// MountConsole serves h under ConsolePrefix. The console's requests go
+// through ServeHTTP's bounds (body size and time, recovery); h finds the
+// request's ID, source address and transport security in reqctx.From.
+func (s *Server) MountConsole(h http.Handler) { s.console = h }
+
+func (s *Server) serveConsole(w http.ResponseWriter, r *http.Request) int {
+	req := &reqctx.Request{ID: w.Header().Get("x-amzn-RequestId"), SourceIP: sourceIP(r), Secure: s.secure(r)}
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.console.ServeHTTP(sw, r.WithContext(reqctx.With(r.Context(), req)))
+	return sw.status
+}
+
+// Invoke runs one operation for a caller authenticated elsewhere (the
+// console's signed-in principal, req.Caller) through the same frame as a
+// signed API request: validation from the model, binding, the target,
+// authorization by the server's Authorizer, the handler. in is the
+// operation's typed input; the answer is its typed output, or the API
+// error the API would have answered. A denial comes as a *Denial.
+func (s *Server) Invoke(ctx context.Context, req *reqctx.Request, service, operation string, in any) (any, error) {
+	b := s.byName[service]
+	if b == nil || b.model.Operations[operation] == nil {
+		return nil, apierror.InvalidAction.InJSON("Unknown operation %s:%s.", service, operation)
+	}
+	if req.ID == "" {
+		req.ID = uuid.NewString()
+	}
+	c := &call{req: req, svc: b, op: b.model.Operations[operation], started: s.cfg.Now()}
+	req.Service, req.Operation = b.model.Name, operation
+	s.conns.trust(ctx) // the console authenticated this connection's caller
+	out, err := s.call(reqctx.With(ctx, req), c, model.ToDocument(in))
+	if err == nil {
+		return out, nil
+	}
+	e := s.asAPIError(c, err)
+	if code := e.ErrorCode(); code == apierror.AccessDenied.JSONCode || code == apierror.AccessDenied.QueryCode {
+		return nil, &Denial{APIError: e, Explanation: s.explain(ctx, c, in)}
+	}
+	return nil, e
+}
+
+// Denial is an AccessDenied with the policy engine's account of it.
+type Denial struct {
+	apierror.APIError
+	// Explanation is the decision, its reason, and each policy consulted
+	// with its statements ("" when the authorizer cannot explain).
+	Explanation string
+}
+
+func (d *Denial) Unwrap() error { return d.APIError }
+
+// explain asks the authorizer again, this time for its reasons.
+func (s *Server) explain(ctx context.Context, c *call, in any) string {
+	ex, ok := s.cfg.Authorizer.(interface {
+		Decide(context.Context, *reqctx.Request, *api.Target, bool) (policy.Decision, *policy.Explanation, error)
+	})
+	if !ok {
+		return ""
+	}
+	op := c.svc.ops[c.op.Name]
+	bound, err := op.Bind(model.ToDocument(in))
+	if err != nil {
+		return ""
+	}
+	t, err := s.target(ctx, c, op, bound)
+	if err != nil {
+		return ""
+	}
+	_, why, err := ex.Decide(ctx, c.req, t, true)
+	if err != nil || why == nil {
+		return ""
+	}
+	return strings.TrimSpace(why.String())
+}
