@@ -73,7 +73,7 @@ type roleData struct {
 
 // ruleRow is one rule in the editor; lists are comma-separated.
 type ruleRow struct {
-	Index                                            int
+	Index                                              int
 	ID, Name, Description, Effect, Targets, NotTargets string
 }
 

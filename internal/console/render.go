@@ -33,7 +33,7 @@ var funcs = template.FuncMap{
 		return fmt.Sprint(rv.Interface())
 	},
 	"field": fieldOf,
-	"join": func(v []string) string { return strings.Join(v, ", ") },
+	"join":  func(v []string) string { return strings.Join(v, ", ") },
 	"date": func(t *time.Time) string {
 		if t == nil {
 			return ""
@@ -179,7 +179,7 @@ func mentions(msg, member string) bool {
 // fieldView is one labelled input with its error beside it.
 type fieldView struct {
 	ID, Name, Label, Type, Value, Error, Hint string
-	Required                                 bool
+	Required                                  bool
 }
 
 // fieldOf builds the field name of the form formName: its value and error
