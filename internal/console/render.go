@@ -173,7 +173,7 @@ func (h *Handler) failAt(err error, f *form, fallback string, fields ...string) 
 func mentions(msg, member string) bool {
 	low := strings.ToLower(msg)
 	m := strings.ToLower(member)
-	return strings.Contains(low, "'"+m+"'") || strings.Contains(low, "'"+m+".") || strings.Contains(low, " "+m+" ")
+	return strings.HasPrefix(low, m+":") || strings.Contains(low, "'"+m+"'") || strings.Contains(low, "'"+m+".") || strings.Contains(low, " "+m+" ")
 }
 
 // fieldView is one labelled input with its error beside it.

@@ -161,3 +161,27 @@ func TestIdleSessionExpires(t *testing.T) {
 		t.Fatalf("idle 11 minutes: %d %q", status, loc)
 	}
 }
+
+// TestDeniedShowsExplanation: a principal whose policies only read sees
+// the API's AccessDenied for a write, and the policy engine's account of
+// the decision, naming the statement it consulted.
+func TestDeniedShowsExplanation(t *testing.T) {
+	e := newEnv(t)
+	keyID, secret := e.readOnlyUser(t, "reader")
+	c := e.client(t)
+	c.signIn(keyID, secret)
+	status, _, page := c.get("/console/organizations")
+	if status != http.StatusOK || strings.Contains(page, "AccessDenied") {
+		t.Fatalf("reading is allowed: %d\n%s", status, page)
+	}
+	status, _, body := c.post("/console/organizations", url.Values{"alias": {"denied"}, "csrf_token": {csrf(t, page)}})
+	if status != http.StatusForbidden {
+		t.Fatalf("status %d", status)
+	}
+	for _, want := range []string{"AccessDeniedException", "user/reader is not authorized to perform: workmail:CreateOrganization",
+		"because no identity-based policy allows the workmail:CreateOrganization action", "ReadWorkMail[Allow]="} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("missing %q in\n%s", want, body)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mailgate/mailgate/internal/api"
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/model"
 	"github.com/mailgate/mailgate/internal/policy"
 	"github.com/mailgate/mailgate/internal/reqctx"
@@ -69,10 +70,8 @@ func (d *Denial) Unwrap() error { return d.APIError }
 
 // explain asks the authorizer again, this time for its reasons.
 func (s *Server) explain(ctx context.Context, c *call, in any) string {
-	ex, ok := s.cfg.Authorizer.(interface {
-		Decide(context.Context, *reqctx.Request, *api.Target, bool) (policy.Decision, *policy.Explanation, error)
-	})
-	if !ok {
+	ex := deciderOf(s.cfg.Authorizer)
+	if ex == nil {
 		return ""
 	}
 	op := c.svc.ops[c.op.Name]
@@ -89,4 +88,26 @@ func (s *Server) explain(ctx context.Context, c *call, in any) string {
 		return ""
 	}
 	return strings.TrimSpace(why.String())
+}
+
+// decider is an authorizer that can say why (authz.Engine).
+type decider interface {
+	Decide(context.Context, *reqctx.Request, *api.Target, bool) (policy.Decision, *policy.Explanation, error)
+}
+
+// deciderOf finds the decider under the authorizers that wrap it (the
+// denial counter, or any with an Unwrap method).
+func deciderOf(a authz.Authorizer) decider {
+	for {
+		switch x := a.(type) {
+		case decider:
+			return x
+		case denialCounter:
+			a = x.Authorizer
+		case interface{ Unwrap() authz.Authorizer }:
+			a = x.Unwrap()
+		default:
+			return nil
+		}
+	}
 }
