@@ -31,6 +31,8 @@ type env struct {
 	URL, KeyID, Secret string
 	Store              store.Store
 	Console            *console.Handler
+	// readerSecrets are the secrets of readOnlyUser's keys, by key ID.
+	readerSecrets map[string]string
 }
 
 func newEnv(t testing.TB, configure ...func(*console.Config)) *env {
@@ -78,6 +80,10 @@ func (e *env) readOnlyUser(t testing.TB, name string) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if e.readerSecrets == nil {
+		e.readerSecrets = map[string]string{}
+	}
+	e.readerSecrets[*k.AccessKey.AccessKeyId] = *k.AccessKey.SecretAccessKey
 	return *k.AccessKey.AccessKeyId, *k.AccessKey.SecretAccessKey
 }
 
@@ -145,5 +151,23 @@ func (c *client) signIn(keyID, secret string) {
 	status, loc, body := c.post("/console/signin", url.Values{"csrf_token": {csrf(c.t, page)}, "access_key_id": {keyID}, "secret_access_key": {secret}})
 	if status != http.StatusSeeOther || loc != "/console/" {
 		c.t.Fatalf("sign-in: %d %q\n%s", status, loc, body)
+	}
+}
+
+// readerClient is a client signed in as a new read-only user, and the
+// user's access key ID.
+func (e *env) readerClient(t testing.TB, name string) (*client, string) {
+	t.Helper()
+	keyID, secret := e.readOnlyUser(t, name)
+	c := e.client(t)
+	c.signIn(keyID, secret)
+	return c, keyID
+}
+
+// expectSignIn asserts that the console sends the client to sign in.
+func (c *client) expectSignIn(when string) {
+	c.t.Helper()
+	if status, loc, _ := c.get("/console/organizations"); status != http.StatusSeeOther || loc != "/console/signin" {
+		c.t.Fatalf("%s: want a redirect to sign in, got %d %q", when, status, loc)
 	}
 }

@@ -109,34 +109,32 @@ func TestSignInRefused(t *testing.T) {
 			t.Fatal("the secret is echoed back")
 		}
 	}
-	if status, loc, _ := c.get("/console/organizations"); status != http.StatusSeeOther || loc != "/console/signin" {
-		t.Fatalf("signed in after refusals: %d %q", status, loc)
-	}
+	c.expectSignIn("after refusals")
 }
 
 // TestRevokedKeyEndsSession: deactivating or deleting the access key
 // ends the sessions it opened, at their next request.
 func TestRevokedKeyEndsSession(t *testing.T) {
 	e := newEnv(t)
-	keyID, secret := e.readOnlyUser(t, "revoked")
-	c := e.client(t)
-	c.signIn(keyID, secret)
+	c, keyID := e.readerClient(t, "revoked")
 	if status, _, _ := c.get("/console/organizations"); status != http.StatusOK {
 		t.Fatalf("signed in: %d", status)
 	}
 	if _, err := e.IAM().UpdateAccessKey(context.Background(), &iam.UpdateAccessKeyInput{UserName: aws.String("revoked"), AccessKeyId: aws.String(keyID), Status: "Inactive"}); err != nil {
 		t.Fatal(err)
 	}
-	if status, loc, _ := c.get("/console/organizations"); status != http.StatusSeeOther || loc != "/console/signin" {
-		t.Fatalf("after deactivation: %d %q", status, loc)
-	}
+	c.expectSignIn("after deactivation")
 	// Active again, the old session stays ended.
 	if _, err := e.IAM().UpdateAccessKey(context.Background(), &iam.UpdateAccessKeyInput{UserName: aws.String("revoked"), AccessKeyId: aws.String(keyID), Status: "Active"}); err != nil {
 		t.Fatal(err)
 	}
-	if status, _, _ := c.get("/console/organizations"); status != http.StatusSeeOther {
-		t.Fatalf("the ended session came back: %d", status)
+	c.expectSignIn("the key active again")
+	// A new session, then the key deleted.
+	c.signIn(keyID, e.readerSecrets[keyID])
+	if _, err := e.IAM().DeleteAccessKey(context.Background(), &iam.DeleteAccessKeyInput{UserName: aws.String("revoked"), AccessKeyId: aws.String(keyID)}); err != nil {
+		t.Fatal(err)
 	}
+	c.expectSignIn("after deletion")
 }
 
 // TestIdleSessionExpires: a session unused for the idle timeout is over.
@@ -157,9 +155,7 @@ func TestIdleSessionExpires(t *testing.T) {
 		t.Fatalf("used 9 minutes ago: %d", status)
 	}
 	offset.Store(int64(29 * time.Minute))
-	if status, loc, _ := c.get("/console/organizations"); status != http.StatusSeeOther || loc != "/console/signin" {
-		t.Fatalf("idle 11 minutes: %d %q", status, loc)
-	}
+	c.expectSignIn("idle 11 minutes")
 }
 
 // TestDeniedShowsExplanation: a principal whose policies only read sees
@@ -167,9 +163,7 @@ func TestIdleSessionExpires(t *testing.T) {
 // the decision, naming the statement it consulted.
 func TestDeniedShowsExplanation(t *testing.T) {
 	e := newEnv(t)
-	keyID, secret := e.readOnlyUser(t, "reader")
-	c := e.client(t)
-	c.signIn(keyID, secret)
+	c, _ := e.readerClient(t, "reader")
 	status, _, page := c.get("/console/organizations")
 	if status != http.StatusOK || strings.Contains(page, "AccessDenied") {
 		t.Fatalf("reading is allowed: %d\n%s", status, page)
