@@ -214,9 +214,24 @@ func TestConsoleInBrowser(t *testing.T) {
 	run(t, ctx, "show the result", chromedp.ScrollIntoView(chromedp.CSS(`#effect-title`)))
 	screenshot(t, ctx, "access-control")
 
+	// The policy simulator explains the reader's permissions.
+	run(t, ctx, "simulate",
+		chromedp.Click(chromedp.Search(`//a[text()="IAM users"]`)),
+		chromedp.Click(chromedp.Search(`//a[text()="reader"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#simulate-actionNames`)),
+		chromedp.SendKeys(chromedp.CSS(`#simulate-actionNames`), "workmail:ListUsers, workmail:CreateUser"),
+		chromedp.Submit(chromedp.CSS(`#simulate-actionNames`)),
+		chromedp.WaitVisible(chromedp.CSS(`#simulation`)),
+		chromedp.ScrollIntoView(chromedp.CSS(`#simulation`)))
+	if got := text(t, ctx, "#simulation"); !strings.Contains(got, "allowed") || !strings.Contains(got, "implicitDeny") {
+		t.Fatalf("simulation: %q", got)
+	}
+	screenshot(t, ctx, "iam-simulator")
+
 	// A narrow window: nothing wider than the screen.
 	run(t, ctx, "narrow window", chromedp.EmulateViewport(380, 760),
-		chromedp.Click(chromedp.Search(`//a[text()="Users"]`)), chromedp.WaitVisible(chromedp.CSS(`#q`)))
+		chromedp.Navigate(e.URL+"/console/organizations"), chromedp.Click(chromedp.Search(`//a[text()="acme"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#q`)))
 	fits := value(t, ctx, "fits", chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
 	if !fits {
 		t.Fatal("the users page is wider than a narrow window")

@@ -93,6 +93,7 @@ func New(cfg Config) *Handler {
 	h.routeDirectory()
 	h.routeImpersonation()
 	h.routeAccessControl()
+	h.routeIAM()
 	return h
 }
 

@@ -10,12 +10,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/apierror"
+	"github.com/mailgate/mailgate/internal/opt"
 	"github.com/mailgate/mailgate/internal/server"
 )
 
 // pageFiles are the pages; each is parsed with the layout.
-var pageFiles = []string{"signin", "organizations", "users", "impersonation_roles", "impersonation_role", "access_control"}
+var pageFiles = []string{"signin", "organizations", "users", "impersonation_roles", "impersonation_role", "access_control",
+	"iam_list", "iam_principal", "iam_policy"}
 
 var funcs = template.FuncMap{
 	// str shows an optional member: the value, or nothing.
@@ -32,8 +35,17 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprint(rv.Interface())
 	},
-	"field": fieldOf,
-	"join":  func(v []string) string { return strings.Join(v, ", ") },
+	"field":     fieldOf,
+	"policyURL": policyURL,
+	// span names the lines of a matched statement.
+	"span": func(st iamapi.Statement) string {
+		from, to := opt.Deref(opt.Deref(st.StartPosition).Line), opt.Deref(opt.Deref(st.EndPosition).Line)
+		if from == to {
+			return fmt.Sprintf("line %d", from)
+		}
+		return fmt.Sprintf("lines %d–%d", from, to)
+	},
+	"join": func(v []string) string { return strings.Join(v, ", ") },
 	"date": func(t *time.Time) string {
 		if t == nil {
 			return ""
