@@ -32,6 +32,7 @@ func (h *Handler) accessControl(w http.ResponseWriter, r *http.Request, c *ctx) 
 func (h *Handler) showAccessControl(w http.ResponseWriter, c *ctx, status int, f *form, top *failure, effect *workmailapi.GetAccessControlEffectResponse) {
 	p := c.page("Access control rules", "access")
 	p.Org, p.Form, p.Failure = c.r.PathValue("org"), f, top
+	p.allow(c, "workmail", &workmailapi.PutAccessControlRuleRequest{OrganizationId: p.Org}, "PutAccessControlRule", "DeleteAccessControlRule", "GetAccessControlEffect")
 	d := accessData{Effect: effect}
 	out, err := call[workmailapi.ListAccessControlRulesResponse](c, "workmail", "ListAccessControlRules",
 		&workmailapi.ListAccessControlRulesRequest{OrganizationId: p.Org})

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -244,9 +246,18 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.Search(`//button[text()="Sign out"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#signin-access_key_id`)))
 	run(t, ctx, "after sign-out", chromedp.Navigate(e.URL+"/console/organizations"), chromedp.WaitVisible(chromedp.CSS(`#signin-access_key_id`)))
+	// The reader may create organizations when the page is shown, and no
+	// longer when the form is sent.
+	mayCreate := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"workmail:CreateOrganization","Resource":"*"}]}`
+	if _, err := e.IAM().PutUserPolicy(context.Background(), &iam.PutUserPolicyInput{UserName: aws.String("reader"), PolicyName: aws.String("may-create"), PolicyDocument: aws.String(mayCreate)}); err != nil {
+		t.Fatal(err)
+	}
 	run(t, ctx, "sign in as reader", signInActions(e.URL, readerKey, readerSecret)...)
 	if got := text(t, ctx, "tbody"); !strings.Contains(got, "acme") {
 		t.Fatalf("the reader does not see the organizations: %q", got)
+	}
+	if _, err := e.IAM().DeleteUserPolicy(context.Background(), &iam.DeleteUserPolicyInput{UserName: aws.String("reader"), PolicyName: aws.String("may-create")}); err != nil {
+		t.Fatal(err)
 	}
 	run(t, ctx, "denied create",
 		chromedp.SendKeys(chromedp.CSS(`#create-alias`), "forbidden"),
@@ -258,6 +269,11 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("denial: %q", got)
 	}
 	screenshot(t, ctx, "denied")
+	// Shown again, the page is read-only.
+	run(t, ctx, "read-only page", chromedp.Navigate(e.URL+"/console/organizations"), chromedp.WaitVisible(chromedp.CSS(`p.readonly`)))
+	if got := text(t, ctx, "p.readonly"); !strings.Contains(got, "workmail:CreateOrganization") {
+		t.Fatalf("read-only note: %q", got)
+	}
 	run(t, ctx, "sign out reader", chromedp.Click(chromedp.Search(`//button[text()="Sign out"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#signin-access_key_id`)))
 }

@@ -35,9 +35,11 @@ const Prefix = "/console/"
 const DefaultIdleTimeout = 30 * time.Minute
 
 // Invoker runs one operation as req.Caller through the API's frame
-// (server.Server.Invoke).
+// (server.Server.Invoke), and tells beforehand whether the caller may
+// (server.Server.Allowed).
 type Invoker interface {
 	Invoke(ctx context.Context, req *reqctx.Request, service, operation string, in any) (any, error)
+	Allowed(ctx context.Context, req *reqctx.Request, service, operation string, in any) bool
 }
 
 // Config assembles a console.
@@ -171,12 +173,22 @@ func (h *Handler) callerOf(c context.Context, accessKeyID string) (*reqctx.Calle
 	return caller, err
 }
 
+// apiRequest is a request of the signed-in principal, from where the
+// browser is.
+func (c *ctx) apiRequest() *reqctx.Request {
+	return &reqctx.Request{Caller: c.caller, Region: c.h.cfg.Region, Partition: "aws",
+		SourceIP: c.request.SourceIP, Secure: c.request.Secure, Received: c.h.cfg.Now()}
+}
+
+// can tells whether the signed-in principal may run the operation: pages
+// leave out the forms of what its policies do not allow.
+func (c *ctx) can(service, operation string, in any) bool {
+	return c.h.cfg.Invoker.Allowed(c.r.Context(), c.apiRequest(), service, operation, in)
+}
+
 // call runs one operation as the signed-in principal.
 func call[Out any](c *ctx, service, operation string, in any) (*Out, error) {
-	h := c.h
-	req := &reqctx.Request{Caller: c.caller, Region: h.cfg.Region, Partition: "aws",
-		SourceIP: c.request.SourceIP, Secure: c.request.Secure, Received: h.cfg.Now()}
-	out, err := h.cfg.Invoker.Invoke(c.r.Context(), req, service, operation, in)
+	out, err := c.h.cfg.Invoker.Invoke(c.r.Context(), c.apiRequest(), service, operation, in)
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,7 @@ type orgsData struct {
 func (h *Handler) showOrganizations(w http.ResponseWriter, c *ctx, status int, f *form, top *failure) {
 	p := c.page("Organizations", "organizations")
 	p.Form, p.Failure = f, top
+	p.allow(c, "workmail", &workmailapi.CreateOrganizationRequest{}, "CreateOrganization")
 	out, err := call[workmailapi.ListOrganizationsResponse](c, "workmail", "ListOrganizations",
 		&workmailapi.ListOrganizationsRequest{NextToken: opt.NonEmpty(c.r.URL.Query().Get("next")), MaxResults: opt.Ptr(int32(50))})
 	if err != nil {
@@ -81,6 +82,7 @@ func (h *Handler) showUsers(w http.ResponseWriter, c *ctx, status int, f *form, 
 	q := c.r.URL.Query()
 	p := c.page("Users", "users")
 	p.Org, p.Form, p.Failure = org, f, top
+	p.allow(c, "workmail", &workmailapi.CreateUserRequest{OrganizationId: org}, "CreateUser", "RegisterToWorkMail", "DeregisterFromWorkMail")
 	in := &workmailapi.ListUsersRequest{OrganizationId: org, NextToken: opt.NonEmpty(q.Get("next")), MaxResults: opt.Ptr(int32(usersPerPage))}
 	search := strings.TrimSpace(q.Get("q"))
 	if search != "" {

@@ -86,6 +86,7 @@ func (h *Handler) showPrincipal(w http.ResponseWriter, c *ctx, status int, f *fo
 	d, err := h.loadPrincipal(c)
 	p := c.page("", "iam-"+d.Kind+"s")
 	p.Form, p.Failure = f, top
+	p.allow(c, "iam", &iamapi.SimulatePrincipalPolicyRequest{PolicySourceArn: d.Arn}, "SimulatePrincipalPolicy")
 	if err != nil {
 		if fl, st := h.fail(err, nil); p.Failure == nil {
 			p.Failure, status = fl, st

@@ -31,6 +31,7 @@ func (h *Handler) impersonationRoles(w http.ResponseWriter, r *http.Request, c *
 func (h *Handler) showImpersonationRoles(w http.ResponseWriter, c *ctx, status int, f *form, top *failure) {
 	p := c.page("Impersonation roles", "impersonation")
 	p.Org, p.Form, p.Failure = c.r.PathValue("org"), f, top
+	p.allow(c, "workmail", &workmailapi.CreateImpersonationRoleRequest{OrganizationId: p.Org}, "CreateImpersonationRole")
 	out, err := call[workmailapi.ListImpersonationRolesResponse](c, "workmail", "ListImpersonationRoles",
 		&workmailapi.ListImpersonationRolesRequest{OrganizationId: p.Org, NextToken: opt.NonEmpty(c.r.URL.Query().Get("next"))})
 	if err != nil {
@@ -84,6 +85,8 @@ func (h *Handler) impersonationRole(w http.ResponseWriter, r *http.Request, c *c
 func (h *Handler) showImpersonationRole(w http.ResponseWriter, c *ctx, status int, f *form, top *failure, d *roleData) {
 	p := c.page("Impersonation role", "impersonation")
 	p.Org, p.Form, p.Failure = c.r.PathValue("org"), f, top
+	p.allow(c, "workmail", &workmailapi.UpdateImpersonationRoleRequest{OrganizationId: p.Org, ImpersonationRoleId: c.r.PathValue("role")},
+		"UpdateImpersonationRole", "GetImpersonationRoleEffect")
 	if d == nil {
 		d = &roleData{}
 	}

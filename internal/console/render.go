@@ -77,6 +77,9 @@ type page struct {
 	// form again as it was.
 	Form *form
 	Data any
+	// Can says, by operation, what the principal may do here; a page
+	// leaves out the forms of the others.
+	Can map[string]bool
 }
 
 // failure is an API error as the console shows it.
@@ -127,7 +130,15 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, p *page
 
 // pageFor starts the page of a signed-in request.
 func (c *ctx) page(title, section string) *page {
-	return &page{Title: title, Section: section, Principal: c.caller.Arn, CSRF: c.sess.CSRF, Notice: notices[c.r.URL.Query().Get("done")]}
+	return &page{Title: title, Section: section, Principal: c.caller.Arn, CSRF: c.sess.CSRF, Notice: notices[c.r.URL.Query().Get("done")], Can: map[string]bool{}}
+}
+
+// allow notes on the page whether the principal may run each operation
+// (all of the service, on the same input).
+func (p *page) allow(c *ctx, service string, in any, operations ...string) {
+	for _, op := range operations {
+		p.Can[op] = c.can(service, op, in)
+	}
 }
 
 // notices are the confirmations a redirect after a change names.

@@ -168,6 +168,10 @@ func TestDeniedShowsExplanation(t *testing.T) {
 	if status != http.StatusOK || strings.Contains(page, "AccessDenied") {
 		t.Fatalf("reading is allowed: %d\n%s", status, page)
 	}
+	// A read-only page: no form to create, and why.
+	if strings.Contains(page, `id="create-alias"`) || !strings.Contains(page, "Read-only: your policies do not allow <code>workmail:CreateOrganization</code>") {
+		t.Fatalf("not a read-only page:\n%s", page)
+	}
 	status, _, body := c.post("/console/organizations", url.Values{"alias": {"denied"}, "csrf_token": {csrf(t, page)}})
 	if status != http.StatusForbidden {
 		t.Fatalf("status %d", status)

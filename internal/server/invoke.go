@@ -58,6 +58,33 @@ func (s *Server) Invoke(ctx context.Context, req *reqctx.Request, service, opera
 	return nil, e
 }
 
+// Allowed tells whether req.Caller may run the operation on in, without
+// running it: the operation's target and the policy engine's decision, as
+// Invoke would reach them. The console asks it to show read-only pages
+// to principals that may only read. It answers true where it cannot
+// tell (another Authorizer, enforcement other than strict, a target that
+// cannot be named yet): the operation itself still decides.
+func (s *Server) Allowed(ctx context.Context, req *reqctx.Request, service, operation string, in any) bool {
+	b := s.byName[service]
+	ex := deciderOf(s.cfg.Authorizer)
+	if b == nil || b.model.Operations[operation] == nil || ex == nil || (s.cfg.Enforcement != "" && s.cfg.Enforcement != authz.EnforceStrict) {
+		return true
+	}
+	c := &call{req: req, svc: b, op: b.model.Operations[operation]}
+	req.Service, req.Operation, req.Action = b.model.Name, operation, b.model.SigningName+":"+operation
+	op := b.ops[operation]
+	bound, err := op.Bind(model.ToDocument(in))
+	if err != nil {
+		return true
+	}
+	t, err := s.target(reqctx.With(ctx, req), c, op, bound)
+	if err != nil {
+		return true
+	}
+	d, _, err := ex.Decide(ctx, req, t, false)
+	return err != nil || d == policy.Allowed
+}
+
 // Denial is an AccessDenied with the policy engine's account of it.
 type Denial struct {
 	apierror.APIError
