@@ -164,7 +164,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	// An impersonation rule, its effect, then the rule edited and tested again.
 	run(t, ctx, "create impersonation role",
 		chromedp.Click(chromedp.Search(`//a[text()="Impersonation roles"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#create-name`)),
+		chromedp.WaitVisible(chromedp.CSS(`#role-create`)), // not the users page's #create-name
 		chromedp.SendKeys(chromedp.CSS(`#create-name`), "helpdesk"),
 		chromedp.Submit(chromedp.CSS(`#create-name`)),
 		chromedp.WaitVisible(chromedp.CSS(`[name="rule_id.0"]`)),
@@ -218,7 +218,8 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// The policy simulator explains the reader's permissions.
 	run(t, ctx, "simulate",
-		chromedp.Click(chromedp.Search(`//a[text()="IAM users"]`)),
+		chromedp.Navigate(e.URL+"/console/iam/users"),
+		chromedp.WaitVisible(chromedp.Search(`//a[text()="reader"]`)),
 		chromedp.Click(chromedp.Search(`//a[text()="reader"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#simulate-actionNames`)),
 		chromedp.SendKeys(chromedp.CSS(`#simulate-actionNames`), "workmail:ListUsers, workmail:CreateUser"),
