@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -28,14 +27,7 @@ func BenchmarkUsersPage(b *testing.B) {
 	e := newEnv(b)
 	c := e.client(b)
 	c.signIn(e.KeyID, e.Secret)
-	_, _, page := c.get("/console/organizations")
-	c.post("/console/organizations", url.Values{"alias": {"big"}, "csrf_token": {csrf(b, page)}})
-	_, _, page = c.get("/console/organizations")
-	m := regexp.MustCompile(`/console/organizations/(m-[0-9a-f]+)/users`).FindStringSubmatch(page)
-	if m == nil {
-		b.Fatalf("no organization:\n%s", page)
-	}
-	org := m[1]
+	org := c.createOrg("big")
 	const users = 100_000
 	seedUsers(b, e.Store, org, users)
 	analyze(b)

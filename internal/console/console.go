@@ -95,6 +95,7 @@ func New(cfg Config) *Handler {
 	h.routeDirectory()
 	h.routeImpersonation()
 	h.routeAccessControl()
+	h.routeMobile()
 	h.routeIAM()
 	return h
 }

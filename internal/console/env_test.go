@@ -171,3 +171,27 @@ func (c *client) expectSignIn(when string) {
 		c.t.Fatalf("%s: want a redirect to sign in, got %d %q", when, status, loc)
 	}
 }
+
+// createOrg creates an organization through the console and returns its ID.
+func (c *client) createOrg(alias string) string {
+	c.t.Helper()
+	_, _, page := c.get("/console/organizations")
+	if status, _, body := c.post("/console/organizations", url.Values{"alias": {alias}, "csrf_token": {csrf(c.t, page)}}); status != http.StatusSeeOther {
+		c.t.Fatalf("create organization: %d\n%s", status, body)
+	}
+	_, _, page = c.get("/console/organizations")
+	m := regexp.MustCompile(`/console/organizations/(m-[0-9a-f]+)/users">` + regexp.QuoteMeta(alias) + `<`).FindStringSubmatch(page)
+	if m == nil {
+		c.t.Fatalf("no organization %s:\n%s", alias, page)
+	}
+	return m[1]
+}
+
+// firstMatch is the first group of the first match of expr in s ("" if none).
+func firstMatch(expr, s string) string {
+	m := regexp.MustCompile(expr).FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}

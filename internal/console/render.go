@@ -17,7 +17,7 @@ import (
 )
 
 // pageFiles are the pages; each is parsed with the layout.
-var pageFiles = []string{"signin", "organizations", "users", "impersonation_roles", "impersonation_role", "access_control",
+var pageFiles = []string{"signin", "organizations", "users", "impersonation_roles", "impersonation_role", "access_control", "mobile_rules",
 	"iam_list", "iam_principal", "iam_policy"}
 
 var funcs = template.FuncMap{
