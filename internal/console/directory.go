@@ -18,8 +18,10 @@ func (h *Handler) routeDirectory() {
 	h.mux.HandleFunc("POST "+Prefix+"organizations", h.signedIn(h.createOrganization))
 	h.mux.HandleFunc("GET "+Prefix+"organizations/{org}/users", h.signedIn(h.users))
 	h.mux.HandleFunc("POST "+Prefix+"organizations/{org}/users", h.signedIn(h.createUser))
-	h.mux.HandleFunc("POST "+Prefix+"organizations/{org}/users/{user}/enable", h.signedIn(h.enableUser))
-	h.mux.HandleFunc("POST "+Prefix+"organizations/{org}/users/{user}/disable", h.signedIn(h.disableUser))
+	// Users and groups are enabled (registered to WorkMail) alike.
+	h.mux.HandleFunc("POST "+Prefix+"organizations/{org}/{kind}/{entity}/enable", h.signedIn(h.enableEntity))
+	h.mux.HandleFunc("POST "+Prefix+"organizations/{org}/{kind}/{entity}/disable", h.signedIn(h.disableEntity))
+	h.routeGroups()
 }
 
 // organizations lists a page of organizations, with the form to create one.
@@ -117,38 +119,60 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, c *ctx) {
 		h.showUsers(w, c, status, f, top)
 		return
 	}
-	h.backToUsers(w, r, "user-created")
+	h.backToList(w, r, "user-created", "users")
 }
 
-// enableUser registers the user to WorkMail with the email given.
-func (h *Handler) enableUser(w http.ResponseWriter, r *http.Request, c *ctx) {
-	f := formOf(r, "enable-"+r.PathValue("user"), "email")
-	in := &workmailapi.RegisterToWorkMailRequest{OrganizationId: r.PathValue("org"), EntityId: r.PathValue("user"), Email: f.Values["email"]}
+// listPage shows the list of users or groups again, with a form and
+// its errors; nil for another kind.
+func (h *Handler) listPage(kind string) func(http.ResponseWriter, *ctx, int, *form, *failure) {
+	return map[string]func(http.ResponseWriter, *ctx, int, *form, *failure){"users": h.showUsers, "groups": h.showGroups}[kind]
+}
+
+// enableEntity registers the user or group to WorkMail with the email
+// given.
+func (h *Handler) enableEntity(w http.ResponseWriter, r *http.Request, c *ctx) {
+	show := h.listPage(r.PathValue("kind"))
+	if show == nil {
+		http.NotFound(w, r)
+		return
+	}
+	f := formOf(r, "enable-"+r.PathValue("entity"), "email")
+	in := &workmailapi.RegisterToWorkMailRequest{OrganizationId: r.PathValue("org"), EntityId: r.PathValue("entity"), Email: f.Values["email"]}
 	if _, err := call[workmailapi.RegisterToWorkMailResponse](c, "workmail", "RegisterToWorkMail", in); err != nil {
 		top, status := h.fail(err, f, "email")
-		h.showUsers(w, c, status, f, top)
+		show(w, c, status, f, top)
 		return
 	}
-	h.backToUsers(w, r, "enabled")
+	h.backToList(w, r, "enabled")
 }
 
-func (h *Handler) disableUser(w http.ResponseWriter, r *http.Request, c *ctx) {
-	in := &workmailapi.DeregisterFromWorkMailRequest{OrganizationId: r.PathValue("org"), EntityId: r.PathValue("user")}
+func (h *Handler) disableEntity(w http.ResponseWriter, r *http.Request, c *ctx) {
+	show := h.listPage(r.PathValue("kind"))
+	if show == nil {
+		http.NotFound(w, r)
+		return
+	}
+	in := &workmailapi.DeregisterFromWorkMailRequest{OrganizationId: r.PathValue("org"), EntityId: r.PathValue("entity")}
 	if _, err := call[workmailapi.DeregisterFromWorkMailResponse](c, "workmail", "DeregisterFromWorkMail", in); err != nil {
 		top, status := h.fail(err, nil)
-		h.showUsers(w, c, status, nil, top)
+		show(w, c, status, nil, top)
 		return
 	}
-	h.backToUsers(w, r, "disabled")
+	h.backToList(w, r, "disabled")
 }
 
-// backToUsers returns to the list the form was posted from.
-func (h *Handler) backToUsers(w http.ResponseWriter, r *http.Request, done string) {
+// backToList returns to the list the form was posted from: the kind of
+// the path, or kind.
+func (h *Handler) backToList(w http.ResponseWriter, r *http.Request, done string, kind ...string) {
+	k := r.PathValue("kind")
+	if len(kind) > 0 {
+		k = kind[0]
+	}
 	q := url.Values{"done": {done}}
 	if s := r.PostFormValue("q"); s != "" {
 		q.Set("q", s)
 	}
-	http.Redirect(w, r, Prefix+"organizations/"+url.PathEscape(r.PathValue("org"))+"/users?"+q.Encode(), http.StatusSeeOther)
+	http.Redirect(w, r, Prefix+"organizations/"+url.PathEscape(r.PathValue("org"))+"/"+k+"?"+q.Encode(), http.StatusSeeOther)
 }
 
 // formOf reads the named fields of a posted form, trimmed.

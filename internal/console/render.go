@@ -17,7 +17,7 @@ import (
 )
 
 // pageFiles are the pages; each is parsed with the layout.
-var pageFiles = []string{"signin", "organizations", "users", "impersonation_roles", "impersonation_role", "access_control", "mobile_rules",
+var pageFiles = []string{"signin", "organizations", "users", "impersonation_roles", "impersonation_role", "access_control", "mobile_rules", "groups", "group",
 	"iam_list", "iam_principal", "iam_policy"}
 
 var funcs = template.FuncMap{
@@ -35,7 +35,10 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprint(rv.Interface())
 	},
-	"field":     fieldOf,
+	"field": fieldOf,
+	"entityState": func(p *page, kind, id, name, state string) entityStateView {
+		return entityStateView{P: p, Kind: kind, ID: id, Name: name, State: state, Query: p.query()}
+	},
 	"policyURL": policyURL,
 	// span names the lines of a matched statement.
 	"span": func(st iamapi.Statement) string {
@@ -143,14 +146,17 @@ func (p *page) allow(c *ctx, service string, in any, operations ...string) {
 
 // notices are the confirmations a redirect after a change names.
 var notices = map[string]string{
-	"org-created":  "Organization created.",
-	"user-created": "User created.",
-	"enabled":      "User enabled.",
-	"disabled":     "User disabled.",
-	"role-created": "Impersonation role created.",
-	"role-saved":   "Rules saved.",
-	"rule-saved":   "Rule saved.",
-	"rule-deleted": "Rule deleted.",
+	"org-created":    "Organization created.",
+	"user-created":   "User created.",
+	"enabled":        "User enabled.",
+	"disabled":       "User disabled.",
+	"role-created":   "Impersonation role created.",
+	"group-created":  "Group created.",
+	"member-added":   "Member added.",
+	"member-removed": "Member removed.",
+	"role-saved":     "Rules saved.",
+	"rule-saved":     "Rule saved.",
+	"rule-deleted":   "Rule deleted.",
 }
 
 // fail turns an error of an operation into what the page shows: an
@@ -224,4 +230,21 @@ func fieldOf(f *form, formName, name, label string, opts ...string) fieldView {
 		v.Value, v.Error = f.Value(name), f.Error(name)
 	}
 	return v
+}
+
+// entityStateView is the enable or disable form of a user or group.
+type entityStateView struct {
+	P                            *page
+	Kind, ID, Name, State, Query string
+}
+
+// query is the search the page shows, kept across its forms.
+func (p *page) query() string {
+	switch d := p.Data.(type) {
+	case usersData:
+		return d.Query
+	case groupsData:
+		return d.Query
+	}
+	return ""
 }
