@@ -65,11 +65,34 @@ func (h *Handler) createOrganization(w http.ResponseWriter, r *http.Request, c *
 }
 
 type usersData struct {
-	Users        []workmailapi.User
-	Query, Next  string
-	NextURL      string
-	HasPrevious  bool
-	FirstPageURL string
+	Users []workmailapi.User
+	Listing
+}
+
+// Listing is the search and paging of a directory list (users, groups).
+type Listing struct {
+	Kind, Query, NextURL, First string
+	HasPrevious                 bool
+}
+
+// listingOf starts the Listing of kind the request asks for: the search
+// and the page it is on.
+func listingOf(c *ctx, kind string) Listing {
+	q := c.r.URL.Query()
+	l := Listing{Kind: kind, Query: strings.TrimSpace(q.Get("q")), HasPrevious: q.Get("next") != ""}
+	l.First = l.base(c) + "?" + url.Values{"q": {l.Query}}.Encode()
+	return l
+}
+
+func (l *Listing) base(c *ctx) string {
+	return Prefix + "organizations/" + url.PathEscape(c.r.PathValue("org")) + "/" + l.Kind
+}
+
+// follow notes the token of the next page, if any.
+func (l *Listing) follow(c *ctx, next *string) {
+	if n := opt.Deref(next); n != "" {
+		l.NextURL = l.base(c) + "?" + url.Values{"q": {l.Query}, "next": {n}}.Encode()
+	}
 }
 
 // users shows one page of the organization's users, filtered by a name
@@ -85,25 +108,20 @@ func (h *Handler) showUsers(w http.ResponseWriter, c *ctx, status int, f *form, 
 	p := c.page("Users", "users")
 	p.Org, p.Form, p.Failure = org, f, top
 	p.allow(c, "workmail", &workmailapi.CreateUserRequest{OrganizationId: org}, "CreateUser", "RegisterToWorkMail", "DeregisterFromWorkMail")
+	d := usersData{Listing: listingOf(c, "users")}
 	in := &workmailapi.ListUsersRequest{OrganizationId: org, NextToken: opt.NonEmpty(q.Get("next")), MaxResults: opt.Ptr(int32(usersPerPage))}
-	search := strings.TrimSpace(q.Get("q"))
-	if search != "" {
-		in.Filters = &workmailapi.ListUsersFilters{UsernamePrefix: &search}
+	if d.Query != "" {
+		in.Filters = &workmailapi.ListUsersFilters{UsernamePrefix: &d.Query}
 	}
 	out, err := call[workmailapi.ListUsersResponse](c, "workmail", "ListUsers", in)
-	d := usersData{Query: search, HasPrevious: q.Get("next") != ""}
-	base := Prefix + "organizations/" + url.PathEscape(org) + "/users"
-	d.FirstPageURL = base + "?" + url.Values{"q": {search}}.Encode()
 	if err != nil {
 		fl, st := h.fail(err, nil)
 		if p.Failure == nil {
 			p.Failure, status = fl, st
 		}
 	} else {
-		d.Users, d.Next = out.Users, opt.Deref(out.NextToken)
-		if d.Next != "" {
-			d.NextURL = base + "?" + url.Values{"q": {search}, "next": {d.Next}}.Encode()
-		}
+		d.Users = out.Users
+		d.follow(c, out.NextToken)
 	}
 	p.Data = d
 	h.render(w, status, "users", p)

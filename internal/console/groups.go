@@ -3,7 +3,6 @@ package console
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/workmailapi"
 	"github.com/mailgate/mailgate/internal/opt"
@@ -19,9 +18,8 @@ func (h *Handler) routeGroups() {
 }
 
 type groupsData struct {
-	Groups                []workmailapi.Group
-	Query, NextURL, First string
-	HasPrevious           bool
+	Groups []workmailapi.Group
+	Listing
 }
 
 func (h *Handler) groups(w http.ResponseWriter, r *http.Request, c *ctx) {
@@ -34,13 +32,11 @@ func (h *Handler) showGroups(w http.ResponseWriter, c *ctx, status int, f *form,
 	p := c.page("Groups", "groups")
 	p.Org, p.Form, p.Failure = org, f, top
 	p.allow(c, "workmail", &workmailapi.CreateGroupRequest{OrganizationId: org}, "CreateGroup", "RegisterToWorkMail", "DeregisterFromWorkMail")
-	search := strings.TrimSpace(q.Get("q"))
+	d := groupsData{Listing: listingOf(c, "groups")}
 	in := &workmailapi.ListGroupsRequest{OrganizationId: org, NextToken: opt.NonEmpty(q.Get("next")), MaxResults: opt.Ptr(int32(usersPerPage))}
-	if search != "" {
-		in.Filters = &workmailapi.ListGroupsFilters{NamePrefix: &search}
+	if d.Query != "" {
+		in.Filters = &workmailapi.ListGroupsFilters{NamePrefix: &d.Query}
 	}
-	base := Prefix + "organizations/" + url.PathEscape(org) + "/groups"
-	d := groupsData{Query: search, HasPrevious: q.Get("next") != "", First: base + "?" + url.Values{"q": {search}}.Encode()}
 	out, err := call[workmailapi.ListGroupsResponse](c, "workmail", "ListGroups", in)
 	if err != nil {
 		if fl, st := h.fail(err, nil); p.Failure == nil {
@@ -48,9 +44,7 @@ func (h *Handler) showGroups(w http.ResponseWriter, c *ctx, status int, f *form,
 		}
 	} else {
 		d.Groups = out.Groups
-		if next := opt.Deref(out.NextToken); next != "" {
-			d.NextURL = base + "?" + url.Values{"q": {search}, "next": {next}}.Encode()
-		}
+		d.follow(c, out.NextToken)
 	}
 	p.Data = d
 	h.render(w, status, "groups", p)

@@ -35,7 +35,8 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprint(rv.Interface())
 	},
-	"field": fieldOf,
+	"field":     fieldOf,
+	"searchBox": func(p *page, kind string) searchView { return searchView{Org: p.Org, Kind: kind, Query: p.query()} },
 	"entityState": func(p *page, kind, id, name, state string) entityStateView {
 		return entityStateView{P: p, Kind: kind, ID: id, Name: name, State: state, Query: p.query()}
 	},
@@ -248,3 +249,6 @@ func (p *page) query() string {
 	}
 	return ""
 }
+
+// searchView is the search box of a directory list.
+type searchView struct{ Org, Kind, Query string }
