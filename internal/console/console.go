@@ -96,6 +96,7 @@ func New(cfg Config) *Handler {
 	h.routeImpersonation()
 	h.routeAccessControl()
 	h.routeMobile()
+	h.routeIdentity()
 	h.routeIAM()
 	return h
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // pageFiles are the pages; each is parsed with the layout.
-var pageFiles = []string{"signin", "organizations", "users", "impersonation_roles", "impersonation_role", "access_control", "mobile_rules", "groups", "group",
+var pageFiles = []string{"signin", "organizations", "users", "impersonation_roles", "impersonation_role", "access_control", "mobile_rules", "groups", "group", "identity",
 	"iam_list", "iam_principal", "iam_policy"}
 
 var funcs = template.FuncMap{
@@ -155,6 +155,7 @@ var notices = map[string]string{
 	"group-created":  "Group created.",
 	"member-added":   "Member added.",
 	"member-removed": "Member removed.",
+	"token-revoked":  "Token revoked.",
 	"role-saved":     "Rules saved.",
 	"rule-saved":     "Rule saved.",
 	"rule-deleted":   "Rule deleted.",
