@@ -122,6 +122,7 @@ func signInActions(url, keyID, secret string) []chromedp.Action[chromedp.Void] {
 func TestConsoleInBrowser(t *testing.T) {
 	e := newEnv(t)
 	readerKey, readerSecret := e.readOnlyUser(t, "reader")
+	e.createRole(t)
 	ctx := browser(t)
 
 	// The keyboard reaches the skip link first.
@@ -230,6 +231,18 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("simulation: %q", got)
 	}
 	screenshot(t, ctx, "iam-simulator")
+
+	// The trust policy editor checks the document as it is typed.
+	run(t, ctx, "open the role", chromedp.Navigate(e.URL+"/console/iam/roles/mailer"), chromedp.WaitVisible(chromedp.CSS(`#settings-trust`)))
+	value(t, ctx, "clear", chromedp.Evaluate[bool](`document.getElementById("settings-trust").value = "", true`))
+	run(t, ctx, "type a trust policy",
+		chromedp.SendKeys(chromedp.CSS(`#settings-trust`), untrusting),
+		chromedp.WaitVisible(chromedp.CSS(`#settings-trust-error`)))
+	value(t, ctx, "scroll", chromedp.Evaluate[bool](`document.getElementById("settings-trust-error").scrollIntoView({block: "center"}), true`))
+	if got := text(t, ctx, "#settings-trust-error"); !strings.Contains(got, "rincipal") {
+		t.Fatalf("checked as typed: %q", got)
+	}
+	screenshot(t, ctx, "iam-role-editor")
 
 	// A narrow window: nothing wider than the screen.
 	run(t, ctx, "narrow window", chromedp.EmulateViewport(380, 760),

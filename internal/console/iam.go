@@ -23,6 +23,7 @@ func (h *Handler) routeIAM() {
 	h.mux.HandleFunc("POST "+Prefix+"iam/users/{name}/simulate", h.signedIn(h.simulate))
 	h.mux.HandleFunc("GET "+Prefix+"iam/policies", h.signedIn(h.iamPolicies))
 	h.mux.HandleFunc("GET "+Prefix+"iam/policy", h.signedIn(h.iamPolicy))
+	h.routeRoleSettings()
 }
 
 // iamPageSize is the page of the IAM lists (MaxItems).
@@ -87,6 +88,9 @@ func (h *Handler) showPrincipal(w http.ResponseWriter, c *ctx, status int, f *fo
 	p := c.page("", "iam-"+d.Kind+"s")
 	p.Form, p.Failure = f, top
 	p.allow(c, "iam", &iamapi.SimulatePrincipalPolicyRequest{PolicySourceArn: d.Arn}, "SimulatePrincipalPolicy")
+	if d.Kind == "role" {
+		p.allow(c, "iam", &iamapi.UpdateRoleRequest{RoleName: d.Name}, "UpdateAssumeRolePolicy", "UpdateRole", "PutRolePermissionsBoundary")
+	}
 	if err != nil {
 		if fl, st := h.fail(err, nil); p.Failure == nil {
 			p.Failure, status = fl, st

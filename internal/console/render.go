@@ -147,18 +147,19 @@ func (p *page) allow(c *ctx, service string, in any, operations ...string) {
 
 // notices are the confirmations a redirect after a change names.
 var notices = map[string]string{
-	"org-created":    "Organization created.",
-	"user-created":   "User created.",
-	"enabled":        "User enabled.",
-	"disabled":       "User disabled.",
-	"role-created":   "Impersonation role created.",
-	"group-created":  "Group created.",
-	"member-added":   "Member added.",
-	"member-removed": "Member removed.",
-	"token-revoked":  "Token revoked.",
-	"role-saved":     "Rules saved.",
-	"rule-saved":     "Rule saved.",
-	"rule-deleted":   "Rule deleted.",
+	"org-created":         "Organization created.",
+	"user-created":        "User created.",
+	"enabled":             "User enabled.",
+	"disabled":            "User disabled.",
+	"role-created":        "Impersonation role created.",
+	"group-created":       "Group created.",
+	"member-added":        "Member added.",
+	"member-removed":      "Member removed.",
+	"token-revoked":       "Token revoked.",
+	"role-settings-saved": "Role settings saved.",
+	"role-saved":          "Rules saved.",
+	"rule-saved":          "Rule saved.",
+	"rule-deleted":        "Rule deleted.",
 }
 
 // fail turns an error of an operation into what the page shows: an
