@@ -37,6 +37,13 @@ func TestCSRFRejected(t *testing.T) {
 	if _, _, list := c.get("/console/organizations"); strings.Contains(list, "csrf-") {
 		t.Fatalf("an organization was created without a valid token:\n%s", list)
 	}
+	// The right token from another site's page is refused too.
+	req, _ := http.NewRequest(http.MethodPost, e.URL+"/console/organizations", strings.NewReader(url.Values{"alias": {"csrf-origin"}, "csrf_token": {token}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://elsewhere.example")
+	if status, _, body := c.answer(c.http.Do(req)); status != http.StatusForbidden {
+		t.Fatalf("another origin: %d\n%s", status, body)
+	}
 	status, loc, _ := c.post("/console/organizations", url.Values{"alias": {"csrf-ok"}, "csrf_token": {token}})
 	if status != http.StatusSeeOther || !strings.Contains(loc, "done=org-created") {
 		t.Fatalf("with the token: %d %q", status, loc)

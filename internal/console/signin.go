@@ -33,7 +33,7 @@ func (h *Handler) showSignIn(w http.ResponseWriter, r *http.Request, status int,
 // the form does not take.
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	secure := reqctx.From(r.Context()).Secure
-	if !sameToken(r.PostFormValue(csrfField), cookieValue(r, preCookie)) {
+	if !sameOrigin(r) || !sameToken(r.PostFormValue(csrfField), cookieValue(r, preCookie)) {
 		http.Error(w, "The form is out of date or did not come from this console (CSRF token missing or wrong). Reload the page and try again.", http.StatusForbidden)
 		return
 	}
