@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/opt"
@@ -105,7 +106,7 @@ func (h *Handler) showPrincipal(w http.ResponseWriter, c *ctx, status int, f *fo
 // loadPrincipal reads the role or user of the path with its policies.
 func (h *Handler) loadPrincipal(c *ctx) (*principalData, error) {
 	name := c.r.PathValue("name")
-	if c.r.URL.Path[len(Prefix+"iam/"):][:1] == "r" {
+	if strings.HasPrefix(c.r.URL.Path, Prefix+"iam/roles/") {
 		d := &principalData{Kind: "role", Name: name}
 		role, err := call[iamapi.GetRoleResponse](c, "iam", "GetRole", &iamapi.GetRoleRequest{RoleName: name})
 		if err != nil {
