@@ -20,6 +20,7 @@ import (
 	"github.com/mailgate/mailgate/internal/authz"
 	"github.com/mailgate/mailgate/internal/bootstrap"
 	"github.com/mailgate/mailgate/internal/cloudtrail"
+	"github.com/mailgate/mailgate/internal/console"
 	"github.com/mailgate/mailgate/internal/iam"
 	"github.com/mailgate/mailgate/internal/identitystore"
 	"github.com/mailgate/mailgate/internal/metrics"
@@ -269,6 +270,7 @@ func run(f serveFlags, logger *slog.Logger) error {
 	// After the HTTP server's shutdown, before the store closes: the
 	// audit records still queued are written.
 	defer srv.Close()
+	srv.MountConsole(console.New(console.Config{Store: st, Invoker: srv, Logger: logger}))
 	if f.mode == modeTest {
 		fmt.Fprintln(os.Stderr, testModeWarning(f, storeKind(url)))
 	}

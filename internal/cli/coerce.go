@@ -307,6 +307,9 @@ func joinPath(parent, name string) string {
 
 // value types v by sh; false drops it (its error has been recorded).
 func (c *coercer) value(sh *model.Shape, v any, path string) (any, bool) {
+	if sh.Document {
+		return v, true // any JSON value, as written
+	}
 	switch sh.Type {
 	case model.TypeStructure:
 		m, ok := v.(map[string]any)

@@ -125,6 +125,7 @@ type Server struct {
 	metrics  *requestMetrics
 
 	mailFront mailFrontState // the mail front end (mailfront.go)
+	console   http.Handler   // MountConsole (invoke.go)
 }
 
 // binding is one service as the server runs it.
@@ -271,6 +272,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		defer release()
 	}
+	if s.console != nil && strings.HasPrefix(r.URL.Path, ConsolePrefix) {
+		c.status = s.serveConsole(w, r)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) || isMetricsAlias(r) {
 		c.status = s.serveControl(w, r)
 		return
@@ -315,6 +320,11 @@ func (s *Server) run(ctx context.Context, c *call, body []byte, form url.Values)
 	if err != nil {
 		return nil, err
 	}
+	return s.call(ctx, c, doc)
+}
+
+// call validates, binds, targets, authorizes and runs one decoded request.
+func (s *Server) call(ctx context.Context, c *call, doc map[string]any) (any, error) {
 	if err := model.Validate(c.op.Input, doc); err != nil {
 		return nil, err
 	}
@@ -330,14 +340,13 @@ func (s *Server) run(ctx context.Context, c *call, body []byte, form url.Values)
 		return nil, err
 	}
 	c.audit.target = t
-	if c.op.NoAuth {
-		// Signed or not, the handler authorizes what the request carries
-		// (the token or assertion against the role's trust policy), as
-		// AWS needs no permission of a signer for these operations.
-		return s.callAndRecord(ctx, c, op, in)
-	}
-	if err := s.cfg.Authorizer.Authorize(ctx, c.req, t); err != nil {
-		return nil, err
+	// Signed or not, the handler of an operation without authentication
+	// authorizes what the request carries (the token or assertion against
+	// the role's trust policy), as AWS needs no permission of a signer.
+	if !c.op.NoAuth {
+		if err := s.cfg.Authorizer.Authorize(ctx, c.req, t); err != nil {
+			return nil, err
+		}
 	}
 	return s.callAndRecord(ctx, c, op, in)
 }
