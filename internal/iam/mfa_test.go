@@ -179,10 +179,11 @@ func TestMFADeviceOfADeletedUser(t *testing.T) {
 		AuthenticationCode1: aws.String(totpCode(t, d.Base32StringSeed, now.Add(-30*time.Second))), AuthenticationCode2: aws.String(totpCode(t, d.Base32StringSeed, now))})
 	must(t, err)
 	_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("alice")})
-	if err != nil {
-		apiErr(t, err, "DeleteConflict", 409) // as AWS, once DeleteUser checks devices
-		return
-	}
+	apiErr(t, err, "DeleteConflict", 409) // its MFA device must go first
+	_, err = c.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String("alice"), SerialNumber: d.SerialNumber})
+	must(t, err)
+	_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("alice")})
+	must(t, err)
 	_, err = c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")})
 	must(t, err)
 	l, err := c.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String("alice")})
@@ -192,8 +193,6 @@ func TestMFADeviceOfADeletedUser(t *testing.T) {
 	}
 	_, err = c.GetMFADevice(ctx, &iam.GetMFADeviceInput{UserName: aws.String("alice"), SerialNumber: d.SerialNumber})
 	apiErr(t, err, "NoSuchEntity", 404)
-	_, err = c.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String("alice"), SerialNumber: d.SerialNumber})
-	must(t, err)
 	_, err = c.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: d.SerialNumber})
 	must(t, err)
 }
