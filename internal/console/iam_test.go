@@ -57,7 +57,7 @@ func TestIAMPages(t *testing.T) {
 		t.Fatalf("simulate: %d\n%s", status, body)
 	}
 	sim := body[strings.Index(body, `id="simulation"`):]
-	for _, w := range []string{"workmail:ListUsers", "<strong>allowed</strong>", "read-only (user), line 1", "workmail:CreateOrganization", "<strong>implicitDeny</strong>", "no statement matched"} {
+	for _, w := range []string{"workmail:ListUsers", "<strong>allowed</strong>", "user_reader_read-only (IAM Policy), line 1", "workmail:CreateOrganization", "<strong>implicitDeny</strong>", "no statement matched"} {
 		if !strings.Contains(sim, w) {
 			t.Fatalf("simulation: missing %q\n%s", w, sim)
 		}
