@@ -131,7 +131,10 @@ func (s *Service) checkNoUserCredentials(ctx context.Context, sc scope, e *store
 		{"signing certificates", func() (bool, error) { l, err := signingCerts.all(ctx, s, sc, o); return len(l) > 0, err }},
 		{"SSH public keys", func() (bool, error) { l, err := sshKeys.all(ctx, s, sc, o); return len(l) > 0, err }},
 		{"service specific credentials", func() (bool, error) { l, err := serviceCreds.all(ctx, s, sc, o); return len(l) > 0, err }},
-		{"MFA devices", func() (bool, error) { l, err := s.userMFADevices(ctx, sc, mfaOwner{e.Name, e.ID}); return len(l) > 0, err }},
+		{"MFA devices", func() (bool, error) {
+			l, err := s.userMFADevices(ctx, sc, mfaOwner{e.Name, e.ID})
+			return len(l) > 0, err
+		}},
 	} {
 		has, err := c.has()
 		if err != nil {
