@@ -115,7 +115,7 @@ func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, in *iamapi.Cr
 	if err != nil {
 		return nil, err
 	}
-	tags, err := checkNewTags(in.Tags)
+	tags, err := newTags(in.Tags)
 	if err != nil {
 		return nil, err
 	}
@@ -130,19 +130,6 @@ func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, in *iamapi.Cr
 		return nil, err
 	}
 	return &iamapi.CreateOpenIDConnectProviderResponse{OpenIDConnectProviderArn: opt.Ptr(sc.oidcARN(key)), Tags: tagsOrNil(tags)}, nil
-}
-
-// checkNewTags validates the tags of a new resource (keys unique ignoring
-// case, no aws: prefix, at most 50).
-func checkNewTags(in []iamapi.Tag) ([]store.Tag, error) {
-	tags, err := toStoreTags(in)
-	if err != nil {
-		return nil, err
-	}
-	if len(tags) > maxTagsPerResource {
-		return nil, iamapi.NewLimitExceededException("The number of tags has reached the maximum limit of %d.", maxTagsPerResource)
-	}
-	return tags, nil
 }
 
 func dedupe(in []string) []string {
@@ -291,51 +278,34 @@ func (s *Service) UpdateOpenIDConnectProviderThumbprint(ctx context.Context, in 
 	})
 }
 
-func (s *Service) TagOpenIDConnectProvider(ctx context.Context, in *iamapi.TagOpenIDConnectProviderRequest) error {
-	add, err := toStoreTags(in.Tags)
-	if err != nil {
-		return err
+// oidcTags are the tag operations of OIDC providers.
+func (s *Service) oidcTags() recordTags {
+	return recordTags{
+		update: func(ctx context.Context, arn string, fn func(*[]store.Tag) error) error {
+			return s.updateOIDCProvider(ctx, arn, func(p *OIDCProvider) error { return fn(&p.Tags) })
+		},
+		get: func(ctx context.Context, arn string) ([]store.Tag, error) {
+			_, p, err := s.oidcProvider(ctx, arn)
+			if err != nil {
+				return nil, err
+			}
+			return p.Tags, nil
+		},
 	}
-	return s.updateOIDCProvider(ctx, in.OpenIDConnectProviderArn, func(p *OIDCProvider) error {
-		p.Tags = mergeTags(p.Tags, add)
-		if len(p.Tags) > maxTagsPerResource {
-			return iamapi.NewLimitExceededException("The number of tags has reached the maximum limit of %d.", maxTagsPerResource)
-		}
-		return nil
-	})
+}
+
+func (s *Service) TagOpenIDConnectProvider(ctx context.Context, in *iamapi.TagOpenIDConnectProviderRequest) error {
+	return s.oidcTags().tag(ctx, in.OpenIDConnectProviderArn, in.Tags)
 }
 
 func (s *Service) UntagOpenIDConnectProvider(ctx context.Context, in *iamapi.UntagOpenIDConnectProviderRequest) error {
-	return s.updateOIDCProvider(ctx, in.OpenIDConnectProviderArn, func(p *OIDCProvider) error {
-		p.Tags = slices.DeleteFunc(p.Tags, func(t store.Tag) bool {
-			return slices.ContainsFunc(in.TagKeys, func(k string) bool { return strings.EqualFold(k, t.Key) })
-		})
-		return nil
-	})
+	return s.oidcTags().untag(ctx, in.OpenIDConnectProviderArn, in.TagKeys)
 }
 
 func (s *Service) ListOpenIDConnectProviderTags(ctx context.Context, in *iamapi.ListOpenIDConnectProviderTagsRequest) (*iamapi.ListOpenIDConnectProviderTagsResponse, error) {
-	_, p, err := s.oidcProvider(ctx, in.OpenIDConnectProviderArn)
-	if err != nil {
-		return nil, err
-	}
-	tags, more, marker, err := paginate(toAPITags(p.Tags), in.Marker, in.MaxItems)
+	tags, more, marker, err := s.oidcTags().list(ctx, in.OpenIDConnectProviderArn, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
 	return &iamapi.ListOpenIDConnectProviderTagsResponse{Tags: tags, IsTruncated: more, Marker: marker}, nil
-}
-
-// mergeTags sets each of add on tags: a key already there (ignoring
-// case) takes the new value, and keeps the spelling of the new key.
-func mergeTags(tags, add []store.Tag) []store.Tag {
-	for _, t := range add {
-		i := slices.IndexFunc(tags, func(o store.Tag) bool { return strings.EqualFold(o.Key, t.Key) })
-		if i >= 0 {
-			tags[i] = t
-		} else {
-			tags = append(tags, t)
-		}
-	}
-	return tags
 }

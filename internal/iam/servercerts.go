@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -134,14 +133,10 @@ func (s *Service) UploadServerCertificate(ctx context.Context, in *iamapi.Upload
 	if err != nil {
 		return nil, err
 	}
-	tags, err := toStoreTags(in.Tags)
+	tags, err := newTags(in.Tags)
 	if err != nil {
 		return nil, err
 	}
-	if len(tags) > maxTagsPerResource {
-		return nil, errTooManyTags()
-	}
-	sortTags(tags)
 	sl, err := s.sealer()
 	if err != nil {
 		return nil, err
@@ -160,10 +155,6 @@ func (s *Service) UploadServerCertificate(ctx context.Context, in *iamapi.Upload
 		return nil, err
 	}
 	return &iamapi.UploadServerCertificateResponse{ServerCertificateMetadata: rec.metadata(sc), Tags: tagsOrNil(rec.Tags)}, nil
-}
-
-func errTooManyTags() error {
-	return iamapi.NewLimitExceededException("The number of tags has reached the maximum limit of %d.", maxTagsPerResource)
 }
 
 func (c *serverCert) metadata(sc scope) *iamapi.ServerCertificateMetadata {
@@ -291,70 +282,36 @@ func (s *Service) changeServerCert(ctx context.Context, name string, fn func(*se
 	return err
 }
 
-func (s *Service) TagServerCertificate(ctx context.Context, in *iamapi.TagServerCertificateRequest) error {
-	add, err := toStoreTags(in.Tags)
-	if err != nil {
-		return err
+// serverCertTags are the tag operations of server certificates.
+func (s *Service) serverCertTags() recordTags {
+	return recordTags{
+		update: func(ctx context.Context, name string, fn func(*[]store.Tag) error) error {
+			return s.changeServerCert(ctx, name, func(c *serverCert) error { return fn(&c.Tags) })
+		},
+		get: func(ctx context.Context, name string) ([]store.Tag, error) {
+			_, c, err := s.scopedServerCert(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			return c.Tags, nil
+		},
 	}
-	return s.changeServerCert(ctx, in.ServerCertificateName, func(c *serverCert) error {
-		c.Tags = setServerCertTags(c.Tags, add)
-		if len(c.Tags) > maxTagsPerResource {
-			return errTooManyTags()
-		}
-		return nil
-	})
+}
+
+func (s *Service) TagServerCertificate(ctx context.Context, in *iamapi.TagServerCertificateRequest) error {
+	return s.serverCertTags().tag(ctx, in.ServerCertificateName, in.Tags)
 }
 
 func (s *Service) UntagServerCertificate(ctx context.Context, in *iamapi.UntagServerCertificateRequest) error {
-	return s.changeServerCert(ctx, in.ServerCertificateName, func(c *serverCert) error {
-		c.Tags = dropTags(c.Tags, in.TagKeys)
-		return nil
-	})
+	return s.serverCertTags().untag(ctx, in.ServerCertificateName, in.TagKeys)
 }
 
 func (s *Service) ListServerCertificateTags(ctx context.Context, in *iamapi.ListServerCertificateTagsRequest) (*iamapi.ListServerCertificateTagsResponse, error) {
-	_, c, err := s.scopedServerCert(ctx, in.ServerCertificateName)
-	if err != nil {
-		return nil, err
-	}
-	page, trunc, next, err := paginate(toAPITags(c.Tags), in.Marker, in.MaxItems)
+	page, trunc, next, err := s.serverCertTags().list(ctx, in.ServerCertificateName, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
 	return &iamapi.ListServerCertificateTagsResponse{Tags: page, IsTruncated: trunc, Marker: next}, nil
-}
-
-// setServerCertTags sets tags on have, replacing the values of keys already
-// there (keys compare regardless of case), in key order.
-func setServerCertTags(have, set []store.Tag) []store.Tag {
-	out := dropTags(have, tagKeysOf(set))
-	out = append(out, set...)
-	sortTags(out)
-	return out
-}
-
-func tagKeysOf(tags []store.Tag) []string {
-	keys := make([]string, 0, len(tags))
-	for _, t := range tags {
-		keys = append(keys, t.Key)
-	}
-	return keys
-}
-
-// dropTags removes the tags whose keys are among keys, regardless of
-// case.
-func dropTags(have []store.Tag, keys []string) []store.Tag {
-	drop := map[string]bool{}
-	for _, k := range keys {
-		drop[strings.ToLower(k)] = true
-	}
-	out := []store.Tag{}
-	for _, t := range have {
-		if !drop[strings.ToLower(t.Key)] {
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 // serverCertARN is the ARN of a certificate for the authorization step:
@@ -370,9 +327,4 @@ func (s *Service) serverCertARN(ctx context.Context, sc scope, r api.Ref) (strin
 		}
 	}
 	return sc.arn("server-certificate", pathOr(&r.Path), r.Name), nil
-}
-
-// sortTags orders tags by key regardless of case, as IAM lists them.
-func sortTags(tags []store.Tag) {
-	slices.SortFunc(tags, func(a, b store.Tag) int { return strings.Compare(strings.ToLower(a.Key), strings.ToLower(b.Key)) })
 }

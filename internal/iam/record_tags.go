@@ -2,18 +2,25 @@ package iam
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/mailgate/mailgate/internal/api/iamapi"
 	"github.com/mailgate/mailgate/internal/store"
 )
 
-// Tags of resources kept as account records (SAML providers, virtual MFA
-// devices) live in the record itself; they follow the same rules as the
-// tags of roles and users (toStoreTags) and the same quota.
+// Tags of resources kept as account records (OIDC and SAML providers,
+// virtual MFA devices, server certificates) live in the record itself;
+// they follow the same rules as the tags of roles and users (toStoreTags),
+// the same quota, and are kept in key order, as IAM lists them.
+
+// newTags validates the tags of a new resource.
+func newTags(in []iamapi.Tag) ([]store.Tag, error) {
+	return withTags(nil, in)
+}
 
 // withTags returns cur with tags added or replaced (keys compare without
-// case, as IAM's do).
+// case, as IAM's do), in key order.
 func withTags(cur []store.Tag, tags []iamapi.Tag) ([]store.Tag, error) {
 	add, err := toStoreTags(tags)
 	if err != nil {
@@ -31,6 +38,7 @@ func withTags(cur []store.Tag, tags []iamapi.Tag) ([]store.Tag, error) {
 	if len(out) > maxTagsPerResource {
 		return nil, iamapi.NewLimitExceededException("The number of tags has reached the maximum limit of %d.", maxTagsPerResource)
 	}
+	slices.SortFunc(out, func(a, b store.Tag) int { return strings.Compare(strings.ToLower(a.Key), strings.ToLower(b.Key)) })
 	return out, nil
 }
 
