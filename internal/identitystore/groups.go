@@ -36,35 +36,10 @@ func (s *Service) CreateGroup(ctx context.Context, in *identitystoreapi.CreateGr
 	}
 	g := &identitystoreapi.Group{IdentityStoreId: d.id, GroupId: d.newID(), DisplayName: in.DisplayName, Description: in.Description,
 		CreatedAt: s.now(), UpdatedAt: s.now(), CreatedBy: opt.NonEmpty(d.caller), UpdatedBy: opt.NonEmpty(d.caller)}
-	if err := s.putGroup(ctx, d, g, ""); err != nil {
+	if err := groupKind.put(ctx, s, d, g, ""); err != nil {
 		return nil, err
 	}
 	return &identitystoreapi.CreateGroupResponse{IdentityStoreId: d.id, GroupId: g.GroupId}, nil
-}
-
-// putGroup writes g, moving its display name in the index from old
-// (none when "").
-func (s *Service) putGroup(ctx context.Context, d dir, g *identitystoreapi.Group, old string) error {
-	return s.st.InTx(ctx, func(ctx context.Context) error {
-		if n := opt.Deref(g.DisplayName); nameKey(n) != nameKey(old) {
-			if err := s.claim(ctx, groupNames, d, "DisplayName", n, g.GroupId); err != nil {
-				return err
-			}
-			if err := s.release(ctx, groupNames, d, old, g.GroupId); err != nil {
-				return err
-			}
-		}
-		_, err := groups.Put(ctx, s.st, d.account, d.key(g.GroupId), func(*identitystoreapi.Group) (*identitystoreapi.Group, error) { return g, nil })
-		return err
-	})
-}
-
-func (s *Service) group(ctx context.Context, d dir, id string) (*identitystoreapi.Group, error) {
-	g, ok, err := groups.Get(ctx, s.st, d.account, d.key(id))
-	if err == nil && !ok {
-		return nil, groupNotFound(id)
-	}
-	return g, err
 }
 
 func (s *Service) DescribeGroup(ctx context.Context, in *identitystoreapi.DescribeGroupRequest) (*identitystoreapi.DescribeGroupResponse, error) {
@@ -72,7 +47,7 @@ func (s *Service) DescribeGroup(ctx context.Context, in *identitystoreapi.Descri
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.group(ctx, d, in.GroupId)
+	g, err := groupKind.get(ctx, s, d, in.GroupId)
 	if err != nil {
 		return nil, err
 	}
@@ -86,32 +61,11 @@ func (s *Service) ListGroups(ctx context.Context, in *identitystoreapi.ListGroup
 	if err != nil {
 		return nil, err
 	}
-	p, err := pageOf(in.MaxResults, in.NextToken)
+	l, next, err := groupKind.list(ctx, s, d, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out := &identitystoreapi.ListGroupsResponse{Groups: []identitystoreapi.Group{}}
-	if len(in.Filters) > 0 {
-		id, err := s.filtered(ctx, groupNames, d, in.Filters, "DisplayName")
-		if err != nil || id == "" || p.after != "" {
-			return out, err
-		}
-		g, err := s.group(ctx, d, id)
-		if err != nil {
-			return nil, err
-		}
-		out.Groups = append(out.Groups, *g)
-		return out, nil
-	}
-	recs, err := groups.Page(ctx, s.st, d.account, d.key(), p.fetch())
-	if err != nil {
-		return nil, err
-	}
-	for i := 0; i < len(recs) && i < p.limit; i++ {
-		out.Groups = append(out.Groups, recs[i].Value)
-		out.NextToken = p.next(len(recs), recs[i].Key)
-	}
-	return out, nil
+	return &identitystoreapi.ListGroupsResponse{Groups: l, NextToken: next}, nil
 }
 
 func (s *Service) GetGroupId(ctx context.Context, in *identitystoreapi.GetGroupIdRequest) (*identitystoreapi.GetGroupIdResponse, error) {
@@ -124,14 +78,7 @@ func (s *Service) GetGroupId(ctx context.Context, in *identitystoreapi.GetGroupI
 	unique := uniqueAttrs{"displayname": func(ctx context.Context, name string) (string, error) {
 		return s.lookup(ctx, groupNames, d, name)
 	}}
-	id, err := s.alternate(ctx, in.AlternateIdentifier, unique, func(ctx context.Context) ([]idWithExternal, error) {
-		all, err := groups.All(ctx, s.st, d.account, d.key())
-		out := make([]idWithExternal, len(all))
-		for i, g := range all {
-			out[i] = idWithExternal{g.GroupId, g.ExternalIds}
-		}
-		return out, err
-	})
+	id, err := s.alternate(ctx, in.AlternateIdentifier, unique, groupKind.external(s, d))
 	if err != nil {
 		return nil, err
 	}
@@ -146,17 +93,12 @@ func (s *Service) UpdateGroup(ctx context.Context, in *identitystoreapi.UpdateGr
 	if err != nil {
 		return nil, err
 	}
-	err = s.st.InTx(ctx, func(ctx context.Context) error {
-		g, err := s.group(ctx, d, in.GroupId)
-		if err != nil {
-			return err
-		}
-		old := opt.Deref(g.DisplayName)
+	err = groupKind.update(ctx, s, d, in.GroupId, func(g *identitystoreapi.Group) error {
 		if err := applyGroup(g, in.Operations); err != nil {
 			return err
 		}
 		g.UpdatedAt, g.UpdatedBy = s.now(), opt.NonEmpty(d.caller)
-		return s.putGroup(ctx, d, g, old)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -170,21 +112,7 @@ func (s *Service) DeleteGroup(ctx context.Context, in *identitystoreapi.DeleteGr
 	if err != nil {
 		return nil, err
 	}
-	err = s.st.InTx(ctx, func(ctx context.Context) error {
-		g, err := s.group(ctx, d, in.GroupId)
-		if err != nil {
-			return err
-		}
-		if err := s.removeMemberships(ctx, d, byGroup, g.GroupId); err != nil {
-			return err
-		}
-		if err := s.release(ctx, groupNames, d, opt.Deref(g.DisplayName), g.GroupId); err != nil {
-			return err
-		}
-		_, err = groups.Remove(ctx, s.st, d.account, d.key(g.GroupId))
-		return err
-	})
-	if err != nil {
+	if err := groupKind.delete(ctx, s, d, in.GroupId); err != nil {
 		return nil, err
 	}
 	return &identitystoreapi.DeleteGroupResponse{}, nil

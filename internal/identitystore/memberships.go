@@ -42,10 +42,10 @@ func (s *Service) CreateGroupMembership(ctx context.Context, in *identitystoreap
 		MemberId: &identitystoreapi.MemberId{UserId: &userID}, CreatedAt: s.now(), UpdatedAt: s.now(),
 		CreatedBy: opt.NonEmpty(d.caller), UpdatedBy: opt.NonEmpty(d.caller)}
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
-		if _, err := s.group(ctx, d, in.GroupId); err != nil {
+		if _, err := groupKind.get(ctx, s, d, in.GroupId); err != nil {
 			return err
 		}
-		if _, err := s.user(ctx, d, userID); err != nil {
+		if _, err := userKind.get(ctx, s, d, userID); err != nil {
 			return err
 		}
 		_, err := byGroup.Put(ctx, s.st, d.account, d.key(in.GroupId, userID), func(cur *ref) (*ref, error) {
@@ -215,7 +215,7 @@ func (s *Service) ListGroupMemberships(ctx context.Context, in *identitystoreapi
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.group(ctx, d, in.GroupId); err != nil {
+	if _, err := groupKind.get(ctx, s, d, in.GroupId); err != nil {
 		return nil, err
 	}
 	ms, next, err := s.listMemberships(ctx, d, byGroup, in.GroupId, in.MaxResults, in.NextToken)
@@ -234,7 +234,7 @@ func (s *Service) ListGroupMembershipsForMember(ctx context.Context, in *identit
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.user(ctx, d, userID); err != nil {
+	if _, err := userKind.get(ctx, s, d, userID); err != nil {
 		return nil, err
 	}
 	ms, next, err := s.listMemberships(ctx, d, byMember, userID, in.MaxResults, in.NextToken)

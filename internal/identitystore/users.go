@@ -54,27 +54,10 @@ func (s *Service) CreateUser(ctx context.Context, in *identitystoreapi.CreateUse
 	u := convert[identitystoreapi.User](in)
 	u.UserId, u.UserStatus = d.newID(), opt.Ptr(identitystoreapi.UserStatusEnabled)
 	u.CreatedAt, u.UpdatedAt, u.CreatedBy, u.UpdatedBy = s.now(), s.now(), opt.NonEmpty(d.caller), opt.NonEmpty(d.caller)
-	err = s.st.InTx(ctx, func(ctx context.Context) error {
-		if err := s.claim(ctx, userNames, d, "UserName", name, u.UserId); err != nil {
-			return err
-		}
-		_, err := users.Put(ctx, s.st, d.account, d.key(u.UserId), func(*identitystoreapi.User) (*identitystoreapi.User, error) { return u, nil })
-		return err
-	})
-	if err != nil {
+	if err := userKind.put(ctx, s, d, u, ""); err != nil {
 		return nil, err
 	}
 	return &identitystoreapi.CreateUserResponse{IdentityStoreId: d.id, UserId: u.UserId}, nil
-}
-
-// user returns a user of the store; ResourceNotFoundException when
-// there is none.
-func (s *Service) user(ctx context.Context, d dir, id string) (*identitystoreapi.User, error) {
-	u, ok, err := users.Get(ctx, s.st, d.account, d.key(id))
-	if err == nil && !ok {
-		return nil, userNotFound(id)
-	}
-	return u, err
 }
 
 func (s *Service) DescribeUser(ctx context.Context, in *identitystoreapi.DescribeUserRequest) (*identitystoreapi.DescribeUserResponse, error) {
@@ -82,7 +65,7 @@ func (s *Service) DescribeUser(ctx context.Context, in *identitystoreapi.Describ
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.user(ctx, d, in.UserId)
+	u, err := userKind.get(ctx, s, d, in.UserId)
 	if err != nil {
 		return nil, err
 	}
@@ -96,32 +79,11 @@ func (s *Service) ListUsers(ctx context.Context, in *identitystoreapi.ListUsersR
 	if err != nil {
 		return nil, err
 	}
-	p, err := pageOf(in.MaxResults, in.NextToken)
+	l, next, err := userKind.list(ctx, s, d, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out := &identitystoreapi.ListUsersResponse{Users: []identitystoreapi.User{}}
-	if len(in.Filters) > 0 {
-		id, err := s.filtered(ctx, userNames, d, in.Filters, "UserName")
-		if err != nil || id == "" {
-			return out, err
-		}
-		if u, ok, err := users.Get(ctx, s.st, d.account, d.key(id)); err != nil || !ok {
-			return out, err
-		} else if p.after == "" {
-			out.Users = append(out.Users, *u)
-		}
-		return out, nil
-	}
-	recs, err := users.Page(ctx, s.st, d.account, d.key(), p.fetch())
-	if err != nil {
-		return nil, err
-	}
-	for i := 0; i < len(recs) && i < p.limit; i++ {
-		out.Users = append(out.Users, recs[i].Value)
-		out.NextToken = p.next(len(recs), recs[i].Key)
-	}
-	return out, nil
+	return &identitystoreapi.ListUsersResponse{Users: l, NextToken: next}, nil
 }
 
 // filtered answers a List operation's filter, on the one attribute its
@@ -151,14 +113,7 @@ func (s *Service) GetUserId(ctx context.Context, in *identitystoreapi.GetUserIdR
 			return s.userByEmail(ctx, d, email)
 		},
 	}
-	id, err := s.alternate(ctx, in.AlternateIdentifier, unique, func(ctx context.Context) ([]idWithExternal, error) {
-		all, err := users.All(ctx, s.st, d.account, d.key())
-		out := make([]idWithExternal, len(all))
-		for i, u := range all {
-			out[i] = idWithExternal{u.UserId, u.ExternalIds}
-		}
-		return out, err
-	})
+	id, err := s.alternate(ctx, in.AlternateIdentifier, unique, userKind.external(s, d))
 	if err != nil {
 		return nil, err
 	}
@@ -190,26 +145,12 @@ func (s *Service) UpdateUser(ctx context.Context, in *identitystoreapi.UpdateUse
 	if err != nil {
 		return nil, err
 	}
-	err = s.st.InTx(ctx, func(ctx context.Context) error {
-		u, err := s.user(ctx, d, in.UserId)
-		if err != nil {
-			return err
-		}
-		old := opt.Deref(u.UserName)
+	err = userKind.update(ctx, s, d, in.UserId, func(u *identitystoreapi.User) error {
 		if err := applyUser(u, in.Operations); err != nil {
 			return err
 		}
-		if n := opt.Deref(u.UserName); nameKey(n) != nameKey(old) {
-			if err := s.claim(ctx, userNames, d, "UserName", n, u.UserId); err != nil {
-				return err
-			}
-			if err := s.release(ctx, userNames, d, old, u.UserId); err != nil {
-				return err
-			}
-		}
 		u.UpdatedAt, u.UpdatedBy = s.now(), opt.NonEmpty(d.caller)
-		_, err = users.Put(ctx, s.st, d.account, d.key(u.UserId), func(*identitystoreapi.User) (*identitystoreapi.User, error) { return u, nil })
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -223,21 +164,7 @@ func (s *Service) DeleteUser(ctx context.Context, in *identitystoreapi.DeleteUse
 	if err != nil {
 		return nil, err
 	}
-	err = s.st.InTx(ctx, func(ctx context.Context) error {
-		u, err := s.user(ctx, d, in.UserId)
-		if err != nil {
-			return err
-		}
-		if err := s.removeMemberships(ctx, d, byMember, u.UserId); err != nil {
-			return err
-		}
-		if err := s.release(ctx, userNames, d, opt.Deref(u.UserName), u.UserId); err != nil {
-			return err
-		}
-		_, err = users.Remove(ctx, s.st, d.account, d.key(u.UserId))
-		return err
-	})
-	if err != nil {
+	if err := userKind.delete(ctx, s, d, in.UserId); err != nil {
 		return nil, err
 	}
 	return &identitystoreapi.DeleteUserResponse{}, nil
