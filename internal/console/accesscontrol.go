@@ -36,11 +36,7 @@ func (h *Handler) showAccessControl(w http.ResponseWriter, c *ctx, status int, f
 	d := accessData{Effect: effect}
 	out, err := call[workmailapi.ListAccessControlRulesResponse](c, "workmail", "ListAccessControlRules",
 		&workmailapi.ListAccessControlRulesRequest{OrganizationId: p.Org})
-	if err != nil {
-		if fl, st := h.fail(err, nil); p.Failure == nil {
-			p.Failure, status = fl, st
-		}
-	} else {
+	if h.loaded(p, &status, err) {
 		d.Rules = out.Rules
 	}
 	p.Data = d

@@ -40,11 +40,7 @@ func (h *Handler) showOrganizations(w http.ResponseWriter, c *ctx, status int, f
 	p.allow(c, "workmail", &workmailapi.CreateOrganizationRequest{}, "CreateOrganization")
 	out, err := call[workmailapi.ListOrganizationsResponse](c, "workmail", "ListOrganizations",
 		&workmailapi.ListOrganizationsRequest{NextToken: opt.NonEmpty(c.r.URL.Query().Get("next")), MaxResults: opt.Ptr(int32(50))})
-	if err != nil {
-		fl, st := h.fail(err, nil)
-		if p.Failure == nil {
-			p.Failure, status = fl, st
-		}
+	if !h.loaded(p, &status, err) {
 		h.render(w, status, "organizations", p)
 		return
 	}
@@ -114,12 +110,7 @@ func (h *Handler) showUsers(w http.ResponseWriter, c *ctx, status int, f *form, 
 		in.Filters = &workmailapi.ListUsersFilters{UsernamePrefix: &d.Query}
 	}
 	out, err := call[workmailapi.ListUsersResponse](c, "workmail", "ListUsers", in)
-	if err != nil {
-		fl, st := h.fail(err, nil)
-		if p.Failure == nil {
-			p.Failure, status = fl, st
-		}
-	} else {
+	if h.loaded(p, &status, err) {
 		d.Users = out.Users
 		d.follow(c, out.NextToken)
 	}

@@ -38,11 +38,7 @@ func (h *Handler) showGroups(w http.ResponseWriter, c *ctx, status int, f *form,
 		in.Filters = &workmailapi.ListGroupsFilters{NamePrefix: &d.Query}
 	}
 	out, err := call[workmailapi.ListGroupsResponse](c, "workmail", "ListGroups", in)
-	if err != nil {
-		if fl, st := h.fail(err, nil); p.Failure == nil {
-			p.Failure, status = fl, st
-		}
-	} else {
+	if h.loaded(p, &status, err) {
 		d.Groups = out.Groups
 		d.follow(c, out.NextToken)
 	}
@@ -85,11 +81,7 @@ func (h *Handler) showGroup(w http.ResponseWriter, c *ctx, status int, f *form, 
 		members, err = call[workmailapi.ListGroupMembersResponse](c, "workmail", "ListGroupMembers",
 			&workmailapi.ListGroupMembersRequest{OrganizationId: org, GroupId: id, NextToken: opt.NonEmpty(c.r.URL.Query().Get("next")), MaxResults: opt.Ptr(int32(usersPerPage))})
 	}
-	if err != nil {
-		if fl, st := h.fail(err, nil); p.Failure == nil {
-			p.Failure, status = fl, st
-		}
-	} else {
+	if h.loaded(p, &status, err) {
 		d.Members, d.Next = members.Members, opt.Deref(members.NextToken)
 	}
 	p.Data = d

@@ -92,11 +92,7 @@ func (h *Handler) showPrincipal(w http.ResponseWriter, c *ctx, status int, f *fo
 	if d.Kind == "role" {
 		p.allow(c, "iam", &iamapi.UpdateRoleRequest{RoleName: d.Name}, "UpdateAssumeRolePolicy", "UpdateRole", "PutRolePermissionsBoundary")
 	}
-	if err != nil {
-		if fl, st := h.fail(err, nil); p.Failure == nil {
-			p.Failure, status = fl, st
-		}
-	}
+	h.loaded(p, &status, err)
 	p.Title = map[string]string{"role": "IAM role ", "user": "IAM user "}[d.Kind] + d.Name
 	d.Results = results
 	p.Data = d

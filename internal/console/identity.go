@@ -52,11 +52,7 @@ func (h *Handler) showIdentity(w http.ResponseWriter, c *ctx, status int, top *f
 	}
 	tokens, err := call[workmailapi.ListPersonalAccessTokensResponse](c, "workmail", "ListPersonalAccessTokens",
 		&workmailapi.ListPersonalAccessTokensRequest{OrganizationId: org, UserId: opt.NonEmpty(d.User), NextToken: opt.NonEmpty(q.Get("next"))})
-	if err != nil {
-		if fl, st := h.fail(err, nil); p.Failure == nil {
-			p.Failure, status = fl, st
-		}
-	} else {
+	if h.loaded(p, &status, err) {
 		d.Tokens = tokens.PersonalAccessTokenSummaries
 		if n := opt.Deref(tokens.NextToken); n != "" {
 			d.NextURL = "?" + url.Values{"user": {d.User}, "next": {n}}.Encode()

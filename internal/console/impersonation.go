@@ -34,11 +34,7 @@ func (h *Handler) showImpersonationRoles(w http.ResponseWriter, c *ctx, status i
 	p.allow(c, "workmail", &workmailapi.CreateImpersonationRoleRequest{OrganizationId: p.Org}, "CreateImpersonationRole")
 	out, err := call[workmailapi.ListImpersonationRolesResponse](c, "workmail", "ListImpersonationRoles",
 		&workmailapi.ListImpersonationRolesRequest{OrganizationId: p.Org, NextToken: opt.NonEmpty(c.r.URL.Query().Get("next"))})
-	if err != nil {
-		if fl, st := h.fail(err, nil); p.Failure == nil {
-			p.Failure, status = fl, st
-		}
-	} else {
+	if h.loaded(p, &status, err) {
 		p.Data = rolesData{Roles: out.Roles, Next: opt.Deref(out.NextToken)}
 	}
 	h.render(w, status, "impersonation_roles", p)
@@ -92,10 +88,7 @@ func (h *Handler) showImpersonationRole(w http.ResponseWriter, c *ctx, status in
 	}
 	role, err := call[workmailapi.GetImpersonationRoleResponse](c, "workmail", "GetImpersonationRole",
 		&workmailapi.GetImpersonationRoleRequest{OrganizationId: p.Org, ImpersonationRoleId: c.r.PathValue("role")})
-	if err != nil {
-		if fl, st := h.fail(err, nil); p.Failure == nil {
-			p.Failure, status = fl, st
-		}
+	if !h.loaded(p, &status, err) {
 		h.render(w, status, "impersonation_role", p)
 		return
 	}

@@ -40,11 +40,7 @@ func (h *Handler) showMobileRules(w http.ResponseWriter, c *ctx, status int, f *
 	d := mobileData{Effect: effect}
 	out, err := call[workmailapi.ListMobileDeviceAccessRulesResponse](c, "workmail", "ListMobileDeviceAccessRules",
 		&workmailapi.ListMobileDeviceAccessRulesRequest{OrganizationId: p.Org})
-	if err != nil {
-		if fl, st := h.fail(err, nil); p.Failure == nil {
-			p.Failure, status = fl, st
-		}
-	} else {
+	if h.loaded(p, &status, err) {
 		d.Rules = out.Rules
 	}
 	p.Data = d

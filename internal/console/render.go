@@ -165,6 +165,18 @@ var notices = map[string]string{
 // fail turns an error of an operation into what the page shows: an
 // error that names a member of the form goes next to that field, any
 // other at the top (with the engine's explanation for a denial).
+// loaded keeps the failure of a read that a page shows, unless the page
+// shows another failure already; it reports whether the read succeeded.
+func (h *Handler) loaded(p *page, status *int, err error) bool {
+	if err == nil {
+		return true
+	}
+	if fl, st := h.fail(err, nil); p.Failure == nil {
+		p.Failure, *status = fl, st
+	}
+	return false
+}
+
 func (h *Handler) fail(err error, f *form, fields ...string) (*failure, int) {
 	var d *server.Denial
 	if errors.As(err, &d) {
