@@ -39,6 +39,12 @@ type TxPreparer interface {
 	PrepareTx(ctx context.Context) error
 }
 
+// AuditAnnotator is a service that adds to the audit record of its
+// successful calls (CloudTrail's additionalEventData); nil adds nothing.
+type AuditAnnotator interface {
+	AuditAdditional(operation string) map[string]any
+}
+
 // readOnlyPrefixes start the names of operations that change nothing.
 var readOnlyPrefixes = []string{"Get", "List", "Describe", "Lookup", "Search", "Simulate", "Decode", "Test"}
 
@@ -108,9 +114,8 @@ func (s *Server) apiEvent(c *call, out any) audit.Event {
 	if e := c.audit.err; e != nil {
 		ev.ErrorCode, ev.ErrorMessage = e.ErrorCode(), e.ErrorMessage()
 	}
-	if c.svc.model.Name == "workmail" && (c.op.Name == "DeleteImpersonationRole" || c.op.Name == "UpdateImpersonationRole") && ev.ErrorCode == "" {
-		// Either revokes every token issued for the role.
-		ev.Additional = map[string]any{"impersonationTokensRevoked": true}
+	if c.svc.annotate != nil && ev.ErrorCode == "" {
+		ev.Additional = c.svc.annotate.AuditAdditional(c.op.Name)
 	}
 	return ev
 }

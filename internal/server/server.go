@@ -136,14 +136,17 @@ type binding struct {
 	resolver api.Resolver
 	// modeledError builds a modeled error of the service by shape name.
 	modeledError func(shape, message string) apierror.APIError
-	// prepare runs before a call in an audit transaction (audit.go).
-	prepare TxPreparer
+	// prepare runs before a call in an audit transaction; annotate adds
+	// to a call's audit record (audit.go).
+	prepare  TxPreparer
+	annotate AuditAnnotator
 }
 
 func newBinding(m *model.Service, svc any, ops map[string]*api.Operation, modeled func(string, string) apierror.APIError) *binding {
 	r, _ := svc.(api.Resolver)
 	p, _ := svc.(TxPreparer)
-	return &binding{model: m, ops: ops, resolver: r, modeledError: modeled, prepare: p}
+	a, _ := svc.(AuditAnnotator)
+	return &binding{model: m, ops: ops, resolver: r, modeledError: modeled, prepare: p, annotate: a}
 }
 
 // New builds a server.

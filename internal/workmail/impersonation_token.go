@@ -193,3 +193,12 @@ func (s *Service) introspectMailbox(ctx context.Context, orgID, mailbox string, 
 	res.MailboxUserID = u.ID
 	return u, nil
 }
+
+// AuditAdditional marks the audit record of the operations that revoke
+// every impersonation token issued for a role: updating or deleting it.
+func (s *Service) AuditAdditional(operation string) map[string]any {
+	if operation == "UpdateImpersonationRole" || operation == "DeleteImpersonationRole" {
+		return map[string]any{"impersonationTokensRevoked": true}
+	}
+	return nil
+}
