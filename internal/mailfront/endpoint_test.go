@@ -16,6 +16,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/workmail"
 	"github.com/aws/aws-sdk-go-v2/service/workmail/types"
@@ -194,6 +197,32 @@ func TestMailFrontEndpoints(t *testing.T) {
 	}
 	if d := f.recorded[3]; !d.Allowed || d.RoleID != *role.ImpersonationRoleId || d.User != "bob" {
 		t.Fatalf("recorded impersonation: %+v", d)
+	}
+
+	// ...and the audit trail, as sign-ins over IMAP, without a credential.
+	if err := f.e.Audit.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.e.CloudTrail().LookupEvents(ctx, &cloudtrail.LookupEventsInput{LookupAttributes: []cttypes.LookupAttribute{
+		{AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String("SignIn")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imap, allowed int
+	for _, ev := range got.Events {
+		rec := *ev.CloudTrailEvent
+		if strings.Contains(rec, "Corr3ct-Horse!") || strings.Contains(rec, *tok.Token) {
+			t.Fatalf("a credential in the trail: %s", rec)
+		}
+		if strings.Contains(rec, `"Protocol":"imap"`) {
+			imap++
+			if strings.Contains(rec, `"SignIn":"Success"`) {
+				allowed++
+			}
+		}
+	}
+	if imap != 6 || allowed != 2 {
+		t.Fatalf("mail sign-ins in the trail: %d, %d allowed; want 6, 2 allowed", imap, allowed)
 	}
 }
 

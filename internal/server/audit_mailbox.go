@@ -9,6 +9,7 @@ import (
 	"github.com/mailgate/mailgate/internal/audit"
 	"github.com/mailgate/mailgate/internal/introspection"
 	"github.com/mailgate/mailgate/internal/mailauth"
+	"github.com/mailgate/mailgate/internal/mailfront"
 	"github.com/mailgate/mailgate/internal/reqctx"
 )
 
@@ -57,6 +58,29 @@ func (s *Server) auditSignIn(r *http.Request, req mailauth.SignInRequest, who *m
 		}
 	}
 	s.cfg.Audit.Record(r.Context(), ev)
+}
+
+// auditMailLogin queues the record of a mail front end's login decision,
+// in the shape of an HTTP sign-in's with the protocol, the impersonation
+// role and the deciding rules added; a refusal names no user.
+func (s *Server) auditMailLogin(ctx context.Context, d mailfront.Decision) {
+	if s.cfg.Audit == nil {
+		return
+	}
+	account, region, res := s.organization(ctx, d.OrganizationID)
+	ev := audit.Event{Time: d.At, AccountID: account, Region: region, SourceIP: d.RemoteIP, Source: workmailSource,
+		Name: "SignIn", Type: audit.TypeConsoleSignIn, Resources: res,
+		Identity: audit.Identity{Type: audit.IdentityUnknown, AccountID: account, UserName: audit.Hidden},
+		Response: audit.Params{Doc: map[string]any{"SignIn": "Success"}},
+		Additional: map[string]any{"Method": d.Kind, "OrganizationId": d.OrganizationID, "Protocol": d.Protocol,
+			"ImpersonationRoleId": d.RoleID, "MatchedRules": d.Rules}}
+	if d.Allowed {
+		ev.Identity = audit.Identity{Type: audit.IdentityDirectory, PrincipalID: d.UserID, AccountID: account, UserName: d.User}
+	} else {
+		ev.Response.Doc["SignIn"] = "Failure"
+		ev.ErrorMessage = "Failed authentication"
+	}
+	s.cfg.Audit.Record(ctx, ev)
 }
 
 func signInMethod(req mailauth.SignInRequest) string {

@@ -82,7 +82,11 @@ func (s *Server) mailFrontInit() *mailFrontState {
 		return st
 	}
 	st.secret = sha256.Sum256([]byte(secret))
-	st.decider = &mailfront.Decider{Dir: dir, Store: s.cfg.Store, Log: s.log, Now: s.cfg.Now, Hook: s.cfg.MailFrontHook}
+	hook := s.auditMailLogin
+	if h := s.cfg.MailFrontHook; h != nil {
+		hook = func(ctx context.Context, d mailfront.Decision) { s.auditMailLogin(ctx, d); h(ctx, d) }
+	}
+	st.decider = &mailfront.Decider{Dir: dir, Store: s.cfg.Store, Log: s.log, Now: s.cfg.Now, Hook: hook}
 	st.enabled = true
 	return st
 }

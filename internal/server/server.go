@@ -104,7 +104,7 @@ type Config struct {
 	// DisableMetrics hides MetricsPath (requests are counted anyway).
 	DisableMetrics bool
 	// MailFrontHook, when set, receives every mail login decision
-	// (mailfront.go).
+	// besides the audit trail (mailfront.go).
 	MailFrontHook func(context.Context, mailfront.Decision)
 	// Audit, when set, records every API call, sign-in, token use and
 	// denial (audit.go); Close writes what it still holds.
