@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/mailgate/mailgate/internal/testenv"
 )
 
 // TestAuditTrailWithAWSCLI: an impersonation, a denial and an IAM change,
@@ -161,7 +162,7 @@ func TestAuditSurvivesKill(t *testing.T) {
 	dataDir := t.TempDir()
 	args := []string{"--data-dir", dataDir, "--root-access-key-id", keyID, "--root-secret-access-key", secret}
 	srv := startServer(t, buildBinary(t), args...)
-	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, ""), BaseEndpoint: aws.String(srv.endpoint), RetryMaxAttempts: 1}
+	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, ""), BaseEndpoint: aws.String(srv.endpoint), Retryer: testenv.Retryer}
 	im := iam.NewFromConfig(cfg)
 
 	var acked sync.Map

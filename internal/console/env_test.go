@@ -59,7 +59,7 @@ func newEnv(t testing.TB, configure ...func(*console.Config)) *env {
 
 // IAM is an IAM client signed with the root key.
 func (e *env) IAM() *iam.Client {
-	return iam.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(e.URL), RetryMaxAttempts: 1,
+	return iam.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(e.URL), Retryer: testenv.Retryer,
 		Credentials: credentials.NewStaticCredentialsProvider(e.KeyID, e.Secret, "")})
 }
 
