@@ -93,8 +93,8 @@ func dovecotConfigCommand(args []string) int {
 		fmt.Fprintln(os.Stderr, "mailgate dovecot-config:", err)
 		return 1
 	}
-	fmt.Printf("Wrote %s.\nStart mailgate with %s=%s, then:\n  mailgate dovecot-relay --dir %s &\n  dovecot -c %s -F\n",
-		filepath.Join(c.Dir, "dovecot.conf"), "MAILGATE_MAIL_FRONT_SECRET_FILE", c.SecretFile, c.Dir, filepath.Join(c.Dir, "dovecot.conf"))
+	fmt.Printf("Wrote %s.\nStart mailgate with --mail-front-secret-file %s, then:\n  mailgate dovecot-relay --dir %s &\n  dovecot -c %s -F\n",
+		filepath.Join(c.Dir, "dovecot.conf"), c.SecretFile, c.Dir, filepath.Join(c.Dir, "dovecot.conf"))
 	return 0
 }
 

@@ -67,6 +67,7 @@ type serveFlags struct {
 	enforcement                        string
 	publicURL                          string
 	webIdentityCAFile                  string
+	mailFrontSecretFile                string
 	modeFlags
 	idpFlags
 	listenFlags
@@ -99,6 +100,7 @@ func serveFlagSet(f *serveFlags) *flag.FlagSet {
 	fs.StringVar(&f.enforcement, "enforcement", string(authz.EnforceStrict), "IAM policy enforcement: strict (deny what policies do not allow), soft (allow, but log each would-be denial and why), or off")
 	fs.StringVar(&f.publicURL, "public-url", "", "URL clients reach this server at, which the issuers of outbound web identity federation are named by (empty = the listening endpoint)")
 	fs.StringVar(&f.webIdentityCAFile, "web-identity-ca-file", "", "PEM file of CA certificates trusted, besides the system's, when STS fetches the keys of web identity issuers")
+	fs.StringVar(&f.mailFrontSecretFile, "mail-front-secret-file", "", "file holding the shared secret Dovecot authenticates with (written by mailgate dovecot-config); empty disables the mail front end's endpoints")
 	f.modeFlags.register(fs)
 	f.idpFlags.register(fs)
 	f.listenFlags.register(fs)
@@ -266,6 +268,8 @@ func run(f serveFlags, logger *slog.Logger) error {
 		IdentityStore: idstore,
 		CloudTrail:    cloudtrail.New(st, cloudtrail.Options{Flush: trail.Flush}),
 		Audit:         trail,
+
+		MailFrontSecretFile: f.mailFrontSecretFile,
 	})
 	// After the HTTP server's shutdown, before the store closes: the
 	// audit records still queued are written.

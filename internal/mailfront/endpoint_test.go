@@ -44,9 +44,9 @@ func newFixture(t *testing.T) *fixture {
 	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(server.MailFrontSecretEnv, path)
 	f := &fixture{t: t}
 	f.e = testenv.New(t, testenv.Options{Configure: func(c *server.Config) {
+		c.MailFrontSecretFile = path
 		c.MailFrontHook = func(_ context.Context, d mailfront.Decision) {
 			f.mu.Lock()
 			f.recorded = append(f.recorded, d)
@@ -227,7 +227,6 @@ func TestMailFrontEndpoints(t *testing.T) {
 }
 
 func TestMailFrontDisabledWithoutSecret(t *testing.T) {
-	t.Setenv(server.MailFrontSecretEnv, "")
 	e := testenv.New(t)
 	resp, err := http.PostForm(e.URL+server.MailFrontAuthPath, url.Values{"user": {"x"}})
 	if err != nil {

@@ -30,11 +30,10 @@ import (
 // 503, which Dovecot turns into a temporary failure, never into a wrong
 // password.
 //
-// The link is authenticated by a shared secret: the file named by the
-// environment variable MailFrontSecretEnv (written by `mailgate
-// dovecot-config`), sent as "Authorization: Bearer <secret>" and compared
-// in constant time. Without the variable the endpoints do not exist
-// (404). Like the sign-in endpoint they carry credentials, so they refuse
+// The link is authenticated by a shared secret: the file named by
+// Config.MailFrontSecretFile (written by `mailgate dovecot-config`), sent
+// as "Authorization: Bearer <secret>" and compared in constant time.
+// Without it the endpoints do not exist (404). Like the sign-in endpoint they carry credentials, so they refuse
 // plain HTTP from another host (transport.go): Dovecot reaches mailgate
 // over loopback or TLS.
 const (
@@ -43,10 +42,6 @@ const (
 	MailFrontUserPath   = MailFrontPrefix + "user"
 	MailFrontSenderPath = MailFrontPrefix + "sender"
 )
-
-// MailFrontSecretEnv names the environment variable holding the path of
-// the mail front end's shared secret.
-const MailFrontSecretEnv = "MAILGATE_MAIL_FRONT_SECRET_FILE"
 
 // maxMailFrontBody bounds a request: a credential (mailfront.MaxCredential)
 // and a few identities, URL-encoded.
@@ -71,7 +66,7 @@ func (s *Server) mailFrontInit() *mailFrontState {
 		return st
 	}
 	dir, ok := s.cfg.WorkMail.(mailfront.Directory)
-	path := os.Getenv(MailFrontSecretEnv)
+	path := s.cfg.MailFrontSecretFile
 	if !ok || path == "" {
 		return st
 	}

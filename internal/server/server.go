@@ -103,6 +103,9 @@ type Config struct {
 	AllowInsecureSignIn bool
 	// DisableMetrics hides MetricsPath (requests are counted anyway).
 	DisableMetrics bool
+	// MailFrontSecretFile holds the shared secret that authenticates the
+	// mail front end (mailfront.go); "" disables its endpoints.
+	MailFrontSecretFile string
 	// MailFrontHook, when set, receives every mail login decision
 	// besides the audit trail (mailfront.go).
 	MailFrontHook func(context.Context, mailfront.Decision)
